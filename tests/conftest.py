@@ -1,0 +1,38 @@
+"""Shared fixtures.  Qt runs offscreen; nothing here touches the network."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "workbench.db"
+
+
+@pytest.fixture
+def store(db_path):
+    from workbench.core.store import Store
+
+    with Store(db_path) as s:
+        yield s
+
+
+@pytest.fixture
+def small_doc(store):
+    """A document with a title and three body sentences, 1:0 units."""
+    doc = store.add_document(title="Test", language="en", target_language="ru", source_path=None,
+                             checksum="small", date=None)
+    ids = store.add_segments(doc, [(0, "title", "A headline", False),
+                                   (1, "body", "First sentence. Second sentence.", False),
+                                   (1, "body", "Third sentence.", False),
+                                   (2, "boilerplate", "Subscribe to our channel", False)])
+    return doc, ids

@@ -1,0 +1,31 @@
+"""Errors the user is meant to read.
+
+Every failure that comes from the user's input (a file, a database, an argument)
+is raised as a ``WorkbenchError`` subclass with a one-line message.  The CLI and
+the GUI show ``str(error)`` and nothing else; anything else is a bug.
+"""
+from __future__ import annotations
+
+
+class WorkbenchError(Exception):
+    """Base class: the message is complete, user-facing, one line."""
+
+
+class BadInputError(WorkbenchError):
+    """A file or argument that cannot be used (empty, binary, malformed...)."""
+
+
+class DatabaseError(WorkbenchError):
+    """The database file cannot be opened or has an unknown schema."""
+
+
+class NotFoundError(WorkbenchError):
+    """An id that names nothing in the store."""
+
+
+class ModelError(WorkbenchError):
+    """A machine-translation package is missing, invalid or failed to load."""
+
+
+class Cancelled(WorkbenchError):
+    """Long work stopped because ``cancelled()`` returned True."""

@@ -1,0 +1,86 @@
+"""Versioned schema migrations.
+
+``PRAGMA user_version`` holds the number of migrations applied.  A migration is
+a list of statements run in one transaction together with the version bump, so
+a crash mid-migration leaves the previous version intact.  Never edit a
+released migration: append a new one.
+"""
+from __future__ import annotations
+
+MIGRATIONS: list[list[str]] = [
+    # 1: documents, segments, n:m translation units, MT cache, edit history.
+    [
+        """CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            language TEXT NOT NULL,
+            target_language TEXT,
+            source_path TEXT,
+            checksum TEXT NOT NULL UNIQUE,
+            date TEXT,
+            imported_at TEXT NOT NULL,
+            translation_of INTEGER REFERENCES documents(id) ON DELETE SET NULL
+        )""",
+        # seq is a REAL sort key: inserting between two rows (split) takes the
+        # midpoint, so no renumbering of a 100k-segment document is needed.
+        """CREATE TABLE segments (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            seq REAL NOT NULL,
+            paragraph INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('title', 'meta', 'body', 'boilerplate')),
+            excluded INTEGER NOT NULL DEFAULT 0 CHECK (excluded IN (0, 1)),
+            text TEXT NOT NULL
+        )""",
+        "CREATE INDEX segments_document_seq ON segments(document_id, seq)",
+        """CREATE TABLE units (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            target_document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+            seq REAL NOT NULL,
+            target TEXT NOT NULL DEFAULT '',
+            mt TEXT,
+            mt_engine TEXT,
+            mt_model TEXT,
+            mt_version TEXT,
+            status TEXT NOT NULL DEFAULT 'new'
+                CHECK (status IN ('new', 'machine', 'edited', 'approved')),
+            confirmed INTEGER NOT NULL DEFAULT 0 CHECK (confirmed IN (0, 1)),
+            confidence REAL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX units_document_seq ON units(document_id, seq)",
+        # A segment belongs to at most one unit (primary key), on one side.
+        """CREATE TABLE unit_segments (
+            segment_id INTEGER PRIMARY KEY REFERENCES segments(id) ON DELETE CASCADE,
+            unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+            side TEXT NOT NULL CHECK (side IN ('source', 'target'))
+        )""",
+        "CREATE INDEX unit_segments_unit ON unit_segments(unit_id, side)",
+        """CREATE TABLE mt_cache (
+            model TEXT NOT NULL,
+            source TEXT NOT NULL,
+            translation TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (model, source)
+        ) WITHOUT ROWID""",
+        # History has no foreign keys on purpose: it outlives what it describes.
+        """CREATE TABLE edits (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            document_id INTEGER,
+            command TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            inverse TEXT NOT NULL,
+            before TEXT,
+            after TEXT,
+            undoes INTEGER,
+            undone INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX edits_document ON edits(document_id, id)",
+    ],
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

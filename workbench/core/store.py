@@ -1,0 +1,398 @@
+"""The one owner of the SQLite file.
+
+Every write goes through ``Store.transaction()`` (``BEGIN IMMEDIATE`` ...
+``COMMIT``), so a crash leaves either the old or the new state, never half.
+Edits by a person go through ``Store.apply(command)``, which records the
+command, its inverse and the rows before/after in the ``edits`` table in the
+same transaction: nothing typed is ever lost and everything can be undone.
+
+One ``Store`` per thread: workers open their own on the same path (WAL lets
+readers and one writer work side by side).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sqlite_utils
+
+from .errors import DatabaseError, NotFoundError
+from .model import Document, Edit, Segment, SegmentKind, Status, Unit
+from .schema import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from .commands import Command
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+APP_NAME = "workbench"
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def default_db_path() -> Path:
+    """``WORKBENCH_DB`` if set, else ``workbench.db`` in the user's data dir."""
+    env = os.environ.get("WORKBENCH_DB")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs  # imported here: only the default path needs it
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "workbench.db"
+
+
+def _check_file_is_sqlite(path: Path) -> None:
+    """Refuse a non-SQLite file before SQLite touches it (it would not, but
+    WAL set-up would create side files next to someone's document)."""
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a workbench database")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise DatabaseError(f"cannot read database {path}: {exc.strerror}") from None
+    if head and head != SQLITE_MAGIC:
+        raise DatabaseError(f"{path} is not a workbench database (not an SQLite file)")
+
+
+# Columns in the order Unit rows are selected; the source text and the
+# derived paragraph/kind/excluded come from the unit's source segments.
+_UNIT_SELECT = """
+SELECT u.id, u.document_id, u.target, u.mt, u.mt_engine, u.mt_model, u.mt_version,
+       u.status, u.confirmed, u.confidence, u.created_at, u.updated_at,
+       (SELECT group_concat(segment_id) FROM (
+            SELECT us.segment_id FROM unit_segments us JOIN segments s ON s.id = us.segment_id
+            WHERE us.unit_id = u.id AND us.side = 'source' ORDER BY s.seq)) AS source_ids,
+       (SELECT group_concat(segment_id) FROM (
+            SELECT us.segment_id FROM unit_segments us JOIN segments s ON s.id = us.segment_id
+            WHERE us.unit_id = u.id AND us.side = 'target' ORDER BY s.seq)) AS target_ids,
+       (SELECT group_concat(text, ' ') FROM (
+            SELECT s.text FROM unit_segments us JOIN segments s ON s.id = us.segment_id
+            WHERE us.unit_id = u.id AND us.side = 'source' ORDER BY s.seq)) AS source,
+       (SELECT s.paragraph FROM unit_segments us JOIN segments s ON s.id = us.segment_id
+            WHERE us.unit_id = u.id AND us.side = 'source' ORDER BY s.seq LIMIT 1) AS paragraph,
+       (SELECT s.kind FROM unit_segments us JOIN segments s ON s.id = us.segment_id
+            WHERE us.unit_id = u.id AND us.side = 'source' ORDER BY s.seq LIMIT 1) AS kind,
+       (SELECT min(s.excluded) FROM unit_segments us JOIN segments s ON s.id = us.segment_id
+            WHERE us.unit_id = u.id AND us.side = 'source') AS excluded
+FROM units u
+"""
+
+
+def _ids(text: str | None) -> tuple[int, ...]:
+    return tuple(int(x) for x in text.split(",")) if text else ()
+
+
+def _unit_from_row(row: Sequence) -> Unit:
+    (uid, doc, target, mt, engine, model, version, status, confirmed, confidence,
+     created, updated, source_ids, target_ids, source, paragraph, kind, excluded) = row
+    return Unit(
+        id=uid, document_id=doc,
+        source_segment_ids=_ids(source_ids), target_segment_ids=_ids(target_ids),
+        source=source or "", target=target, mt=mt, mt_engine=engine, mt_model=model,
+        mt_version=version, status=Status(status), confirmed=bool(confirmed),
+        confidence=confidence, created_at=created, updated_at=updated,
+        paragraph=paragraph or 0, kind=SegmentKind(kind or "body"),
+        excluded=bool(excluded),
+    )
+
+
+class Store:
+    def __init__(self, path: str | Path, *, create: bool = True):
+        self.path = Path(path).expanduser()
+        _check_file_is_sqlite(self.path)
+        if not self.path.exists():
+            if not create:
+                raise DatabaseError(f"no database at {self.path}")
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(f"cannot create {self.path.parent}: {exc.strerror}") from None
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves.
+            conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"cannot open database {self.path}: {exc}") from None
+        self.db = sqlite_utils.Database(conn)
+        self.conn = conn
+        self._depth = 0
+        self._lock = threading.RLock()
+        try:
+            self._check_version()
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self.db.enable_wal()
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise DatabaseError(f"{self.path} is not a usable workbench database: {exc}") from None
+        except DatabaseError:
+            conn.close()
+            raise
+
+    # -- lifecycle -------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _check_version(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(
+                f"{self.path} was written by a newer workbench (schema {version}; "
+                f"this version knows up to {SCHEMA_VERSION}): upgrade the workbench")
+        if version == 0 and self.conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]:
+            raise DatabaseError(f"{self.path} is an SQLite file of another program, not a workbench database")
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        for number in range(version, SCHEMA_VERSION):
+            with self.transaction() as conn:
+                for statement in MIGRATIONS[number]:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; nested calls join the outer one."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.conn
+                finally:
+                    self._depth -= 1
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self.conn
+            except BaseException:
+                self._depth = 0
+                self.conn.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            self.conn.execute("COMMIT")
+
+    # -- documents -------------------------------------------------------
+    def add_document(self, *, title: str, language: str, target_language: str | None,
+                     source_path: str | None, checksum: str, date: str | None,
+                     translation_of: int | None = None) -> int:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO documents (title, language, target_language, source_path, checksum,"
+                " date, imported_at, translation_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (title, language, target_language, source_path, checksum, date, utc_now(),
+                 translation_of))
+            return cur.lastrowid
+
+    def add_segments(self, document_id: int, rows: Iterable[tuple[int, str, str, bool]],
+                     *, with_units: bool = True, start_seq: float = 0.0) -> list[int]:
+        """Append segments ``(paragraph, kind, text, excluded)``; with_units
+        gives each its own 1:0 unit, the post-editing layout."""
+        ids: list[int] = []
+        now = utc_now()
+        with self.transaction() as conn:
+            for n, (paragraph, kind, text, excluded) in enumerate(rows):
+                seq = start_seq + n + 1
+                cur = conn.execute(
+                    "INSERT INTO segments (document_id, seq, paragraph, kind, excluded, text)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (document_id, seq, paragraph, str(kind), int(excluded), text))
+                sid = cur.lastrowid
+                ids.append(sid)
+                if with_units:
+                    uid = conn.execute(
+                        "INSERT INTO units (document_id, seq, created_at, updated_at)"
+                        " VALUES (?, ?, ?, ?)", (document_id, seq, now, now)).lastrowid
+                    conn.execute("INSERT INTO unit_segments (segment_id, unit_id, side)"
+                                 " VALUES (?, ?, 'source')", (sid, uid))
+        return ids
+
+    def document_by_checksum(self, checksum: str) -> Document | None:
+        row = self.conn.execute(
+            "SELECT id FROM documents WHERE checksum = ?", (checksum,)).fetchone()
+        return self.document(row[0]) if row else None
+
+    _DOC_COLUMNS = ("id, title, language, target_language, source_path, checksum, date,"
+                    " imported_at, translation_of")
+
+    def document(self, document_id: int) -> Document:
+        row = self.conn.execute(f"SELECT {self._DOC_COLUMNS} FROM documents WHERE id = ?",
+                                (document_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document with id {document_id}")
+        return Document(*row)
+
+    def documents(self) -> list[Document]:
+        return [Document(*row) for row in self.conn.execute(
+            f"SELECT {self._DOC_COLUMNS} FROM documents ORDER BY id")]
+
+    def segment_count(self, document_id: int) -> int:
+        return self.conn.execute("SELECT count(*) FROM segments WHERE document_id = ?",
+                                 (document_id,)).fetchone()[0]
+
+    def status_counts(self, document_id: int | None = None) -> dict[str, int]:
+        """Units per status (all four keys present)."""
+        counts = {str(s): 0 for s in Status}
+        where, args = ("WHERE document_id = ?", (document_id,)) if document_id else ("", ())
+        for status, n in self.conn.execute(
+                f"SELECT status, count(*) FROM units {where} GROUP BY status", args):
+            counts[status] = n
+        return counts
+
+    # -- segments --------------------------------------------------------
+    _SEG_COLUMNS = "id, document_id, seq, paragraph, kind, excluded, text"
+
+    @staticmethod
+    def _segment(row: Sequence, position: int) -> Segment:
+        sid, doc, _seq, paragraph, kind, excluded, text = row
+        return Segment(sid, doc, position, paragraph, SegmentKind(kind), bool(excluded), text)
+
+    def segments(self, document_id: int) -> list[Segment]:
+        rows = self.conn.execute(
+            f"SELECT {self._SEG_COLUMNS} FROM segments WHERE document_id = ? ORDER BY seq",
+            (document_id,))
+        return [self._segment(row, n) for n, row in enumerate(rows)]
+
+    def segment(self, segment_id: int) -> Segment:
+        row = self.conn.execute(f"SELECT {self._SEG_COLUMNS} FROM segments WHERE id = ?",
+                                (segment_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no segment with id {segment_id}")
+        position = self.conn.execute(
+            "SELECT count(*) FROM segments WHERE document_id = ? AND seq < ?",
+            (row[1], row[2])).fetchone()[0]
+        return self._segment(row, position)
+
+    # -- units -----------------------------------------------------------
+    def unit(self, unit_id: int) -> Unit:
+        units = self.units_by_ids([unit_id])
+        if not units:
+            raise NotFoundError(f"no translation unit with id {unit_id}")
+        return units[0]
+
+    def unit_for_segment(self, segment_id: int) -> Unit:
+        row = self.conn.execute("SELECT unit_id FROM unit_segments WHERE segment_id = ?",
+                                (segment_id,)).fetchone()
+        if row is None:
+            self.segment(segment_id)  # raises NotFoundError for a bad id
+            raise NotFoundError(f"segment {segment_id} belongs to no translation unit")
+        return self.unit(row[0])
+
+    def unit_ids(self, document_id: int) -> list[int]:
+        """All unit ids of a document in reading order (cheap: the GUI's
+        lazy model keeps this list and fetches rows by id as they show)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM units WHERE document_id = ? ORDER BY seq, id", (document_id,))]
+
+    def units_by_ids(self, unit_ids: Sequence[int]) -> list[Unit]:
+        """Units for the given ids, in the order given (missing ids skipped)."""
+        found: dict[int, Unit] = {}
+        for start in range(0, len(unit_ids), 500):
+            chunk = list(unit_ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(f"{_UNIT_SELECT} WHERE u.id IN ({marks})", chunk):
+                unit = _unit_from_row(row)
+                found[unit.id] = unit
+        return [found[i] for i in unit_ids if i in found]
+
+    def units(self, document_id: int) -> Iterator[Unit]:
+        """Stream a document's units in order, without a whole-list in memory."""
+        cursor = self.conn.execute(f"{_UNIT_SELECT} WHERE u.document_id = ? ORDER BY u.seq, u.id",
+                                   (document_id,))
+        for row in cursor:
+            yield _unit_from_row(row)
+
+    # -- commands and history ----------------------------------------------
+    def apply(self, command: Command, *, undoes: int | None = None) -> Command:
+        """Apply an edit, record it with its inverse, return the inverse."""
+        from .commands import command_to_json
+
+        with self.transaction() as conn:
+            inverse = command.apply(self)
+            before, after = command.history_rows(self, inverse)
+            conn.execute(
+                "INSERT INTO edits (at, document_id, command, summary, payload, inverse, before,"
+                " after, undoes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (utc_now(), command.document_id(self), type(command).__name__,
+                 command.describe(), command_to_json(command), command_to_json(inverse),
+                 before, after, undoes))
+            if undoes is not None:
+                conn.execute("UPDATE edits SET undone = 1 WHERE id = ?", (undoes,))
+        return inverse
+
+    def history(self, document_id: int | None = None, limit: int = 100) -> list[Edit]:
+        where, args = ("WHERE document_id = ?", (document_id,)) if document_id else ("", ())
+        rows = self.conn.execute(
+            f"SELECT id, at, command, summary, before, after, undone FROM edits {where}"
+            f" ORDER BY id DESC LIMIT ?", (*args, limit))
+        return [Edit(i, at, cmd, summary, b, a, bool(u)) for i, at, cmd, summary, b, a, u in rows]
+
+    def undo_last(self) -> Edit | None:
+        """Undo the newest edit that is neither undone nor itself an undo."""
+        from .commands import command_from_json
+
+        row = self.conn.execute(
+            "SELECT id, inverse FROM edits WHERE undone = 0 AND undoes IS NULL"
+            " ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        edit_id, inverse_json = row
+        self.apply(command_from_json(inverse_json), undoes=edit_id)
+        return self.history(limit=1)[0]
+
+    # -- machine translation ---------------------------------------------
+    def cached_translations(self, model: str, sources: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(sources), 500):
+            chunk = list(sources[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            found.update(self.conn.execute(
+                f"SELECT source, translation FROM mt_cache WHERE model = ? AND source IN ({marks})",
+                (model, *chunk)))
+        return found
+
+    def cache_translations(self, model: str, pairs: Iterable[tuple[str, str]]) -> None:
+        now = utc_now()
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO mt_cache (model, source, translation, created_at)"
+                " VALUES (?, ?, ?, ?)", ((model, s, t, now) for s, t in pairs))
+
+    def set_machine_translations(self, rows: Iterable[tuple[int, str, str, str, str]]) -> None:
+        """Store ``(unit_id, mt, engine, model, version)``.  A unit whose target
+        is empty gets the MT as its target (status ``machine``); a target a
+        person wrote is never overwritten."""
+        now = utc_now()
+        with self.transaction() as conn:
+            for unit_id, mt, engine, model, version in rows:
+                conn.execute(
+                    "UPDATE units SET mt = ?, mt_engine = ?, mt_model = ?, mt_version = ?,"
+                    " target = CASE WHEN status IN ('new', 'machine') THEN ? ELSE target END,"
+                    " status = CASE WHEN status IN ('new', 'machine') THEN 'machine' ELSE status END,"
+                    " updated_at = ? WHERE id = ?",
+                    (mt, engine, model, version, mt, now, unit_id))
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
