@@ -233,7 +233,8 @@ def _log_crash() -> Path | None:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        cli.main(args=argv, prog_name="workbench", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="workbench", standalone_mode=False)
+        return code if isinstance(code, int) else 0
     except WorkbenchError as exc:
         click.echo(f"workbench: error: {exc}", err=True)
         return EXIT_USER_ERROR
@@ -253,7 +254,6 @@ def main(argv: list[str] | None = None) -> int:
         where = f" (details in {log})" if log else ""
         click.echo(f"workbench: internal error: {type(exc).__name__}: {exc}{where}", err=True)
         return EXIT_INTERNAL
-    return 0
 
 
 if __name__ == "__main__":

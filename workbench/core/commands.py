@@ -59,7 +59,10 @@ class Command:
 
     def history_rows(self, store: Store, inverse: Command) -> tuple[str | None, str | None]:
         """Rows before (from the inverse) and after the edit, as JSON."""
-        seg_ids, unit_ids = self.scope(store)
+        try:
+            seg_ids, unit_ids = self.scope(store)
+        except NotFoundError:  # the edit removed what it was addressed to
+            seg_ids, unit_ids = set(), set()
         inv_segs, inv_units = inverse.scope(store)
         after = take_snapshot(store, seg_ids | inv_segs, unit_ids | inv_units)
         before = inverse.snapshot_before() if isinstance(inverse, RestoreRows) else None

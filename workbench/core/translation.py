@@ -1,0 +1,155 @@
+"""Machine-translate a document's units, batch by batch, into the store.
+
+Resumable by construction: every batch is committed (translations, cache and
+provenance in one transaction) before the next starts, so a crash or a cancel
+keeps what was done and a re-run only translates what is left.  A source text
+already translated by the same model chain is taken from the cache, never
+sent to the model again.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .errors import BadInputError, Cancelled
+from .model import SegmentKind, Unit
+from .progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from .store import Store
+
+ENGINE = "argos"
+DEFAULT_BATCH = 64
+
+
+@dataclass(frozen=True)
+class TranslationSummary:
+    units: int            # units considered (after skipping excluded/boilerplate)
+    translated: int       # units whose MT came from the model in this run
+    from_cache: int       # units whose MT came from the cache
+    skipped: int          # units left alone (already translated, excluded, boilerplate, empty)
+    seconds: float
+    models: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    sentences_translated: int = 0  # distinct source texts sent to the model
+
+    @property
+    def per_second(self) -> float:
+        return self.sentences_translated / self.seconds if self.seconds > 0 else 0.0
+
+    def describe(self) -> str:
+        if not self.translated and not self.from_cache:
+            state = "cancelled: " if self.cancelled else ""
+            return (f"{state}nothing to translate ({self.skipped} units already translated"
+                    f" or skipped)")
+        head = "cancelled after " if self.cancelled else ""
+        return (f"{head}{self.translated + self.from_cache} units translated "
+                f"({self.sentences_translated} sentences by the model, {self.from_cache} from cache,"
+                f" {self.skipped} skipped) in {self.seconds:.1f} s, {self.per_second:.1f} sentences/s"
+                f" with {' + '.join(self.models)}")
+
+
+def model_key(chain: Sequence) -> tuple[str, str]:
+    """Provenance of a model chain: (``code+code``, ``version+version``)."""
+    return ("+".join(p.code for p in chain), "+".join(str(p.package_version) for p in chain))
+
+
+def _wanted(unit: Unit, include_excluded: bool, include_boilerplate: bool) -> bool:
+    if not unit.source.strip():
+        return False
+    if unit.excluded and not include_excluded:
+        return False
+    return include_boilerplate or unit.kind is not SegmentKind.BOILERPLATE
+
+
+def translate_document(store: Store, document_id: int, *, to_lang: str | None = None,
+                       beam_size: int | None = None, include_excluded: bool = False,
+                       include_boilerplate: bool = False, packages_dir=None,
+                       batch_size: int = DEFAULT_BATCH, retranslate: bool = False,
+                       on_batch: Callable[[list[int]], None] | None = None,
+                       progress: ProgressFn = no_progress,
+                       cancelled: CancelledFn = never_cancelled) -> TranslationSummary:
+    from .mt import engine, packages  # lazy: ctranslate2 is heavy and the GUI starts without it
+
+    started = time.perf_counter()
+    doc = store.document(document_id)
+    target = to_lang or doc.target_language
+    if not target:
+        raise BadInputError(f"document {document_id} has no target language: pass --to LANG")
+    chain = packages.find_pair(doc.language, target, packages_dir=packages_dir)
+    code, version = model_key(chain)
+    progress(0.0, f"translating {doc.title[:40]!r} with {code}")
+
+    todo: list[Unit] = []
+    skipped = 0
+    for unit in store.units(document_id):
+        if not _wanted(unit, include_excluded, include_boilerplate) or (
+                not retranslate and unit.mt is not None and unit.mt_model == code
+                and unit.mt_version == version):
+            skipped += 1
+        else:
+            todo.append(unit)
+
+    cached = store.cached_translations(code, [u.source for u in todo])
+    from_cache = [u for u in todo if u.source in cached]
+    if from_cache:
+        store.set_machine_translations(
+            (u.id, cached[u.source], ENGINE, code, version) for u in from_cache)
+        if on_batch:
+            on_batch([u.id for u in from_cache])
+
+    # One model call per distinct source text.
+    by_source: dict[str, list[int]] = {}
+    for unit in todo:
+        if unit.source not in cached:
+            by_source.setdefault(unit.source, []).append(unit.id)
+    sources = list(by_source)
+    done_units = 0
+    done_sentences = 0
+    was_cancelled = False
+    for start in range(0, len(sources), batch_size):
+        if cancelled():
+            was_cancelled = True
+            break
+        batch = sources[start:start + batch_size]
+        outputs = engine.translate_chain(chain, batch, beam_size=beam_size)
+        rows = [(uid, out, ENGINE, code, version)
+                for src, out in zip(batch, outputs, strict=True) for uid in by_source[src]]
+        with store.transaction():
+            store.cache_translations(code, zip(batch, outputs))
+            store.set_machine_translations(rows)
+        done_units += len(rows)
+        done_sentences += len(batch)
+        if on_batch:
+            on_batch([r[0] for r in rows])
+        progress(done_sentences / len(sources),
+                 f"translated {done_sentences}/{len(sources)} sentences")
+    if not sources:
+        progress(1.0, "nothing left to translate")
+    return TranslationSummary(
+        units=len(todo) + skipped, translated=done_units, from_cache=len(from_cache),
+        skipped=skipped, seconds=time.perf_counter() - started, models=[code],
+        cancelled=was_cancelled, sentences_translated=done_sentences)
+
+
+def translate_texts_cached(store: Store, texts: Sequence[str], from_lang: str, to_lang: str, *,
+                           packages_dir=None, beam_size: int | None = None,
+                           batch_size: int = DEFAULT_BATCH, progress: ProgressFn = no_progress,
+                           cancelled: CancelledFn = never_cancelled) -> list[str]:
+    """Translate free texts (e.g. for the aligner) through the MT cache.
+
+    Raises ModelError when no model for the pair is installed."""
+    from .mt import engine, packages
+
+    chain = packages.find_pair(from_lang, to_lang, packages_dir=packages_dir)
+    code, _version = model_key(chain)
+    cached = store.cached_translations(code, list(texts))
+    missing = list(dict.fromkeys(t for t in texts if t not in cached and t.strip()))
+    for start in range(0, len(missing), batch_size):
+        if cancelled():
+            raise Cancelled("machine translation cancelled")
+        batch = missing[start:start + batch_size]
+        outputs = engine.translate_chain(chain, batch, beam_size=beam_size)
+        store.cache_translations(code, zip(batch, outputs))
+        cached.update(zip(batch, outputs))
+        progress((start + len(batch)) / len(missing), f"translated {start + len(batch)}/{len(missing)}")
+    return [cached.get(t, "") for t in texts]
