@@ -62,10 +62,13 @@ def cli(ctx: click.Context, db: str | None) -> None:
 def import_cmd(ctx: Context, paths, lang, target_lang, as_json, quiet) -> None:
     """Import articles (text files or directories of them) and print their document ids.
 
-    TMX and CSV files are imported as already-aligned corpora."""
+    TMX, CSV and TSV files are imported as already-aligned corpora (a document pair)."""
+    from .core.corpus import corpus_suffixes, import_corpus
     from .core.importer import import_paths
 
-    results = import_paths(ctx.store, paths, lang=lang, target_lang=target_lang)
+    corpora = [p for p in paths if Path(p).suffix.lower() in corpus_suffixes()]
+    texts = [p for p in paths if p not in corpora]
+    results = import_paths(ctx.store, texts, lang=lang, target_lang=target_lang) if texts else []
     for r in results:
         if as_json:
             emit_json({"id": r.document_id, "path": r.path, "created": r.created,
@@ -73,6 +76,14 @@ def import_cmd(ctx: Context, paths, lang, target_lang, as_json, quiet) -> None:
         elif not quiet:
             note = "" if r.created else "  (already imported)"
             click.echo(f"{r.document_id}\t{r.language}\t{r.segments} segments\t{r.title}{note}")
+    for path in corpora:
+        c = import_corpus(ctx.store, path, source_lang=lang, target_lang=target_lang)
+        if as_json:
+            emit_json({"id": c.source_document_id, "translation": c.target_document_id, "path": path,
+                       "created": c.created, "units": c.units, "skipped": c.skipped})
+        elif not quiet:
+            note = "" if c.created else "  (already imported)"
+            click.echo(f"{c.source_document_id}\t{c.units} units (+{c.skipped} skipped)\t{path}{note}")
 
 
 @cli.command("docs")
@@ -214,6 +225,251 @@ def history_cmd(ctx: Context, doc_id, limit: int, as_json: bool) -> None:
                        "after": json.loads(edit.after) if edit.after else None})
         else:
             click.echo(f"{edit.id}\t{edit.at}\t{'(undone) ' if edit.undone else ''}{edit.summary}")
+
+
+# -- machine translation ----------------------------------------------------------
+
+@cli.group("models")
+def models_group() -> None:
+    """Manage offline Argos Translate models (list, install, remove)."""
+
+
+@models_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
+def models_list_cmd(as_json: bool) -> None:
+    """List installed translation models."""
+    from .core.mt.packages import list_installed
+
+    installed = list_installed()
+    for pkg in installed:
+        row = {"code": pkg.code, "from": pkg.from_code, "to": pkg.to_code,
+               "version": str(pkg.package_version), "size": pkg.size_bytes, "path": str(pkg.path)}
+        if as_json:
+            emit_json(row)
+        else:
+            click.echo(f"{pkg.code}\t{pkg.from_code}->{pkg.to_code}\tv{pkg.package_version}"
+                       f"\t{pkg.size_bytes / 1e6:.1f} MB\t{pkg.path}")
+    if not installed and not as_json:
+        click.echo("no models installed: workbench models install FILE.argosmodel "
+                   "(or: workbench models install FROM TO, when online)")
+
+
+@models_group.command("install")
+@click.argument("what", nargs=-1, required=True)
+def models_install_cmd(what) -> None:
+    """Install a model from a .argosmodel FILE, or FROM TO from the Argos index (online)."""
+    from .core.errors import BadInputError
+    from .core.mt.packages import install_file, install_from_index
+
+    if len(what) == 1:
+        pkg = install_file(Path(what[0]))
+    elif len(what) == 2:
+        pkg = install_from_index(what[0], what[1])
+    else:
+        raise BadInputError("give a .argosmodel file, or two language codes (FROM TO)")
+    click.echo(f"installed {pkg.code} ({pkg.from_code}->{pkg.to_code}, v{pkg.package_version})")
+
+
+@models_group.command("remove")
+@click.argument("code")
+def models_remove_cmd(code: str) -> None:
+    """Remove an installed model by its code (see: workbench models list)."""
+    from .core.mt.packages import remove
+
+    remove(code)
+    click.echo(f"removed {code}")
+
+
+@cli.command("translate")
+@click.argument("doc_ids", type=int, nargs=-1)
+@click.option("--all", "all_docs", is_flag=True, help="Translate every document.")
+@click.option("--to", "to_lang", help="Target language (default: the document's).")
+@click.option("--beam", type=int, help="Beam size (default: as Argos).")
+@click.option("--include-boilerplate", is_flag=True, help="Also translate boilerplate lines.")
+@click.option("--include-excluded", is_flag=True, help="Also translate excluded segments.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary per document.")
+@pass_ctx
+def translate_cmd(ctx: Context, doc_ids, all_docs, to_lang, beam, include_boilerplate,
+                  include_excluded, as_json) -> None:
+    """Machine-translate documents offline (resumable; cached per model and sentence)."""
+    from .core.errors import BadInputError
+    from .core.translation import translate_document
+    from .progress_bar import progress_bar
+
+    store = ctx.store
+    if all_docs:
+        doc_ids = [d.id for d in store.documents() if d.translation_of is None]
+    if not doc_ids:
+        raise BadInputError("name documents to translate, or --all")
+    for doc_id in doc_ids:
+        title = store.document(doc_id).title
+        with progress_bar(f"{doc_id}: {title[:40]}", enabled=not as_json) as report:
+            summary = translate_document(store, doc_id, to_lang=to_lang, beam_size=beam,
+                                         include_boilerplate=include_boilerplate,
+                                         include_excluded=include_excluded, progress=report)
+        if as_json:
+            emit_json({"id": doc_id, "units": summary.units, "translated": summary.translated,
+                       "from_cache": summary.from_cache, "skipped": summary.skipped,
+                       "sentences": summary.sentences_translated,
+                       "seconds": round(summary.seconds, 3), "models": summary.models})
+        else:
+            click.echo(f"{doc_id}: {summary.describe()}")
+
+
+# -- corpus: export, score --------------------------------------------------------
+
+@cli.command("export")
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["tmx", "csv", "tsv", "moses", "xliff"]), help="File format.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Output file.")
+@click.option("--doc", "doc_ids", type=int, multiple=True, help="Only this document (repeatable).")
+@click.option("--status", default="approved", show_default=True,
+              type=click.Choice(["approved", "edited", "any"]), help="Which units to export.")
+@click.option("--include-excluded", is_flag=True, help="Also export excluded and boilerplate units.")
+@click.option("--from", "source_lang", help="Only documents in this source language.")
+@click.option("--to", "target_lang", help="Only this target language.")
+@click.option("--bom", is_flag=True, help="CSV/TSV: start with a UTF-8 byte order mark (for Excel).")
+@click.option("--unsafe-formulas", is_flag=True,
+              help="CSV/TSV: do not neutralise cells starting with = + - @.")
+@pass_ctx
+def export_cmd(ctx: Context, fmt, out, doc_ids, status, include_excluded, source_lang, target_lang,
+               bom, unsafe_formulas) -> None:
+    """Export translation units as TMX 1.4b, CSV, TSV, Moses plain text or XLIFF 1.2."""
+    from .core.corpus import ExportFilter, export_corpus
+    from .core.formats.base import ExportOptions
+    from .progress_bar import progress_bar
+
+    statuses = ("approved", "edited") if status == "edited" else (status,)
+    flt = ExportFilter(tuple(doc_ids), statuses, include_excluded, source_lang, target_lang)
+    options = ExportOptions(source_lang=source_lang, target_lang=target_lang, bom=bom,
+                            safe_formulas=not unsafe_formulas)
+    with progress_bar(f"export {fmt}") as report:
+        n = export_corpus(ctx.store, fmt, Path(out), flt, options, progress=report)
+    click.echo(f"exported {n} units to {out}")
+
+
+@cli.command("score")
+@click.argument("doc_ids", type=int, nargs=-1)
+@click.option("--all", "all_docs", is_flag=True, help="Every document (the default with no ids).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
+@pass_ctx
+def score_cmd(ctx: Context, doc_ids, all_docs, as_json) -> None:
+    """Post-edit scores: BLEU, chrF and TER of the MT against edited/approved targets."""
+    from .core.metrics import document_scores
+
+    store = ctx.store
+    docs = store.documents() if all_docs or not doc_ids else [store.document(i) for i in doc_ids]
+    rows = [{"id": doc.id, "title": doc.title, "counts": store.status_counts(doc.id),
+             "scores": document_scores(store, doc.id)} for doc in docs]
+    rows.append({"id": None, "title": "corpus",
+                 "counts": {k: sum(r["counts"][k] for r in rows) for k in store.status_counts()},
+                 "scores": document_scores(store, [d.id for d in docs])})
+    for row in rows:
+        scores = row.pop("scores")
+        if as_json:
+            emit_json({**row, **(scores.as_dict() if scores else {"units": 0})})
+            continue
+        figures = (f"BLEU {scores.bleu:5.1f}  chrF {scores.chrf:5.1f}  TER {scores.ter:5.1f}"
+                   f"  ({scores.units} units)" if scores else "no post-edited units with MT")
+        counts = " ".join(f"{k} {v}" for k, v in row["counts"].items())
+        click.echo(f"{row['id'] or 'all'}\t{figures}\t[{counts}]\t{row['title'][:50]}")
+        if row["id"] is None and scores:
+            for name, signature in scores.signatures.items():
+                click.echo(f"  {name}: {signature}")
+
+
+# -- alignment --------------------------------------------------------------------
+
+@cli.command("align")
+@click.argument("source_file", type=click.Path(dir_okay=False))
+@click.argument("target_file", type=click.Path(dir_okay=False))
+@click.option("--src-lang", help="Source language (detected when omitted).")
+@click.option("--tgt-lang", help="Target language (detected when omitted).")
+@click.option("--presegmented", is_flag=True, help="One sentence per line; never re-split.")
+@click.option("--no-mt", is_flag=True, help="Do not use an installed MT model as a signal.")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines with confidences.")
+def align_cmd(source_file, target_file, src_lang, tgt_lang, presegmented, no_mt, as_json) -> None:
+    """Align two files sentence by sentence and print links like [0, 1]:[0] (no database)."""
+    from .core.alignfiles import align_files
+
+    for link in align_files(Path(source_file), Path(target_file), src_lang=src_lang, tgt_lang=tgt_lang,
+                            presegmented=presegmented, use_mt=not no_mt):
+        if as_json:
+            emit_json({"src": list(link.src), "tgt": list(link.tgt), "confidence": round(link.confidence, 4)})
+        else:
+            click.echo(f"{list(link.src)}:{list(link.tgt)}")
+
+
+@cli.command("import-pair")
+@click.argument("source_file", type=click.Path(dir_okay=False))
+@click.argument("target_file", type=click.Path(dir_okay=False))
+@click.option("--src-lang", help="Source language (detected when omitted).")
+@click.option("--tgt-lang", help="Target language (detected when omitted).")
+@click.option("--no-mt", is_flag=True, help="Do not use an installed MT model as a signal.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_ctx
+def import_pair_cmd(ctx: Context, source_file, target_file, src_lang, tgt_lang, no_mt, as_json) -> None:
+    """Import an article and its human translation, and align their sentences."""
+    from .core.pairs import import_pair
+
+    r = import_pair(ctx.store, source_file, target_file, source_lang=src_lang, target_lang=tgt_lang,
+                    use_mt=not no_mt)
+    _print_pair(r, as_json)
+
+
+@cli.command("attach")
+@click.argument("doc_id", type=int)
+@click.argument("target_file", type=click.Path(dir_okay=False))
+@click.option("--tgt-lang", help="Language of the translation (detected when omitted).")
+@click.option("--no-mt", is_flag=True, help="Do not use an installed MT model as a signal.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_ctx
+def attach_cmd(ctx: Context, doc_id, target_file, tgt_lang, no_mt, as_json) -> None:
+    """Give an existing document its human translation, and align them."""
+    from .core.pairs import attach_translation
+
+    _print_pair(attach_translation(ctx.store, doc_id, target_file, target_lang=tgt_lang,
+                                   use_mt=not no_mt), as_json)
+
+
+def _print_pair(r, as_json: bool) -> None:
+    if as_json:
+        emit_json({"source": r.source_document_id, "target": r.target_document_id,
+                   "links": r.links, "used_mt": r.used_mt})
+    else:
+        click.echo(f"aligned document {r.source_document_id} with {r.target_document_id}: "
+                   f"{r.links} links{' (MT used)' if r.used_mt else ''}")
+
+
+@cli.command("links")
+@click.argument("doc_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
+@pass_ctx
+def links_cmd(ctx: Context, doc_id: int, as_json: bool) -> None:
+    """Show a document's translation units as alignment links (n:m, confidence)."""
+    store = ctx.store
+    for unit in store.units(doc_id):
+        row = {"unit": unit.id, "source_segments": list(unit.source_segment_ids),
+               "target_segments": list(unit.target_segment_ids), "source": unit.source,
+               "target": unit.target, "confidence": unit.confidence, "confirmed": unit.confirmed}
+        if as_json:
+            emit_json(row)
+        else:
+            shape = f"{len(unit.source_segment_ids)}:{len(unit.target_segment_ids)}"
+            conf = f"{unit.confidence:.2f}" if unit.confidence is not None else "-"
+            click.echo(f"[{unit.id}] {shape} {conf}{' ok' if unit.confirmed else ''}\t"
+                       f"{unit.source[:60]}\t{unit.target[:60]}")
+
+
+# -- window -----------------------------------------------------------------------
+
+@cli.command("gui")
+@pass_ctx
+def gui_cmd(ctx: Context) -> None:
+    """Open the review window."""
+    from .gui.app import run
+
+    raise SystemExit(run(ctx.db_path))
 
 
 # -- entry point -----------------------------------------------------------------

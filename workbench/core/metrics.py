@@ -5,7 +5,7 @@ High chrF / BLEU and low TER mean little editing was needed.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -67,14 +67,15 @@ def corpus_scores(pairs: Iterable[tuple[str | None, str | None]]) -> CorpusScore
                     "ter": str(ter.get_signature())})
 
 
-def document_scores(store, document_id: int | None = None,
+def document_scores(store, document_ids: int | Sequence[int] | None = None,
                     statuses: tuple[str, ...] = REVIEWED) -> CorpusScores | None:
-    """Corpus scores of a document (or all documents) over reviewed units."""
-    marks = ",".join("?" * len(statuses))
-    where = f"status IN ({marks}) AND mt IS NOT NULL"
-    args: tuple = tuple(statuses)
-    if document_id is not None:
-        where += " AND document_id = ?"
-        args += (document_id,)
+    """Corpus scores over reviewed units of one document, several, or all (None)."""
+    where = f"status IN ({','.join('?' * len(statuses))}) AND mt IS NOT NULL"
+    args: list = list(statuses)
+    if isinstance(document_ids, int):
+        document_ids = [document_ids]
+    if document_ids is not None:
+        where += f" AND document_id IN ({','.join('?' * len(document_ids))})"
+        args += list(document_ids)
     rows = store.conn.execute(f"SELECT mt, target FROM units WHERE {where} ORDER BY document_id, seq", args)
     return corpus_scores(rows)

@@ -329,12 +329,13 @@ class Store:
         from .commands import command_to_json
 
         with self.transaction() as conn:
+            document_id = command.document_id(self)
             inverse = command.apply(self)
             before, after = command.history_rows(self, inverse)
             conn.execute(
                 "INSERT INTO edits (at, document_id, command, summary, payload, inverse, before,"
                 " after, undoes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (utc_now(), command.document_id(self), type(command).__name__,
+                (utc_now(), document_id, type(command).__name__,
                  command.describe(), command_to_json(command), command_to_json(inverse),
                  before, after, undoes))
             if undoes is not None:

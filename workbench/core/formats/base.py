@@ -13,10 +13,11 @@ caller that writes units as it iterates never imports half a file.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, ClassVar, Iterable, Iterator, Mapping, Protocol
+from typing import Callable, ClassVar, Iterable, Iterator, Mapping, Protocol, TextIO
 
 from workbench.core.errors import BadInputError, Cancelled
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
@@ -191,44 +192,46 @@ class Ticker:
     """Progress and cancel polling every REPORT_EVERY units, at no cost between."""
 
     def __init__(self, total: int | None, progress: ProgressFn, cancelled: CancelledFn,
-                 verb: str = "Exported") -> None:
+                 what: str = "Export") -> None:
         self.total = total if total and total > 0 else None
         self.progress = progress
         self.cancelled = cancelled
-        self.verb = verb
+        self.what = what
 
     def tick(self, done: int) -> None:
         if self.cancelled():
-            raise Cancelled(f"{self.verb[:-2] if self.verb.endswith('ed') else self.verb} "
-                            f"cancelled after {done:,} units")
+            raise Cancelled(f"{self.what} cancelled after {done:,} units")
         fraction = min(done / self.total, 1.0) if self.total else 0.0
-        self.progress(fraction, f"{self.verb} {done:,} units")
+        self.progress(fraction, f"{self.what}: {done:,} units")
 
 
-class AtomicOutput:
-    """Write to ``PATH.part`` and rename on success, so a failed or cancelled
-    export never leaves a truncated file that looks complete."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.part = self.path.with_name(self.path.name + ".part")
-
-    def open(self, *, encoding: str = "utf-8", newline: str | None = "\n"):
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            return open(self.part, "w", encoding=encoding, newline=newline,
-                        buffering=1 << 20)
-        except OSError as error:
-            raise BadInputError(f"Cannot write {self.path}: {error.strerror or error}") from error
-
-    def commit(self) -> None:
-        os.replace(self.part, self.path)
-
-    def discard(self) -> None:
-        try:
-            self.part.unlink()
-        except FileNotFoundError:
-            pass
+@contextmanager
+def atomic_writer(path: Path, *, encoding: str = "utf-8",
+                  newline: str | None = "\n") -> Iterator[TextIO]:
+    """A text file written as ``PATH.part`` and renamed onto PATH on success, so
+    a failed or cancelled export never leaves a truncated file that looks
+    complete (and never clobbers a good one)."""
+    path = Path(path)
+    part = path.with_name(path.name + ".part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(part, "w", encoding=encoding, newline=newline, buffering=1 << 20)
+    except OSError as error:
+        raise BadInputError(f"Cannot write {path}: {error.strerror or error}") from error
+    try:
+        with handle:
+            yield handle
+    except OSError as error:  # disk full, file system gone...
+        part.unlink(missing_ok=True)
+        raise BadInputError(f"Cannot write {path}: {error.strerror or error}") from error
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    try:
+        os.replace(part, path)
+    except OSError as error:
+        part.unlink(missing_ok=True)
+        raise BadInputError(f"Cannot write {path}: {error.strerror or error}") from error
 
 
 def corpus_languages(first: ExportUnit | None, options: ExportOptions) -> tuple[str, str]:

@@ -1,0 +1,328 @@
+"""TMX: export as TMX 1.4 (valid against the LISA DTD), import TMX 1.1-1.4.
+
+Export writes one ``<tu>`` per unit::
+
+    <tu tuid="42" creationdate="20250424T142600Z" changedate="...">
+      <prop type="x-document">Title</prop>      document title
+      <prop type="x-document-id">7</prop>
+      <prop type="x-status">approved</prop>     new | machine | edited | approved
+      <prop type="x-mt-engine">argos</prop>     when the unit has MT
+      <prop type="x-mt-model">translate-en_ru</prop>
+      <prop type="x-mt-version">1.9</prop>
+      <prop type="x-chrf">71.20</prop>          post-edit chrF, MT vs target
+      <prop type="x-mt">...</prop>              the raw MT text (``include_mt``),
+                                                for (source, MT, post-edit) triplets
+      <tuv xml:lang="en"><seg>...</seg></tuv>
+      <tuv xml:lang="ru"><seg>...</seg></tuv>
+    </tu>
+
+A unit whose source language differs from the header's ``srclang`` (a
+mixed-direction export) carries its own ``srclang`` attribute, as TMX allows.
+Characters XML 1.0 cannot carry are stripped (see ``xmlutil``) and counted in a
+log warning and the final progress message.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Iterable, Iterator
+
+from lxml import etree
+
+from workbench.core.errors import BadInputError
+from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+
+from .base import (REPORT_EVERY, ExportOptions, ExportUnit, ImportedCorpus, ImportedUnit,
+                   Ticker, atomic_writer, corpus_languages, format_chrf, iso_to_tmx_date,
+                   language_code, now_iso, peek, tmx_to_iso_date)
+from .xmlutil import (XML_LANG, XmlEscaper, check_no_entity_refs, local_name, release,
+                      safe_iterparse)
+
+log = logging.getLogger(__name__)
+
+
+class TmxExporter:
+    name: ClassVar[str] = "tmx"
+    extensions: ClassVar[tuple[str, ...]] = (".tmx",)
+
+    def export(self, units: Iterable[ExportUnit], out: Path, *,
+               options: ExportOptions = ExportOptions(), total: int | None = None,
+               progress: ProgressFn = no_progress,
+               cancelled: CancelledFn = never_cancelled) -> int:
+        first, stream = peek(units)
+        srclang, _ = corpus_languages(first, options)
+        escape = XmlEscaper()
+        ticker = Ticker(total, progress, cancelled, "TMX export")
+        count = 0
+        with atomic_writer(out) as handle:
+            handle.write(self._header(srclang, options, escape))
+            chunk: list[str] = []
+            for unit in stream:
+                chunk.append(_tu(unit, srclang, options.include_mt, escape))
+                count += 1
+                if count % REPORT_EVERY == 0:
+                    handle.write("".join(chunk))
+                    chunk.clear()
+                    ticker.tick(count)
+            chunk.append("  </body>\n</tmx>\n")
+            handle.write("".join(chunk))
+        message = f"Wrote {count:,} units to {Path(out).name}"
+        if escape.stripped:
+            message += (f"; stripped {escape.stripped:,} characters XML 1.0 cannot "
+                        f"carry (control characters)")
+            log.warning(message)
+        progress(1.0, message)
+        return count
+
+    @staticmethod
+    def _header(srclang: str, options: ExportOptions, escape: XmlEscaper) -> str:
+        created = iso_to_tmx_date(options.creation_date or now_iso())
+        attr = escape.attr
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
+            '<tmx version="1.4">\n'
+            f'  <header creationtool="{attr(options.creation_tool)}"'
+            f' creationtoolversion="{attr(options.creation_tool_version)}"'
+            f' segtype="sentence" o-tmf="{attr(options.creation_tool)}" adminlang="en"'
+            f' srclang="{attr(srclang)}" datatype="plaintext"'
+            f' creationdate="{created}"/>\n'
+            '  <body>\n')
+
+
+def _tu(unit: ExportUnit, srclang: str, include_mt: bool, escape: XmlEscaper) -> str:
+    """One <tu>, as a string: the hot loop, so plain concatenation."""
+    text, attr = escape.text, escape.attr
+    head = f'    <tu tuid="{unit.unit_id}"'
+    if unit.source_lang != srclang:
+        head += f' srclang="{attr(unit.source_lang)}"'
+    created = iso_to_tmx_date(unit.created_at)
+    if created:
+        head += f' creationdate="{created}"'
+    changed = iso_to_tmx_date(unit.changed_at)
+    if changed:
+        head += f' changedate="{changed}"'
+    parts = [head, '>\n      <prop type="x-document">', text(unit.document),
+             '</prop>\n      <prop type="x-document-id">', str(unit.document_id),
+             '</prop>\n      <prop type="x-status">', text(unit.status), "</prop>\n"]
+    if unit.mt_engine:
+        parts += ['      <prop type="x-mt-engine">', text(unit.mt_engine), "</prop>\n"]
+    if unit.mt_model:
+        parts += ['      <prop type="x-mt-model">', text(unit.mt_model), "</prop>\n"]
+    if unit.mt_version:
+        parts += ['      <prop type="x-mt-version">', text(unit.mt_version), "</prop>\n"]
+    if unit.chrf is not None:
+        parts += ['      <prop type="x-chrf">', format_chrf(unit.chrf), "</prop>\n"]
+    if include_mt and unit.mt is not None:
+        parts += ['      <prop type="x-mt">', text(unit.mt), "</prop>\n"]
+    parts += ['      <tuv xml:lang="', attr(unit.source_lang), '"><seg>',
+              text(" ".join(unit.source_segments)),
+              '</seg></tuv>\n      <tuv xml:lang="', attr(unit.target_lang), '"><seg>',
+              text(" ".join(unit.target_segments)), "</seg></tuv>\n    </tu>\n"]
+    return "".join(parts)
+
+
+# --- import -----------------------------------------------------------------
+
+# Inline elements whose content is a native code (an HTML tag, an RTF control
+# word...), not text: dropped, their tails kept.  <hi> wraps real text.
+_CODE_ELEMENTS = frozenset({"bpt", "ept", "ph", "it", "ut", "sub"})
+_TU_DATE_ATTRS = ("tuid", "creationdate", "changedate")
+
+
+def _seg_text(element: etree._Element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        name = local_name(child.tag)
+        if name and name not in _CODE_ELEMENTS:
+            parts.append(_seg_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _tuv_lang(tuv: etree._Element) -> str:
+    # TMX 1.4 uses xml:lang, 1.1-1.2 used lang; some tools write both.
+    return tuv.get(XML_LANG) or tuv.get("lang") or ""
+
+
+@dataclass(frozen=True)
+class _Scan:
+    header: dict[str, str]
+    language_sets: Counter      # frozenset of a tu's language codes -> number of tus
+    first_lang: str | None      # language of the first tuv in the file
+    tus: int
+
+    @property
+    def languages(self) -> set[str]:
+        return set().union(*self.language_sets)
+
+    def usable(self, source: str, target: str) -> int:
+        return sum(count for langs, count in self.language_sets.items()
+                   if source in langs and target in langs)
+
+
+class TmxImporter:
+    """Reads TMX 1.1 to 1.4 (``lang`` or ``xml:lang``), any encoding lxml detects."""
+
+    name: ClassVar[str] = "tmx"
+    extensions: ClassVar[tuple[str, ...]] = (".tmx",)
+
+    def read(self, path: Path, *, source_lang: str | None = None,
+             target_lang: str | None = None) -> ImportedCorpus:
+        path = Path(path)
+        scan = self._scan(path)
+        source, target = self._choose_languages(path, scan, source_lang, target_lang)
+        usable = scan.usable(source, target)
+        return ImportedCorpus(
+            path=path, format=self.name, source_lang=source, target_lang=target,
+            header=scan.header, unit_count=usable, skipped=scan.tus - usable,
+            _stream=lambda: _stream(path, source, target))
+
+    def validate(self, path: Path) -> None:
+        """Raise BadInputError if the file is not a well-formed TMX."""
+        self._scan(Path(path))
+
+    @staticmethod
+    def _scan(path: Path) -> _Scan:
+        """The checking pass: the whole file, constant memory."""
+        header: dict[str, str] = {}
+        language_sets: Counter = Counter()
+        first_lang: str | None = None
+        tus = 0
+        root_checked = False
+        for event, element in safe_iterparse(path, events=("start", "end")):
+            name = local_name(element.tag)
+            if not root_checked:
+                root_checked = True
+                if name != "tmx":
+                    raise BadInputError(
+                        f"{path.name}: not a TMX file (the root element is <{name}>, not <tmx>)")
+                continue
+            if event != "end":
+                continue
+            if name == "header":
+                header = _header_fields(element)
+                release(element)
+            elif name == "tu":
+                tus += 1
+                langs = set()
+                for tuv in element:
+                    if local_name(tuv.tag) != "tuv":
+                        continue
+                    lang = _tuv_lang(tuv)
+                    if not lang:
+                        raise BadInputError(
+                            f"{path.name}: line {tuv.sourceline}: <tuv> without a language")
+                    code = language_code(lang)
+                    first_lang = first_lang or code
+                    langs.add(code)
+                check_no_entity_refs(element, path)
+                language_sets[frozenset(langs)] += 1
+                release(element)
+        if not root_checked:
+            raise BadInputError(f"{path.name}: empty file")
+        return _Scan(header, language_sets, first_lang, tus)
+
+    @staticmethod
+    def _choose_languages(path: Path, scan: _Scan, source_lang: str | None,
+                          target_lang: str | None) -> tuple[str, str]:
+        present = sorted(scan.languages)
+        srclang = scan.header.get("srclang", "")
+        source = language_code(source_lang) if source_lang else (
+            language_code(srclang) if srclang and srclang != "*all*" else scan.first_lang)
+        if target_lang:
+            target = language_code(target_lang)
+        else:
+            others = [lang for lang in present if lang != source]
+            if len(others) > 1:
+                raise BadInputError(
+                    f"{path.name} holds {', '.join(present)}: say which target language "
+                    f"to import")
+            target = others[0] if others else None
+        if scan.tus == 0:  # an empty TMX is a valid, empty corpus
+            return source or "und", target or "und"
+        for role, lang in (("source", source), ("target", target)):
+            if not lang or lang not in scan.languages:
+                raise BadInputError(
+                    f"{path.name}: no {role} language {lang or ''} in the file "
+                    f"(it holds {', '.join(present) or 'no languages'})".replace("  ", " "))
+        if source == target:
+            raise BadInputError(f"{path.name}: source and target are both {source}")
+        return source, target  # type: ignore[return-value]
+
+
+def _header_fields(header: etree._Element) -> dict[str, str]:
+    """Header attributes, then its props by type and notes as "note"."""
+    fields = {local_name(key) if key != XML_LANG else "xml:lang": value
+              for key, value in header.attrib.items()}
+    notes = []
+    for child in header:
+        name = local_name(child.tag)
+        if name == "prop" and child.get("type"):
+            key = child.get("type")
+            fields[key] = f"{fields[key]}\n{child.text or ''}" if key in fields else (child.text or "")
+        elif name == "note":
+            notes.append(child.text or "")
+    if notes:
+        fields["note"] = "\n".join(notes)
+    return fields
+
+
+def _stream(path: Path, source: str, target: str) -> Iterator[ImportedUnit]:
+    """The second pass: units with both languages, one at a time."""
+    for _, element in safe_iterparse(path, tags=("{*}tu",)):
+        unit = _unit(element, source, target)
+        release(element)
+        if unit is not None:
+            yield unit
+
+
+def _unit(tu: etree._Element, source: str, target: str) -> ImportedUnit | None:
+    props: dict[str, str] = {}
+    notes: list[str] = []
+    source_tuv = target_tuv = None
+    for child in tu:
+        name = local_name(child.tag)
+        if name == "tuv":
+            code = language_code(_tuv_lang(child))
+            if code == source and source_tuv is None:
+                source_tuv = child
+            elif code == target and target_tuv is None:
+                target_tuv = child
+        elif name == "prop":
+            _add_prop(props, child.get("type") or "prop", child.text or "")
+        elif name == "note":
+            notes.append(child.text or "")
+    if source_tuv is None or target_tuv is None:
+        return None
+    for key, value in tu.attrib.items():
+        if key not in _TU_DATE_ATTRS:
+            props[local_name(key)] = value
+    texts = {}
+    for side, tuv in (("source", source_tuv), ("target", target_tuv)):
+        for key, value in tuv.attrib.items():
+            if key not in (XML_LANG, "lang"):
+                props[f"{side}:{local_name(key)}"] = value
+        seg = None
+        for child in tuv:
+            name = local_name(child.tag)
+            if name == "seg":
+                seg = child
+            elif name == "prop":
+                _add_prop(props, f"{side}:{child.get('type') or 'prop'}", child.text or "")
+            elif name == "note":
+                notes.append(child.text or "")
+        texts[side] = _seg_text(seg) if seg is not None else ""
+    return ImportedUnit(
+        source=texts["source"], target=texts["target"],
+        source_lang=source, target_lang=target, tuid=tu.get("tuid"),
+        created_at=tmx_to_iso_date(tu.get("creationdate") or target_tuv.get("creationdate")),
+        changed_at=tmx_to_iso_date(tu.get("changedate") or target_tuv.get("changedate")),
+        props=props, notes=tuple(notes))
+
+
+def _add_prop(props: dict[str, str], key: str, value: str) -> None:
+    # TMX allows a prop type to repeat (several x-domain...): keep them all.
+    props[key] = f"{props[key]}\n{value}" if key in props else value

@@ -1,0 +1,170 @@
+"""XML both ways: a fast escaper for writing, a hardened streaming parser for reading.
+
+Writing: exporters build XML as strings (an lxml tree per unit is several
+times slower and buys nothing for plain text).  Characters XML 1.0 cannot
+carry at all -- C0 controls other than tab/LF/CR, lone surrogates, U+FFFE and
+U+FFFF -- are *stripped* (a numeric reference such as ``&#1;`` is not
+well-formed XML 1.0 either, so there is no faithful way to keep them); the
+escaper counts them so the exporter can warn.  Everything else, emoji
+included, is written as UTF-8.
+
+Reading: ``lxml.iterparse`` with entity resolution, DTD loading and network
+access off and lxml's size limits on, elements cleared as they are consumed
+(bounded memory).  A document whose DOCTYPE declares entities is refused
+outright: no interchange file needs them, and they are how billion-laughs and
+external-entity (``SYSTEM "file:///etc/passwd"``) attacks work.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from lxml import etree
+
+from workbench.core.errors import BadInputError
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+# Not in XML 1.0's Char production.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class XmlEscaper:
+    """Escapes text for element content and attribute values; counts strips."""
+
+    __slots__ = ("stripped",)
+
+    def __init__(self) -> None:
+        self.stripped = 0
+
+    def _strip(self, text: str) -> str:
+        text, count = XML_FORBIDDEN.subn("", text)
+        self.stripped += count
+        return text
+
+    def text(self, text: str) -> str:
+        """Element content.  ``>`` is escaped so "]]>" cannot occur; CR as a
+        reference because parsers turn a literal CR into LF."""
+        if XML_FORBIDDEN.search(text):
+            text = self._strip(text)
+        if "&" in text:
+            text = text.replace("&", "&amp;")
+        if "<" in text:
+            text = text.replace("<", "&lt;")
+        if ">" in text:
+            text = text.replace(">", "&gt;")
+        if "\r" in text:
+            text = text.replace("\r", "&#13;")
+        return text
+
+    def attr(self, text: str) -> str:
+        """A double-quoted attribute value.  Tab, LF and CR as references
+        because attribute-value normalisation turns them into spaces."""
+        text = self.text(text)
+        if '"' in text:
+            text = text.replace('"', "&quot;")
+        if "\n" in text:
+            text = text.replace("\n", "&#10;")
+        if "\t" in text:
+            text = text.replace("\t", "&#9;")
+        return text
+
+
+def local_name(tag: object) -> str:
+    """"{urn:x}tu" -> "tu"; comments, PIs and entities -> ""."""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rpartition("}")[2] if tag[:1] == "{" else tag
+
+
+def _refuse_entity_declarations(path: Path) -> None:
+    """Fail fast, with a clear message, on a DOCTYPE that declares entities.
+
+    libxml2 would stop a billion-laughs file too, but with an obscure message
+    at a misleading position; looking at the prolog first says what is wrong.
+    """
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 16)
+    except OSError as error:
+        raise BadInputError(f"Cannot read {path}: {error.strerror or error}") from error
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="replace")
+    else:
+        text = head.decode("utf-8", errors="replace")
+    doctype = text.find("<!DOCTYPE")
+    if doctype < 0:
+        return
+    root = re.search(r"<[A-Za-z_]", text[doctype + 9:])
+    subset = text[doctype: doctype + 9 + root.start()] if root else text[doctype:]
+    if "<!ENTITY" in subset:
+        raise BadInputError(
+            f"{path.name}: the file declares XML entities (<!ENTITY ...>), which an "
+            f"interchange file never needs; refusing it (entities can expand without "
+            f"bound or read other files)")
+
+
+def _syntax_error(path: Path, error: etree.XMLSyntaxError) -> BadInputError:
+    # The error log is per thread and outlives a parse: keep this file's errors.
+    entries = [entry for entry in (error.error_log or ())
+               if entry.filename == str(path) and entry.level >= etree.ErrorLevels.ERROR]
+    if entries:
+        first = entries[0]
+        line, column, message = first.line, first.column, first.message
+    else:
+        (line, column), message = error.position, error.msg
+    message = re.sub(r",? line \d+, column \d+.*$", "", str(message)).strip()
+    return BadInputError(
+        f"{path.name}: not well-formed XML at line {line}, column {column}: {message}")
+
+
+def safe_iterparse(path: Path, tags: Iterable[str] | None = None,
+                   events: tuple[str, ...] = ("end",)) -> Iterator[tuple[str, etree._Element]]:
+    """``iterparse`` that cannot be turned against the machine it runs on.
+
+    Yields ``(event, element)``; raises ``BadInputError`` with line and column
+    on anything malformed.  The caller clears what it has consumed
+    (``release``).
+    """
+    path = Path(path)
+    _refuse_entity_declarations(path)
+    kwargs = dict(events=events, resolve_entities=False, no_network=True,
+                  load_dtd=False, dtd_validation=False, huge_tree=False,
+                  remove_blank_text=False)
+    if tags is not None:
+        kwargs["tag"] = tuple(tags)
+    etree.clear_error_log()
+    try:
+        parser = etree.iterparse(str(path), **kwargs)
+        checked = False
+        for event, element in parser:
+            if not checked:
+                checked = True
+                dtd = element.getroottree().docinfo.internalDTD
+                if dtd is not None and any(True for _ in dtd.entities()):
+                    raise BadInputError(
+                        f"{path.name}: the file declares XML entities; refusing it")
+            yield event, element
+    except etree.XMLSyntaxError as error:
+        raise _syntax_error(path, error) from None
+    except OSError as error:
+        raise BadInputError(f"Cannot read {path}: {error.strerror or error}") from error
+
+
+def release(element: etree._Element) -> None:
+    """Free a consumed element and the siblings before it (bounded memory)."""
+    element.clear(keep_tail=True)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+def check_no_entity_refs(element: etree._Element, path: Path) -> None:
+    """An entity reference left unresolved (declared in a DTD we do not load)
+    would silently lose text: refuse the file instead."""
+    for node in element.iter(etree.Entity):
+        raise BadInputError(
+            f"{path.name}: line {node.sourceline or '?'}: entity reference {node.text} "
+            f"is not a character or predefined entity; refusing to guess its text")
