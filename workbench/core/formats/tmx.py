@@ -19,11 +19,12 @@ Export writes one ``<tu>`` per unit::
 A unit whose source language differs from the header's ``srclang`` (a
 mixed-direction export) carries its own ``srclang`` attribute, as TMX allows.
 Characters XML 1.0 cannot carry are stripped (see ``xmlutil``) and counted in a
-log warning and the final progress message.
+log warning and the final progress message.  ``x-chrf`` has two decimals.
 """
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,10 +36,10 @@ from workbench.core.errors import BadInputError
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
 
 from .base import (REPORT_EVERY, ExportOptions, ExportUnit, ImportedCorpus, ImportedUnit,
-                   Ticker, atomic_writer, corpus_languages, format_chrf, iso_to_tmx_date,
+                   Ticker, atomic_writer, corpus_languages, iso_to_tmx_date,
                    language_code, now_iso, peek, tmx_to_iso_date)
-from .xmlutil import (XML_LANG, XmlEscaper, check_no_entity_refs, local_name, release,
-                      safe_iterparse)
+from .xmlutil import (XML_LANG, check_no_entity_refs, escape_attr, escape_fields,
+                      local_name, release, safe_iterparse)
 
 log = logging.getLogger(__name__)
 
@@ -53,14 +54,15 @@ class TmxExporter:
                cancelled: CancelledFn = never_cancelled) -> int:
         first, stream = peek(units)
         srclang, _ = corpus_languages(first, options)
-        escape = XmlEscaper()
         ticker = Ticker(total, progress, cancelled, "TMX export")
         count = 0
+        stripped = [0]  # characters XML cannot carry, removed
+        include_mt = options.include_mt
         with atomic_writer(out) as handle:
-            handle.write(self._header(srclang, options, escape))
+            handle.write(_header(srclang, options))
             chunk: list[str] = []
             for unit in stream:
-                chunk.append(_tu(unit, srclang, options.include_mt, escape))
+                chunk.append(_tu(unit, srclang, include_mt, stripped))
                 count += 1
                 if count % REPORT_EVERY == 0:
                     handle.write("".join(chunk))
@@ -69,59 +71,63 @@ class TmxExporter:
             chunk.append("  </body>\n</tmx>\n")
             handle.write("".join(chunk))
         message = f"Wrote {count:,} units to {Path(out).name}"
-        if escape.stripped:
-            message += (f"; stripped {escape.stripped:,} characters XML 1.0 cannot "
-                        f"carry (control characters)")
+        if stripped[0]:
+            message += f"; stripped {stripped[0]:,} control characters XML 1.0 cannot carry"
             log.warning(message)
         progress(1.0, message)
         return count
 
-    @staticmethod
-    def _header(srclang: str, options: ExportOptions, escape: XmlEscaper) -> str:
-        created = iso_to_tmx_date(options.creation_date or now_iso())
-        attr = escape.attr
-        return (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
-            '<tmx version="1.4">\n'
-            f'  <header creationtool="{attr(options.creation_tool)}"'
-            f' creationtoolversion="{attr(options.creation_tool_version)}"'
-            f' segtype="sentence" o-tmf="{attr(options.creation_tool)}" adminlang="en"'
-            f' srclang="{attr(srclang)}" datatype="plaintext"'
-            f' creationdate="{created}"/>\n'
-            '  <body>\n')
+
+def _header(srclang: str, options: ExportOptions) -> str:
+    created = iso_to_tmx_date(options.creation_date or now_iso())
+    tool = escape_attr(options.creation_tool)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
+        '<tmx version="1.4">\n'
+        f'  <header creationtool="{tool}"'
+        f' creationtoolversion="{escape_attr(options.creation_tool_version)}"'
+        f' segtype="sentence" o-tmf="{tool}" adminlang="en"'
+        f' srclang="{escape_attr(srclang)}" datatype="plaintext"'
+        f' creationdate="{created}"/>\n'
+        '  <body>\n')
 
 
-def _tu(unit: ExportUnit, srclang: str, include_mt: bool, escape: XmlEscaper) -> str:
-    """One <tu>, as a string: the hot loop, so plain concatenation."""
-    text, attr = escape.text, escape.attr
+_tmx_date = lru_cache(maxsize=4096)(iso_to_tmx_date)
+
+
+def _tu(unit: ExportUnit, srclang: str, include_mt: bool, stripped: list[int]) -> str:
+    """One <tu> as a string: the hot loop, so texts are escaped in one go
+    (``escape_fields``) and the element is one f-string."""
+    mt = unit.mt if include_mt else None
+    fields = (unit.document, unit.status, unit.mt_engine or "", unit.mt_model or "",
+              unit.mt_version or "", mt or "", " ".join(unit.source_segments),
+              " ".join(unit.target_segments))
+    document, status, engine, model, version, mt_text, source, target = \
+        escape_fields(fields, stripped)
     head = f'    <tu tuid="{unit.unit_id}"'
     if unit.source_lang != srclang:
-        head += f' srclang="{attr(unit.source_lang)}"'
-    created = iso_to_tmx_date(unit.created_at)
-    if created:
-        head += f' creationdate="{created}"'
-    changed = iso_to_tmx_date(unit.changed_at)
-    if changed:
-        head += f' changedate="{changed}"'
-    parts = [head, '>\n      <prop type="x-document">', text(unit.document),
-             '</prop>\n      <prop type="x-document-id">', str(unit.document_id),
-             '</prop>\n      <prop type="x-status">', text(unit.status), "</prop>\n"]
-    if unit.mt_engine:
-        parts += ['      <prop type="x-mt-engine">', text(unit.mt_engine), "</prop>\n"]
-    if unit.mt_model:
-        parts += ['      <prop type="x-mt-model">', text(unit.mt_model), "</prop>\n"]
-    if unit.mt_version:
-        parts += ['      <prop type="x-mt-version">', text(unit.mt_version), "</prop>\n"]
-    if unit.chrf is not None:
-        parts += ['      <prop type="x-chrf">', format_chrf(unit.chrf), "</prop>\n"]
-    if include_mt and unit.mt is not None:
-        parts += ['      <prop type="x-mt">', text(unit.mt), "</prop>\n"]
-    parts += ['      <tuv xml:lang="', attr(unit.source_lang), '"><seg>',
-              text(" ".join(unit.source_segments)),
-              '</seg></tuv>\n      <tuv xml:lang="', attr(unit.target_lang), '"><seg>',
-              text(" ".join(unit.target_segments)), "</seg></tuv>\n    </tu>\n"]
-    return "".join(parts)
+        head += f' srclang="{escape_attr(unit.source_lang)}"'
+    if unit.created_at:
+        created = _tmx_date(unit.created_at)
+        if created:
+            head += f' creationdate="{created}"'
+    if unit.changed_at:
+        changed = _tmx_date(unit.changed_at)
+        if changed:
+            head += f' changedate="{changed}"'
+    return (
+        f'{head}>\n      <prop type="x-document">{document}</prop>\n'
+        f'      <prop type="x-document-id">{unit.document_id}</prop>\n'
+        f'      <prop type="x-status">{status}</prop>\n'
+        + (f'      <prop type="x-mt-engine">{engine}</prop>\n' if engine else "")
+        + (f'      <prop type="x-mt-model">{model}</prop>\n' if model else "")
+        + (f'      <prop type="x-mt-version">{version}</prop>\n' if version else "")
+        + (f'      <prop type="x-chrf">{unit.chrf:.2f}</prop>\n' if unit.chrf is not None else "")
+        + (f'      <prop type="x-mt">{mt_text}</prop>\n' if mt is not None else "")
+        + f'      <tuv xml:lang="{escape_attr(unit.source_lang)}"><seg>{source}</seg></tuv>\n'
+        f'      <tuv xml:lang="{escape_attr(unit.target_lang)}"><seg>{target}</seg></tuv>\n'
+        '    </tu>\n')
 
 
 # --- import -----------------------------------------------------------------
@@ -192,13 +198,15 @@ class TmxImporter:
         first_lang: str | None = None
         tus = 0
         root_checked = False
-        for event, element in safe_iterparse(path, events=("start", "end")):
+        # Only the elements needed: Python-level events for every <prop> and
+        # <seg> would make this pass several times slower.
+        for event, element in safe_iterparse(path, tags=("{*}tmx", "{*}header", "{*}tu"),
+                                             events=("start", "end")):
             name = local_name(element.tag)
             if not root_checked:
                 root_checked = True
-                if name != "tmx":
-                    raise BadInputError(
-                        f"{path.name}: not a TMX file (the root element is <{name}>, not <tmx>)")
+                if name != "tmx" or element.getparent() is not None:
+                    raise BadInputError(f"{path.name}: not a TMX file (no <tmx> root element)")
                 continue
             if event != "end":
                 continue
@@ -222,7 +230,7 @@ class TmxImporter:
                 language_sets[frozenset(langs)] += 1
                 release(element)
         if not root_checked:
-            raise BadInputError(f"{path.name}: empty file")
+            raise BadInputError(f"{path.name}: not a TMX file (no <tmx> root element)")
         return _Scan(header, language_sets, first_lang, tus)
 
     @staticmethod

@@ -4,8 +4,8 @@ Writing: exporters build XML as strings (an lxml tree per unit is several
 times slower and buys nothing for plain text).  Characters XML 1.0 cannot
 carry at all -- C0 controls other than tab/LF/CR, lone surrogates, U+FFFE and
 U+FFFF -- are *stripped* (a numeric reference such as ``&#1;`` is not
-well-formed XML 1.0 either, so there is no faithful way to keep them); the
-escaper counts them so the exporter can warn.  Everything else, emoji
+well-formed XML 1.0 either, so there is no faithful way to keep them);
+``clean_text`` counts them so the exporter can warn.  Everything else, emoji
 included, is written as UTF-8.
 
 Reading: ``lxml.iterparse`` with entity resolution, DTD loading and network
@@ -17,6 +17,7 @@ external-entity (``SYSTEM "file:///etc/passwd"``) attacks work.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -30,45 +31,70 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-class XmlEscaper:
-    """Escapes text for element content and attribute values; counts strips."""
+def escape_text(text: str) -> str:
+    """Element content: ``&``, ``<`` and ``>`` (so "]]>" cannot occur).  Only
+    for text known to hold no forbidden character and no CR; otherwise use
+    ``clean_text``."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
 
-    __slots__ = ("stripped",)
 
-    def __init__(self) -> None:
-        self.stripped = 0
-
-    def _strip(self, text: str) -> str:
+def clean_text(text: str, stripped: list[int]) -> str:
+    """Element content from any string: strip what XML 1.0 cannot carry (adding
+    the count to ``stripped[0]``), escape, and write CR as ``&#13;`` because a
+    parser turns a literal CR into LF."""
+    if XML_FORBIDDEN.search(text):
         text, count = XML_FORBIDDEN.subn("", text)
-        self.stripped += count
-        return text
+        stripped[0] += count
+    text = escape_text(text)
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
 
-    def text(self, text: str) -> str:
-        """Element content.  ``>`` is escaped so "]]>" cannot occur; CR as a
-        reference because parsers turn a literal CR into LF."""
-        if XML_FORBIDDEN.search(text):
-            text = self._strip(text)
-        if "&" in text:
-            text = text.replace("&", "&amp;")
-        if "<" in text:
-            text = text.replace("<", "&lt;")
-        if ">" in text:
-            text = text.replace(">", "&gt;")
-        if "\r" in text:
-            text = text.replace("\r", "&#13;")
-        return text
 
-    def attr(self, text: str) -> str:
-        """A double-quoted attribute value.  Tab, LF and CR as references
-        because attribute-value normalisation turns them into spaces."""
-        text = self.text(text)
-        if '"' in text:
-            text = text.replace('"', "&quot;")
-        if "\n" in text:
-            text = text.replace("\n", "&#10;")
-        if "\t" in text:
-            text = text.replace("\t", "&#9;")
-        return text
+# Joins a unit's texts so they are escaped in one pass.  Any printable
+# character would do: one that occurs in a text shows up as an extra split and
+# sends that unit down the slow path, so it costs speed, never correctness.
+_SEPARATOR = "\ufffc"
+
+
+def escape_fields(fields: tuple[str, ...], stripped: list[int]) -> list[str]:
+    """Escape a unit's texts for element content.
+
+    The hot path of every XML exporter.  ``str.isprintable`` is a C loop that
+    is false for every forbidden character and for CR (and also for harmless
+    ones such as NBSP or LF): when it is true, the texts need only ``&<>``
+    escaping, done once for all of them; otherwise each goes through
+    ``clean_text``.
+    """
+    raw = _SEPARATOR.join(fields)
+    if raw.isprintable():
+        escaped = escape_text(raw).split(_SEPARATOR)
+        if len(escaped) == len(fields):
+            return escaped
+    return [clean_text(field, stripped) for field in fields]
+
+
+@lru_cache(maxsize=256)
+def escape_attr(text: str) -> str:
+    """A double-quoted attribute value (languages, tool names: few, so cached).
+    Tab, LF and CR as references: attribute-value normalisation would turn
+    them into spaces."""
+    text = escape_text(XML_FORBIDDEN.sub("", text))
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#9;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
 
 
 def local_name(tag: object) -> str:
