@@ -184,17 +184,17 @@ def main() -> None:
                             columns=("tuid", "status", "document", "chrf"))
     for name in [f.strip() for f in args.formats.split(",") if f.strip()]:
         exporter = get_exporter(name)
-        out = out_dir / (f"corpus.{name}" if name != "moses" else "corpus")
+        (out_dir / name).mkdir(exist_ok=True)
+        out = out_dir / name / (f"corpus.{name}" if name != "moses" else "corpus")
         written, seconds, peak = measure(
             lambda: exporter.export(generate(n, pool), out, options=options, total=n))
         assert written == n
-        size = sum(p.stat().st_size for p in out_dir.glob("corpus*") if
-                   p.name.startswith(out.name)) / 2**20
+        size = sum(p.stat().st_size for p in (out_dir / name).iterdir()) / 2**20
         print(f"{name.upper() + ' export':<22} {seconds:7.2f} s  end to end "
               f"{n / seconds:>9,.0f} units/s, export {n / (seconds - gen_seconds):>9,.0f} "
               f"units/s  peak {peak:5.0f} MB  ({size:,.0f} MB written)")
 
-    tmx = out_dir / "corpus.tmx"
+    tmx = out_dir / "tmx" / "corpus.tmx"
     if not args.no_import and tmx.exists():
         def read_back() -> int:
             corpus = TmxImporter().read(tmx)

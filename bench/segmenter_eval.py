@@ -10,7 +10,10 @@ razdel for Russian, sentencex, and the workbench's own pipeline,
 - precision / recall / F1 of the sentence boundaries *inside* paragraphs (the
   end of a paragraph is a boundary for every segmenter, so it is not counted);
 - exact-sentence accuracy: the share of gold sentences that come out exactly;
-- throughput on the gold text repeated (MB/s of UTF-8), since import speed matters.
+- throughput on the gold text repeated (MB/s of UTF-8), since import speed matters;
+
+and then the throughput of the whole import path for article text (decode +
+article parsing + segmentation) on the seed articles.
 
 ``--errors`` also lists every paragraph a segmenter gets wrong.
 
@@ -138,6 +141,36 @@ def throughput(segment: Segmenter, gold: list[GoldParagraph], min_seconds: float
             return size * rounds / elapsed / 1e6
 
 
+def pipeline_throughput(min_seconds: float = 2.0) -> list[tuple[str, float]]:
+    """MB/s of article bytes through decode_bytes + parse_article (which segments).
+
+    Articles are the seeds, imported one at a time as the CLI does, in UTF-8
+    and (the Russian one) in cp1251, plus one long article made of many copies.
+    """
+    from workbench.core.article import parse_article
+    from workbench.core.textio import decode_bytes
+
+    seeds = [path.read_bytes() for path in sorted((ROOT / "seeds").glob("*.txt"))]
+    russian = [data for data in seeds if max(data) >= 0xD0]
+    cases = [
+        ("seed articles, UTF-8", seeds),
+        ("Russian seed, cp1251", [data.decode("utf-8").encode("cp1251") for data in russian]),
+        ("one 100 KB article", [b"\n\n".join(seeds) * max(1, 100_000 // sum(map(len, seeds)))]),
+    ]
+    parse_article(decode_bytes(seeds[0]))  # load the language model outside the timing
+    results = []
+    for label, articles in cases:
+        size = rounds = 0
+        start = time.perf_counter()
+        while time.perf_counter() - start < min_seconds:
+            for data in articles:
+                parse_article(decode_bytes(data))
+                size += len(data)
+            rounds += 1
+        results.append((label, size / (time.perf_counter() - start) / 1e6))
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--errors", action="store_true", help="list wrongly segmented paragraphs")
@@ -156,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"     gold: {list(paragraph.sentences)}")
                     print(f"      got: {list(output)}")
         print(f"{lang:10} ({sum(len(p.sentences) for p in gold)} gold sentences in {len(gold)} paragraphs)")
+    print("\ndecode_bytes + parse_article (paragraphs, kinds, language, sentences):")
+    for label, speed in pipeline_throughput():
+        print(f"  {label:24} {speed:6.2f} MB/s")
     return 0
 
 

@@ -307,3 +307,12 @@ def test_not_a_tmx(tmp_path, text, message):
     path = write(tmp_path, "odd.tmx", text)
     with pytest.raises(BadInputError, match=message):
         TmxImporter().read(path)
+
+
+def test_texts_holding_the_fast_path_separator_take_the_slow_path_intact(tmp_path):
+    # escape_fields joins a unit's texts on U+FFFC to escape them in one go.
+    pairs = [("object \ufffc replacement & co", "\ufffc<b>\ufffc")]
+    out = tmp_path / "sep.tmx"
+    TmxExporter().export(make_units(pairs), out)
+    validate_against_dtd(out)
+    assert TestTmxContract().read_pairs(out) == pairs

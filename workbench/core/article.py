@@ -52,7 +52,7 @@ _MAX_TITLE_CHARS = 300
 _MAX_TRAILER_CHARS = 80      # a credit or call to action after the body
 _MAX_EXCLAIMING_TRAILER = 60  # "Stay up to date with all the news!"
 
-# Boilerplate: (pattern matched against the whole line, case-folded; the
+# Boilerplate: (pattern matched against the whole line, ignoring case; the
 # longest line it may be).  The short-line limits keep a pattern like
 # "по материалам ..." from swallowing a body sentence that starts the same way.
 _SOCIAL = (r"(?:facebook|twitter|x|telegram|whatsapp|viber|vk|vkontakte|вконтакте|вк|одноклассники"
@@ -66,13 +66,16 @@ _BOILERPLATE_PATTERNS: tuple[tuple[str, int], ...] = (
      r"|read (?:more|also|next)\b.*|see also\b.*|more (?:news|stories|on this)\b.*"
      r"|recommended|trending|most read|popular|next article|previous article|loading\.*"
      r"|click here\b.*|tags?:.*|topics?:.*|filed under\b.*", 120),
-    (r"(?:subscribe|sign up|follow us|join (?:us|our)|download (?:our|the) app"
+    # Calls to action are buttons and slogans: they never end with a full stop,
+    # which keeps "Подписание соглашения состоится в мае." in the body.
+    (r"(?!.*\.$)(?:subscribe|sign up|follow us|join (?:us|our)|download (?:our|the) app"
      r"|stay (?:up to date|informed|tuned))\b.*", 120),
     (r"all rights reserved\b.*|©.*|\(c\) \d{4}.*|copyright\b.*", 200),
     (r"(?:photos?|images?|pictures?|video|illustration|cover)(?: by| credit)?\s*[:/©—–-].*"
      r"|photo by .*|credits?:.*|sources?:.*", 200),
     (r"(?:based on|according to|with) (?:materials|reports?|information) (?:from|of|by)\b.*", 80),
-    (r"(?:(?:additional )?reporting|writing|editing|compiled|translated|text|words) by\b.*", 200),
+    (r"(?:(?:additional )?reporting|writing|editing|compiled|translated|text|words) by"
+     r"\s+(?-i:[A-Z]).*", 200),
     (_SOCIAL + r"(?:[\s,|/•·]+" + _SOCIAL + r")*", 200),
     # page furniture, Russian
     (r"логотип|лого|меню|поиск|главная|печать|распечатать|версия для печати|реклама"
@@ -80,11 +83,11 @@ _BOILERPLATE_PATTERNS: tuple[tuple[str, int], ...] = (
      r"|читайте (?:также|еще|ещё|нас)\b.*|читать (?:далее|также|еще|ещё|полностью)\b.*"
      r"|смотрите (?:также)?\b.*|см\. также\b.*|теги:.*|метки:.*|рубрика:.*|ключевые слова:.*"
      r"|(?:нашли )?ошибк[ау] в тексте\b.*|.*ctrl\s*\+\s*enter.*", 120),
-    (r"(?:подпис\w*|перейти|присоединяйтесь|следите за|будь(?:те)? в курсе|узнавайте"
-     r"|скачивайте|читайте нас)\b.*", 120),
+    (r"(?!.*\.$)(?:подпиш\w*|подписыва\w*|подписаться|перейти|присоединяйтесь|следите за"
+     r"|будь(?:те)? в курсе|узнавайте|скачивайте|читайте нас)\b.*", 120),
     (r"все права защищены\b.*", 200),
     (r"(?:фото(?:графия)?|изображение|иллюстрация|видео|кадр)(?:\s*(?:[:/©—–-]|предоставлено)).*"
-     r"|фото\s+(?:из открытых источников|\S+ ?\S*)|источник(?:и)?\s*:.*", 200),
+     r"|фото\s+(?!.*\.$)(?:из открытых источников|\S+ ?\S*)|источник(?:и)?\s*:.*", 200),
     (r"(?:по материалам|по информации|по данным|с использованием материалов)\s+[^.,]{1,40}", 60),
 )
 _BOILERPLATE = [(re.compile(pattern, re.IGNORECASE), limit)
@@ -233,9 +236,8 @@ def _kind_by_pattern(paragraph: str) -> SegmentKind | None:
         return SegmentKind.BOILERPLATE
     if is_meta_line(paragraph) or _is_byline(paragraph):
         return SegmentKind.META
-    folded = paragraph.casefold()
     for pattern, limit in _BOILERPLATE:
-        if len(paragraph) <= limit and pattern.fullmatch(folded):
+        if len(paragraph) <= limit and pattern.fullmatch(paragraph):
             return SegmentKind.BOILERPLATE
     return None
 
@@ -280,18 +282,18 @@ def _comparable(paragraph: str) -> str:
 
 def _publication_date(paragraphs: list[str], kinds: list[SegmentKind],
                       language: str) -> str | None:
-    """The first full date in a meta line; else in the title or first body paragraph."""
+    """The first full date in a meta line, else in the first body paragraph's dateline.
+
+    Dates elsewhere in the body are about events, not the publication.
+    """
     for paragraph, kind in zip(paragraphs, kinds):
         if kind is SegmentKind.META:
             found = find_date(paragraph, language)
             if found:
                 return found
     first_body = next((p for p, k in zip(paragraphs, kinds) if k is SegmentKind.BODY), None)
-    for paragraph in (p for p, k in zip(paragraphs, kinds) if k is SegmentKind.TITLE):
-        found = find_date(paragraph, language)
-        if found:
-            return found
-    return find_date(first_body[:200], language) if first_body else None
+    dateline = _DATELINE_PREFIX.match(first_body) if first_body else None
+    return find_date(dateline.group(1), language) if dateline else None
 
 
 # --- dates and meta lines -----------------------------------------------------
@@ -340,6 +342,8 @@ _META_TOKEN = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _MAX_META_CHARS = 100
+# "LONDON, Sept. 24, 2023 (Reuters) - ...": the place, then the date up to the agency.
+_DATELINE_PREFIX = re.compile(r"[A-ZА-ЯЁ][A-ZА-ЯЁ'’\- ]{1,40},\s*(.{4,40}?)\s(?:[—–(/-]|$)")
 _DIGIT = re.compile(r"\d")
 
 

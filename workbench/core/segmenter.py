@@ -151,18 +151,21 @@ def _decide(text: str, sentence_start: int, match: re.Match[str]) -> bool | None
     # "... and then", "«Почему?» — спросил он", "D.C., last week".
     if not after or after[0] in ",;:%" or first is None or first.islower():
         return False
+    if not (first.isupper() or first.isdigit()):  # a caseless script: ask the base
+        return None
     # A bare list number is the start of an item, not a sentence: "1. Protecting".
     if (not closers and match.start() - sentence_start < 8
             and _LIST_MARKER_START.match(before.strip() + punct)):
         return False
     if punct != ".":  # ?, !, ... and … before a capital or a digit end a sentence
-        return True if (first.isupper() or first.isdigit()) else None
+        return True
     if closers:  # '."', '.»', '.)' before a capital or a list number
         return True if first.isupper() or _LIST_MARKER_NEXT.match(after) else None
 
     pieces = before.rsplit(None, 2)
     token = pieces[-1].lstrip(_OPENERS) if pieces and not before[-1:].isspace() else ""
-    if len(token) > 5 and token.isalpha() and token.islower() and first.isupper():
+    if (len(token) > 5 and token.isalpha() and token.islower() and first.isupper()
+            and token not in _NEVER_END):
         return True  # the common case: an ordinary word, then a capital
     previous_word = pieces[-2] if len(pieces) > 1 and token else ""
     chain = _ABBREV_CHAIN.search(before[-24:])
@@ -206,7 +209,7 @@ def _first_letter_or_digit(after: str) -> str | None:
     for char in after[:8]:
         if char.isalnum():
             return char
-        if char in _OPENERS or char in _DASHES or char.isspace() or char in "¡¿*•":
+        if char in _OPENERS or char in _DASHES or char.isspace() or char in "¡¿*•$€£¥₽№#":
             continue
         return None
     return None

@@ -5,8 +5,9 @@ and legacy Russian single-byte encodings (cp1251, koi8-r, sometimes
 mac-cyrillic or cp866).  Generic detectors (charset-normalizer included) mix
 the single-byte Cyrillic encodings up on short texts, because the same bytes
 are letters in all of them; here those are told apart by how Russian the
-decoded letters look (letter frequencies and letter case), and
-charset-normalizer is kept for everything else.
+decoded letters look (letter frequencies and letter case).  Latin text that
+is not UTF-8 is taken as Windows-1252 when that gives only Latin letters and
+typography, and charset-normalizer is kept for everything else.
 """
 from __future__ import annotations
 
@@ -27,8 +28,6 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 # Single-byte Cyrillic encodings, most common first: a tie goes to the first.
 _CYRILLIC_ENCODINGS = ("cp1251", "koi8_r", "mac_cyrillic", "cp866")
-_ENCODING_NAMES = {"cp1251": "cp1251", "koi8_r": "koi8-r",
-                   "mac_cyrillic": "mac-cyrillic", "cp866": "cp866"}
 
 # Relative frequency of Russian letters in running text (per mille, rounded).
 _RUSSIAN_LETTER_FREQ = {
@@ -54,11 +53,15 @@ _UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _LOWER = "a-z\u0430-\u045f"
 _UPPER = "A-Z\u0400-\u042f"
-_MIXED_CASE = re.compile(f"[{_LOWER}][{_UPPER}]")                      # "пРИВЕТ"
-_CAPS_THEN_LOWER = re.compile(f"(?<![^\\W\\d_])[{_UPPER}]{{2}}[{_LOWER}]")  # "ЗЏочему"
-_UPPER_WORD = re.compile(f"(?<![^\\W\\d_])[\u0400-\u042f]{{2,}}(?![^\\W\\d_])")
+# Each pattern starts with a character class, which the regex engine scans for
+# quickly; word-boundary conditions are checked on the (few) matches instead.
+_MIXED_CASE = re.compile(f"[{_LOWER}][{_UPPER}]")                # "пРИВЕТ"
+_CAPS_THEN_LOWER = re.compile(f"[{_UPPER}]{{2}}[{_LOWER}]")      # "ЗЏочему" at a word start
+_UPPER_WORD = re.compile("[\u0400-\u042f]{2,}")                 # "ПРИВЕТ" as a whole word
 _MIXED_SCRIPT = re.compile("[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")  # "cafй"
-_GLUED_PUNCTUATION = re.compile(r"(?:^|(?<=\s))[–—•…‚„†‡€‰™›‹][а-яё]|[!?][А-ЯЁа-яё]")
+_CYRILLIC_WORD = re.compile("[\u0400-\u04ff]{2}")
+# "–ифровые" (punctuation glued to the start of a word), "ждать!И".
+_GLUED_PUNCTUATION = re.compile("[–—•…‚„†‡€‰™›‹!?][А-ЯЁа-яё]")
 
 
 def decode_bytes(data: bytes, name: str = "input") -> str:
@@ -106,6 +109,9 @@ def _decode(data: bytes, name: str) -> str:
     cyrillic = _best_cyrillic_decoding(data)
     if cyrillic is not None:
         return cyrillic
+    western = _western_decoding(data)
+    if western is not None:
+        return western
     return _charset_normalizer_decoding(data, name)
 
 
@@ -148,6 +154,7 @@ def _bomless_utf16(data: bytes) -> str | None:
 
 def _looks_like_text(text: str) -> bool:
     """Mostly printable characters and (almost) no control characters."""
+    text = text[:_SCORE_SAMPLE_BYTES]  # a sample decides: this loop is in Python
     if not text:
         return False
     printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
@@ -185,6 +192,10 @@ def _best_cyrillic_decoding(data: bytes) -> str | None:
             best_encoding, best_score = encoding, score
     if best_encoding is None or best_score < _MIN_CYRILLIC_SCORE:
         return None
+    if not _CYRILLIC_WORD.search(sample.decode(best_encoding)):
+        # A few stray high bytes in Latin text (an NBSP is a letter in cp866)
+        # make no Cyrillic word: leave them to charset-normalizer.
+        return None
     try:
         return data.decode(best_encoding)
     except UnicodeDecodeError:  # an undefined byte after the sample
@@ -217,12 +228,25 @@ def cyrillic_plausibility(text: str) -> float:
 
 
 def _case_penalties(text: str) -> float:
-    mixed = (len(_MIXED_CASE.findall(text)) + len(_CAPS_THEN_LOWER.findall(text))
-             # Where mac-cyrillic and cp1251 disagree, capitals of one are
-             # punctuation of the other: "–ифровые", "ждать!И".
-             + len(_GLUED_PUNCTUATION.findall(text)))
-    return (_PENALTY_MIXED_CASE * mixed
-            + _PENALTY_UPPER_WORD * len(_UPPER_WORD.findall(text))
+    def at_word_start(match: re.Match[str]) -> bool:
+        return match.start() == 0 or not text[match.start() - 1].isalpha()
+
+    def whole_word(match: re.Match[str]) -> bool:
+        return at_word_start(match) and not text[match.end():match.end() + 1].isalpha()
+
+    def glued(match: re.Match[str]) -> bool:
+        # Where mac-cyrillic and cp1251 disagree, capitals of one are
+        # punctuation of the other: "–ифровые" after a space, "ждать!И".
+        punctuation, letter = match.group(0)
+        if punctuation in "!?":
+            return True
+        return letter.islower() and (match.start() == 0 or text[match.start() - 1].isspace())
+
+    mixed = (len(_MIXED_CASE.findall(text))
+             + sum(1 for m in _CAPS_THEN_LOWER.finditer(text) if at_word_start(m))
+             + sum(1 for m in _GLUED_PUNCTUATION.finditer(text) if glued(m)))
+    upper_words = sum(1 for m in _UPPER_WORD.finditer(text) if whole_word(m))
+    return (_PENALTY_MIXED_CASE * mixed + _PENALTY_UPPER_WORD * upper_words
             + _LOGP_OTHER * len(_MIXED_SCRIPT.findall(text)))
 
 
@@ -236,6 +260,26 @@ def _char_logp(ch: str) -> float:
     if ch in _TYPOGRAPHY or ch.isspace():
         return _LOGP_TYPOGRAPHY
     return _LOGP_OTHER
+
+
+def _western_decoding(data: bytes) -> str | None:
+    """cp1252 when every non-ASCII character it gives is a Latin letter or typography.
+
+    Non-UTF-8 English (an NBSP, curly quotes, "café") is Windows-1252 far more
+    often than anything else; charset-normalizer guesses a DOS code page for a
+    text whose only non-ASCII byte is 0xA0.  Russian cp1251 never gets here:
+    it was recognised before.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    for ch in set(text):
+        if ch.isascii() or ch in _TYPOGRAPHY or ch in "£¥¢¤¦¨ª¬¯²³´µ¶¸¹º¼½¾¿¡":
+            continue
+        if not ("\u00c0" <= ch <= "\u00ff" and ch not in "×÷"):
+            return None
+    return text
 
 
 def _charset_normalizer_decoding(data: bytes, name: str) -> str:
@@ -349,6 +393,8 @@ def detect_language(text: str) -> str:
             return "ru"
         lang, p = _ranked(sample, _CYRILLIC_LANGUAGES)[0]
         return lang if lang != "ru" and p >= 0.9 else "ru"
+    if latin >= 0.5 * letters and _looks_english(sample):
+        return "en"
     ranking = _ranked(sample)
     if latin < 0.5 * letters or ranking[0][1] >= 0.95:
         return ranking[0][0]
@@ -357,3 +403,23 @@ def detect_language(text: str) -> str:
     if p < 0.5 and sample.isascii() and "en" in [code for code, _ in ranking[:3]]:
         return "en"
     return lang
+
+
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    "the and of to in is that for was with on are by as at from it has have be this".split())
+_ASCII_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _looks_english(sample: str) -> bool:
+    """A fast path: running English text is about a third function words.
+
+    "the" in particular is not a word of any other Latin-script language, so
+    text where it and its kind are this frequent is English without asking
+    the model (which is what costs time on an import).
+    """
+    words = _ASCII_WORD.findall(sample)
+    if len(words) < 20:
+        return False
+    lowered = [word.lower() for word in words]
+    common = sum(1 for word in lowered if word in _ENGLISH_FUNCTION_WORDS)
+    return common >= 0.2 * len(words) and lowered.count("the") >= 2

@@ -20,6 +20,18 @@ A unit whose source language differs from the header's ``srclang`` (a
 mixed-direction export) carries its own ``srclang`` attribute, as TMX allows.
 Characters XML 1.0 cannot carry are stripped (see ``xmlutil``) and counted in a
 log warning and the final progress message.  ``x-chrf`` has two decimals.
+
+Import reads TMX 1.1-1.4 in two passes over the file: the first checks it
+all (well-formed, a <tmx> root, every <tuv> has a language, no entity
+references) and counts units per language set; ``read()`` returns only after
+it, so a malformed file imports nothing.  The second pass streams units.
+Languages: the caller's, else the header's ``srclang`` (or the first tuv's
+when it says ``*all*``) and the one other language present (a multilingual
+file must say which).  Tags match by primary subtag (``EN-US`` is ``en``).
+A <tu> lacking either language is skipped and counted.  Inline native codes
+(<bpt> <ept> <ph> <it> <ut>) are dropped from the text, <hi> keeps its text.
+Unit props: see ``ImportedUnit.props``.  A file that changes between the
+two passes can still fail mid-stream: callers import inside a transaction.
 """
 from __future__ import annotations
 
@@ -287,14 +299,26 @@ def _stream(path: Path, source: str, target: str) -> Iterator[ImportedUnit]:
             yield unit
 
 
+_code = lru_cache(maxsize=256)(language_code)
+_iso_date = lru_cache(maxsize=4096)(tmx_to_iso_date)
+
+
+def _children(element: etree._Element) -> Iterator[tuple[str, etree._Element]]:
+    """(local name, child) for element children; comments and PIs skipped."""
+    for child in element:
+        tag = child.tag
+        if tag.__class__ is str:
+            yield (tag.rpartition("}")[2] if tag[0] == "{" else tag), child
+
+
 def _unit(tu: etree._Element, source: str, target: str) -> ImportedUnit | None:
+    """The hot loop of the import (lxml proxies are costly: touch each once)."""
     props: dict[str, str] = {}
     notes: list[str] = []
     source_tuv = target_tuv = None
-    for child in tu:
-        name = local_name(child.tag)
+    for name, child in _children(tu):
         if name == "tuv":
-            code = language_code(_tuv_lang(child))
+            code = _code(child.get(XML_LANG) or child.get("lang") or "")
             if code == source and source_tuv is None:
                 source_tuv = child
             elif code == target and target_tuv is None:
@@ -305,30 +329,37 @@ def _unit(tu: etree._Element, source: str, target: str) -> ImportedUnit | None:
             notes.append(child.text or "")
     if source_tuv is None or target_tuv is None:
         return None
-    for key, value in tu.attrib.items():
-        if key not in _TU_DATE_ATTRS:
-            props[local_name(key)] = value
-    texts = {}
+    attributes = tu.attrib
+    if len(attributes) > 1:
+        for key, value in attributes.items():
+            if key not in _TU_DATE_ATTRS:
+                props[local_name(key)] = value
+    texts = []
     for side, tuv in (("source", source_tuv), ("target", target_tuv)):
-        for key, value in tuv.attrib.items():
-            if key not in (XML_LANG, "lang"):
-                props[f"{side}:{local_name(key)}"] = value
+        if len(tuv.attrib) > 1:
+            for key, value in tuv.attrib.items():
+                if key not in (XML_LANG, "lang"):
+                    props[f"{side}:{local_name(key)}"] = value
         seg = None
-        for child in tuv:
-            name = local_name(child.tag)
+        for name, child in _children(tuv):
             if name == "seg":
                 seg = child
             elif name == "prop":
                 _add_prop(props, f"{side}:{child.get('type') or 'prop'}", child.text or "")
             elif name == "note":
                 notes.append(child.text or "")
-        texts[side] = _seg_text(seg) if seg is not None else ""
+        if seg is None:
+            texts.append("")
+        elif len(seg):
+            texts.append(_seg_text(seg))
+        else:
+            texts.append(seg.text or "")
+    created = attributes.get("creationdate") or target_tuv.get("creationdate")
+    changed = attributes.get("changedate") or target_tuv.get("changedate")
     return ImportedUnit(
-        source=texts["source"], target=texts["target"],
-        source_lang=source, target_lang=target, tuid=tu.get("tuid"),
-        created_at=tmx_to_iso_date(tu.get("creationdate") or target_tuv.get("creationdate")),
-        changed_at=tmx_to_iso_date(tu.get("changedate") or target_tuv.get("changedate")),
-        props=props, notes=tuple(notes))
+        source=texts[0], target=texts[1], source_lang=source, target_lang=target,
+        tuid=attributes.get("tuid"), created_at=_iso_date(created) if created else None,
+        changed_at=_iso_date(changed) if changed else None, props=props, notes=tuple(notes))
 
 
 def _add_prop(props: dict[str, str], key: str, value: str) -> None:

@@ -30,8 +30,8 @@ from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no
 
 from .base import (REPORT_EVERY, ExportOptions, ExportUnit, ImportedCorpus, ImportedUnit,
                    Ticker, atomic_writer, corpus_languages, language_code, now_iso, peek)
-from .xmlutil import (XML_LANG, check_no_entity_refs, escape_attr, escape_fields, local_name,
-                      release, safe_iterparse)
+from .xmlutil import (check_no_entity_refs, escape_attr, escape_fields, local_name, release,
+                      safe_iterparse)
 
 log = logging.getLogger(__name__)
 
