@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from .commands import Command, merge_units_into, structural
+from .commands import Command, merge_units_into, rescore, structural
 from .errors import BadInputError, NotFoundError
 
 if TYPE_CHECKING:
@@ -60,6 +60,7 @@ def refresh_target(store: Store, unit_id: int) -> None:
     store.conn.execute(
         "UPDATE units SET target = ?, status = CASE WHEN ? = '' THEN 'new' ELSE 'edited' END,"
         " confirmed = 0 WHERE id = ?", (target, target, unit_id))
+    rescore(store.conn, unit_id)
 
 
 def _insert_unit_after(store: Store, unit_id: int) -> int:

@@ -118,7 +118,7 @@ def command_from_json(text: str) -> Command:
 _SEGMENT_COLS = ("id", "document_id", "seq", "paragraph", "kind", "excluded", "text")
 _UNIT_COLS = ("id", "document_id", "target_document_id", "seq", "target", "mt", "mt_engine",
               "mt_model", "mt_version", "status", "confirmed", "confidence", "created_at",
-              "updated_at")
+              "updated_at", "pe_chrf", "pe_ter")
 _LINK_COLS = ("segment_id", "unit_id", "side")
 
 
@@ -228,6 +228,12 @@ def _now() -> str:
     return utc_now()
 
 
+def rescore(conn, unit_id: int) -> None:
+    from .store import rescore as store_rescore
+
+    store_rescore(conn, unit_id)
+
+
 def _unit_state(store: Store, unit_id: int) -> tuple[str, str | None, str]:
     row = store.conn.execute("SELECT target, mt, status FROM units WHERE id = ?", (unit_id,)).fetchone()
     if row is None:
@@ -267,6 +273,7 @@ class SetTarget(Command):
             status = status_after_edit(self.text, mt)
         store.conn.execute("UPDATE units SET target = ?, status = ?, updated_at = ? WHERE id = ?",
                            (self.text, str(status), _now(), self.unit_id))
+        rescore(store.conn, self.unit_id)
         return SetTarget(self.unit_id, old_target, old_status)
 
     def describe(self) -> str:
@@ -318,6 +325,7 @@ class Approve(Command):
             store.conn.execute(
                 "UPDATE units SET target = ?, status = 'approved', updated_at = ? WHERE id = ?",
                 (target, now, uid))
+            rescore(store.conn, uid)
             inverses.append(SetTarget(uid, old_target, status))
         return Batch(tuple(reversed(inverses)), "unapprove")
 
@@ -465,6 +473,7 @@ class SplitSegment(Command):
         second_status = status_after_edit(second_target, None)
         conn.execute("UPDATE units SET target = ?, status = ?, updated_at = ? WHERE id = ?",
                      (first_target, str(first_status), now, unit_id))
+        rescore(conn, unit_id)
         new_uid = conn.execute(
             "INSERT INTO units (document_id, target_document_id, seq, target, status, created_at,"
             " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -493,6 +502,8 @@ class MergeSegments(Command):
         return {self.first_id, self.second_id}, units
 
     def apply(self, store: Store) -> Command:
+        if self.first_id == self.second_id:
+            raise BadInputError(f"cannot merge segment {self.first_id} with itself")
         first = _segment_row(store, self.first_id)
         second = _segment_row(store, self.second_id)
         if first[1] != second[1]:
@@ -544,4 +555,5 @@ def merge_units_into(store: Store, keep_id: int, drop_id: int) -> None:
         status = status_after_edit(target, None)
     conn.execute("UPDATE units SET target = ?, mt = ?, status = ?, updated_at = ? WHERE id = ?",
                  (target, mt, str(status), _now(), keep_id))
+    rescore(conn, keep_id)
     conn.execute("DELETE FROM units WHERE id = ?", (drop_id,))

@@ -16,7 +16,7 @@ from pathlib import Path
 from .errors import BadInputError
 from .formats.base import ExportOptions, ExportUnit
 from .progress import CancelledFn, ProgressFn, never_cancelled, no_progress
-from .store import Store, utc_now
+from .store import Store, rescore, utc_now
 
 STATUSES = ("new", "machine", "edited", "approved")
 
@@ -28,7 +28,6 @@ class ExportFilter:
     include_excluded: bool = False              # excluded segments and boilerplate
     source_lang: str | None = None              # direction: only documents in this language
     target_lang: str | None = None
-    with_chrf: bool = True                      # post-edit chrF per unit (sacrebleu)
 
     def where(self) -> tuple[str, list]:
         clauses, args = [], []
@@ -57,6 +56,7 @@ class ExportFilter:
 _EXPORT_SQL = """
 SELECT u.id, u.document_id, d.title, d.language, COALESCE(td.language, d.target_language, 'und'),
        u.status, u.target, u.mt, u.mt_engine, u.mt_model, u.mt_version, u.created_at, u.updated_at,
+       u.pe_chrf,
        (SELECT json_group_array(text) FROM (SELECT s.text FROM unit_segments x
             JOIN segments s ON s.id = x.segment_id WHERE x.unit_id = u.id AND x.side = 'source'
             ORDER BY s.seq)),
@@ -80,20 +80,15 @@ def count_units(store: Store, flt: ExportFilter) -> int:
 def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
     """Units matching the filter, in document order, one at a time.  Reads on
     a connection of its own so a long export never holds the writer's."""
-    from .metrics import unit_scores
-
     where, args = flt.where()
     conn = sqlite3.connect(str(store.path))
     try:
         for (uid, doc_id, title, src_lang, tgt_lang, status, target, mt, engine, model, version,
-             created, changed, src_json, tgt_json) in conn.execute(_EXPORT_SQL.format(where=where), args):
+             created, changed, chrf, src_json, tgt_json) in conn.execute(_EXPORT_SQL.format(where=where), args):
             sources = tuple(json.loads(src_json))
             targets = tuple(json.loads(tgt_json))
             if " ".join(targets) != target:  # post-edited text (or none): the unit's target
                 targets = (target,)
-            chrf = None
-            if flt.with_chrf and mt:
-                chrf = 100.0 if mt == target else (s.chrf if (s := unit_scores(mt, target)) else None)
             yield ExportUnit(uid, sources, targets, src_lang, tgt_lang, doc_id, title, status, mt,
                              engine, model, version, chrf, created, changed)
     finally:
@@ -181,6 +176,8 @@ def import_corpus(store: Store, path: str | Path, *, source_lang: str | None = N
                  unit.created_at or now, unit.changed_at or unit.created_at or now)).lastrowid
             conn.executemany("INSERT INTO unit_segments (segment_id, unit_id, side) VALUES (?, ?, ?)",
                              [(s_id, uid, "source"), (t_id, uid, "target")])
+            if props.get("x-mt"):
+                rescore(conn, uid)
         if n == 0:
             raise BadInputError(f"{path}: no translation units with both {corpus.source_lang} and "
                                 f"{corpus.target_lang} text")

@@ -78,6 +78,9 @@ class Unit:
     paragraph: int = 0
     kind: SegmentKind = SegmentKind.BODY
     excluded: bool = False
+    # Post-edit scores of mt against target (sacrebleu chrF and TER), when both exist.
+    pe_chrf: float | None = None
+    pe_ter: float | None = None
 
 
 @dataclass(frozen=True)

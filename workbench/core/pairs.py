@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import BadInputError
 from .progress import CancelledFn, ProgressFn, never_cancelled, no_progress
-from .store import Store, utc_now
+from .store import Store, rescore, utc_now
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,8 @@ def replace_units(store: Store, source_id: int, target_id: int,
                  "edited" if target else "new", confidence, now, now)).lastrowid
             conn.executemany("INSERT INTO unit_segments (segment_id, unit_id, side) VALUES (?, ?, ?)",
                              [(s, uid, "source") for s in src_ids] + [(t, uid, "target") for t in tgt_ids])
+            if mt:
+                rescore(conn, uid)
 
 
 def import_pair(store: Store, source_path: str | Path, target_path: str | Path, *,

@@ -81,6 +81,13 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX edits_document ON edits(document_id, id)",
     ],
+    # 2: post-edit scores stored with the unit (computed when MT or target
+    # change), so export and a 100k-row table read them instead of
+    # recomputing sacrebleu per row.
+    [
+        "ALTER TABLE units ADD COLUMN pe_chrf REAL",
+        "ALTER TABLE units ADD COLUMN pe_ter REAL",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

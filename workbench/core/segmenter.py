@@ -1,11 +1,12 @@
 """Sentence segmentation of one paragraph of news text.
 
 Base segmenter: sentencex (Rust, ~30 MB/s) for every language.  Measured on
-our gold sets (bench/segmenter_eval.py) pysbd is slightly better on raw English
-but runs at ~0.15 MB/s, and razdel is the best raw Russian segmenter but runs at
-~1.7 MB/s per paragraph; both are too slow for the import target (>= 2 MB/s for
-decoding + parsing + segmenting), and after the corrections below a sentencex
-base scores as well as either.
+our gold sets (bench/segmenter_eval.py): pysbd is a little better than
+sentencex on raw English but runs at ~0.15 MB/s; razdel is the best raw Russian
+segmenter but runs at ~1.7 MB/s on paragraphs.  Both are too slow for the
+import target (>= 2 MB/s for decoding + parsing + segmenting), and with the
+corrections below on top, a sentencex base scored at least as well as a razdel
+base (the rules decide most candidates; the base breaks the remaining ties).
 
 The corrections decide every *candidate* boundary (terminal punctuation plus
 closing quotes/brackets, followed by whitespace) with rules for what news
@@ -35,7 +36,6 @@ import sentencex
 _CANDIDATE = re.compile(r"([.!?…]+)([\"'»”’)\]/]*)(?=\s)")
 _OPENERS = "\"'«“„‘([{/<"
 _DASHES = "—–-‒―"
-_CLOSERS_STRIP = "\"'»”’)]}/>"
 
 # Datelines at the start of a paragraph: an upper-case place name, a comma, an
 # optional date, then the agency in slashes or after a dash, ending in a full

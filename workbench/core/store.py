@@ -68,7 +68,7 @@ def _check_file_is_sqlite(path: Path) -> None:
 # derived paragraph/kind/excluded come from the unit's source segments.
 _UNIT_SELECT = """
 SELECT u.id, u.document_id, u.target, u.mt, u.mt_engine, u.mt_model, u.mt_version,
-       u.status, u.confirmed, u.confidence, u.created_at, u.updated_at,
+       u.status, u.confirmed, u.confidence, u.created_at, u.updated_at, u.pe_chrf, u.pe_ter,
        (SELECT group_concat(segment_id) FROM (
             SELECT us.segment_id FROM unit_segments us JOIN segments s ON s.id = us.segment_id
             WHERE us.unit_id = u.id AND us.side = 'source' ORDER BY s.seq)) AS source_ids,
@@ -94,7 +94,7 @@ def _ids(text: str | None) -> tuple[int, ...]:
 
 def _unit_from_row(row: Sequence) -> Unit:
     (uid, doc, target, mt, engine, model, version, status, confirmed, confidence,
-     created, updated, source_ids, target_ids, source, paragraph, kind, excluded) = row
+     created, updated, pe_chrf, pe_ter, source_ids, target_ids, source, paragraph, kind, excluded) = row
     return Unit(
         id=uid, document_id=doc,
         source_segment_ids=_ids(source_ids), target_segment_ids=_ids(target_ids),
@@ -102,7 +102,7 @@ def _unit_from_row(row: Sequence) -> Unit:
         mt_version=version, status=Status(status), confirmed=bool(confirmed),
         confidence=confidence, created_at=created, updated_at=updated,
         paragraph=paragraph or 0, kind=SegmentKind(kind or "body"),
-        excluded=bool(excluded),
+        excluded=bool(excluded), pe_chrf=pe_chrf, pe_ter=pe_ter,
     )
 
 
@@ -393,6 +393,23 @@ class Store:
                     " status = CASE WHEN status IN ('new', 'machine') THEN 'machine' ELSE status END,"
                     " updated_at = ? WHERE id = ?",
                     (mt, engine, model, version, mt, now, unit_id))
+                rescore(conn, unit_id)
+
+
+def rescore(conn: sqlite3.Connection, unit_id: int) -> None:
+    """Recompute a unit's stored post-edit scores from its mt and target."""
+    from .metrics import unit_scores
+
+    row = conn.execute("SELECT mt, target FROM units WHERE id = ?", (unit_id,)).fetchone()
+    if row is None:
+        return
+    mt, target = row
+    if mt is not None and mt == target and mt.strip():
+        chrf, ter = 100.0, 0.0  # untouched MT: no need to ask sacrebleu
+    else:
+        scores = unit_scores(mt, target)
+        chrf, ter = (scores.chrf, scores.ter) if scores else (None, None)
+    conn.execute("UPDATE units SET pe_chrf = ?, pe_ter = ? WHERE id = ?", (chrf, ter, unit_id))
 
 
 def dumps(value: object) -> str:
