@@ -7,7 +7,6 @@ the format's writer.  Import checks the whole file first (the format's
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ class ExportFilter:
     target_lang: str | None = None
 
     def where(self) -> tuple[str, list]:
+        """SQL over ``units u`` (documents as ``d``/``td`` when counting)."""
         clauses, args = [], []
         if self.document_ids:
             clauses.append(f"u.document_id IN ({','.join('?' * len(self.document_ids))})")
@@ -41,30 +41,32 @@ class ExportFilter:
         clauses.append(f"u.status IN ({','.join('?' * len(statuses))})")
         args += list(statuses)
         clauses.append("u.target != ''")
-        if not self.include_excluded:
-            clauses.append("NOT EXISTS (SELECT 1 FROM unit_segments x JOIN segments s ON s.id = x.segment_id"
-                           " WHERE x.unit_id = u.id AND (s.excluded = 1 OR s.kind = 'boilerplate'))")
-        if self.source_lang:
-            clauses.append("d.language = ?")
-            args.append(self.source_lang)
-        if self.target_lang:
-            clauses.append("COALESCE(td.language, d.target_language) = ?")
-            args.append(self.target_lang)
         return " AND ".join(clauses), args
 
+    def documents(self, store: Store) -> dict[int, tuple[str, str, str]]:
+        """Documents in the direction asked: id -> (title, source, target language)."""
+        found = {}
+        for doc in store.documents():
+            target = doc.target_language or "und"
+            translation = store.conn.execute(
+                "SELECT language FROM documents WHERE translation_of = ? ORDER BY id DESC", (doc.id,)).fetchone()
+            if translation:
+                target = translation[0]
+            if (self.source_lang and doc.language != self.source_lang) or (
+                    self.target_lang and target != self.target_lang):
+                continue
+            found[doc.id] = (doc.title, doc.language, target)
+        return found
 
+
+# One row per (unit, segment), in unit order: one pass over the units index,
+# no per-unit subqueries; excluded/boilerplate segments are filtered in Python.
 _EXPORT_SQL = """
-SELECT u.id, u.document_id, d.title, d.language, COALESCE(td.language, d.target_language, 'und'),
-       u.status, u.target, u.mt, u.mt_engine, u.mt_model, u.mt_version, u.created_at, u.updated_at,
-       u.pe_chrf,
-       (SELECT json_group_array(text) FROM (SELECT s.text FROM unit_segments x
-            JOIN segments s ON s.id = x.segment_id WHERE x.unit_id = u.id AND x.side = 'source'
-            ORDER BY s.seq)),
-       (SELECT json_group_array(text) FROM (SELECT s.text FROM unit_segments x
-            JOIN segments s ON s.id = x.segment_id WHERE x.unit_id = u.id AND x.side = 'target'
-            ORDER BY s.seq))
-FROM units u JOIN documents d ON d.id = u.document_id
-LEFT JOIN documents td ON td.id = u.target_document_id
+SELECT u.id, u.document_id, u.status, u.target, u.mt, u.mt_engine, u.mt_model, u.mt_version,
+       u.created_at, u.updated_at, u.pe_chrf, us.side, s.text, s.seq, s.excluded, s.kind
+FROM units u
+LEFT JOIN unit_segments us ON us.unit_id = u.id
+LEFT JOIN segments s ON s.id = us.segment_id
 WHERE {where}
 ORDER BY u.document_id, u.seq, u.id
 """
@@ -72,25 +74,54 @@ ORDER BY u.document_id, u.seq, u.id
 
 def count_units(store: Store, flt: ExportFilter) -> int:
     where, args = flt.where()
-    return store.conn.execute(
-        "SELECT count(*) FROM units u JOIN documents d ON d.id = u.document_id"
-        f" LEFT JOIN documents td ON td.id = u.target_document_id WHERE {where}", args).fetchone()[0]
+    docs = flt.documents(store)
+    where += f" AND u.document_id IN ({','.join(map(str, docs)) or 'NULL'})"
+    if not flt.include_excluded:
+        where += (" AND NOT EXISTS (SELECT 1 FROM unit_segments x JOIN segments s ON s.id = x.segment_id"
+                  " WHERE x.unit_id = u.id AND (s.excluded = 1 OR s.kind = 'boilerplate'))")
+    return store.conn.execute(f"SELECT count(*) FROM units u WHERE {where}", args).fetchone()[0]
 
 
 def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
-    """Units matching the filter, in document order, one at a time.  Reads on
-    a connection of its own so a long export never holds the writer's."""
+    """Units matching the filter, in document order, one at a time (a read
+    connection of its own, so a long export never holds the writer's)."""
+    docs = flt.documents(store)
     where, args = flt.where()
+    where += f" AND u.document_id IN ({','.join(map(str, docs)) or 'NULL'})"
+    keep_all = flt.include_excluded
+
+    def build(head: tuple, segs: list[tuple]) -> ExportUnit | None:
+        uid, doc_id, status, target, mt, engine, model, version, created, changed, chrf = head
+        if len(segs) == 1:  # the common 1:0 post-editing unit
+            side, text, _seq, excluded, kind = segs[0]
+            if not keep_all and (excluded or kind == "boilerplate"):
+                return None
+            sources, targets = ((text,), ()) if side == "source" else ((), (text,))
+        else:
+            if not keep_all and any(r[3] or r[4] == "boilerplate" for r in segs):
+                return None
+            segs.sort(key=lambda r: r[2])
+            sources = tuple(r[1] for r in segs if r[0] == "source")
+            targets = tuple(r[1] for r in segs if r[0] == "target")
+        if " ".join(targets) != target:  # post-edited text (or none): the unit's own target
+            targets = (target,)
+        title, src_lang, tgt_lang = docs[doc_id]
+        return ExportUnit(uid, sources, targets, src_lang, tgt_lang, doc_id, title, status,
+                          mt, engine, model, version, chrf, created, changed)
+
     conn = sqlite3.connect(str(store.path))
     try:
-        for (uid, doc_id, title, src_lang, tgt_lang, status, target, mt, engine, model, version,
-             created, changed, chrf, src_json, tgt_json) in conn.execute(_EXPORT_SQL.format(where=where), args):
-            sources = tuple(json.loads(src_json))
-            targets = tuple(json.loads(tgt_json))
-            if " ".join(targets) != target:  # post-edited text (or none): the unit's target
-                targets = (target,)
-            yield ExportUnit(uid, sources, targets, src_lang, tgt_lang, doc_id, title, status, mt,
-                             engine, model, version, chrf, created, changed)
+        head: tuple | None = None
+        segs: list[tuple] = []
+        for row in conn.execute(_EXPORT_SQL.format(where=where), args):
+            if head is None or row[0] != head[0]:
+                if head is not None and (unit := build(head, segs)) is not None:
+                    yield unit
+                head, segs = row[:11], []
+            if row[11] is not None:
+                segs.append(row[11:])
+        if head is not None and (unit := build(head, segs)) is not None:
+            yield unit
     finally:
         conn.close()
 
