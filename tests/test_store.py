@@ -125,3 +125,20 @@ def test_importing_the_core_does_not_import_qt():
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ids_are_never_reused_after_undo(store, small_doc):
+    """Redo puts a split's segment back by id: no newer row may have taken it."""
+    from workbench.core.commands import SplitSegment
+
+    doc, ids = small_doc
+    undo = store.apply(SplitSegment(ids[1], 16))
+    created = max(s.id for s in store.segments(doc))
+    redo = store.apply(undo)
+    other = store.add_document(title="O", language="en", target_language="ru", source_path=None,
+                               checksum="other", date=None)
+    new_ids = store.add_segments(other, [(0, "body", "Another text.", False)])
+    assert created not in new_ids
+    store.apply(redo)
+    assert store.segment(new_ids[0]).text == "Another text."
+    assert store.segment(created).document_id == doc

@@ -23,8 +23,10 @@ MIGRATIONS: list[list[str]] = [
         )""",
         # seq is a REAL sort key: inserting between two rows (split) takes the
         # midpoint, so no renumbering of a 100k-segment document is needed.
+        # AUTOINCREMENT: an id is never reused, so an undo/redo that puts a
+        # deleted row back by id can never collide with a newer row.
         """CREATE TABLE segments (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
             seq REAL NOT NULL,
             paragraph INTEGER NOT NULL,
@@ -34,7 +36,7 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX segments_document_seq ON segments(document_id, seq)",
         """CREATE TABLE units (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
             target_document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
             seq REAL NOT NULL,
