@@ -166,6 +166,8 @@ def main() -> None:
     parser.add_argument("--ttk-units", type=int, default=100_000,
                         help="units for the translate-toolkit reference (0: skip)")
     parser.add_argument("--no-import", action="store_true", help="skip the TMX import pass")
+    parser.add_argument("--store-units", type=int, default=None,
+                        help="units for the from-the-store export (default: --units; 0: skip)")
     parser.add_argument("--out-dir", type=Path, default=None,
                         help="keep the files here (default: a temporary directory)")
     args = parser.parse_args()
@@ -228,9 +230,38 @@ def main() -> None:
               f"{m / ours_seconds:>9,.0f} units/s, export "
               f"{m / (ours_seconds - gen_small):>9,.0f} units/s  (with all props)")
 
+    store_units = n if args.store_units is None else args.store_units
+    if store_units:
+        from_store(store_units, pool, out_dir)
+
     print(f"process max RSS (getrusage): {_maxrss_mb():.0f} MB")
     if args.out_dir is None:
         shutil.rmtree(out_dir)
+
+
+def from_store(n: int, pool: list[tuple[str, str, str]], out_dir: Path) -> None:
+    """The product's real path: units in a workbench SQLite store, streamed out
+    by workbench.core.corpus.export_corpus (query + ExportUnit + writer)."""
+    from workbench.core.corpus import ExportFilter, export_corpus
+    from workbench.core.store import Store
+
+    started = time.perf_counter()
+    store = Store(out_dir / "bench.db")
+    doc = store.add_document(title="Generated corpus", language="en", target_language="ru",
+                             source_path=None, checksum="export-bench", date=None)
+    store.add_segments(doc, ((i // 5, "body", pool[i % len(pool)][0], False) for i in range(n)))
+    with store.transaction() as conn:
+        conn.executemany("UPDATE units SET target = ?, mt = ?, mt_engine = 'argos', mt_model = 'translate-en_ru',"
+                         " mt_version = '1.9', status = 'approved', pe_chrf = 61.5, pe_ter = 30.0 WHERE id = ?",
+                         ((pool[i % len(pool)][1], pool[i % len(pool)][2], i + 1) for i in range(n)))
+    print(f"store with {n:,} units built in {time.perf_counter() - started:.1f} s")
+    for name in ("tmx", "csv"):
+        out = out_dir / f"from_store.{name}"
+        written, seconds, peak = measure(lambda: export_corpus(store, name, out, ExportFilter()))
+        assert written == n, written
+        print(f"{name.upper() + ' from the store':<22} {seconds:7.2f} s  end to end {n / seconds:>9,.0f} units/s"
+              f"  peak {peak:5.0f} MB  ({out.stat().st_size / 2**20:,.0f} MB written)")
+    store.close()
 
 
 def _maxrss_mb() -> float:

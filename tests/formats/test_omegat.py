@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from dataclasses import replace
 
 import pytest
 
@@ -62,7 +61,7 @@ def test_omegat_fills_the_target_from_our_tmx(tmp_path):
     units = make_units(APPROVED, status="approved")
     # A machine-translated unit for the last sentence is *not* exported: the
     # caller filters, and OmegaT must then leave that sentence untranslated.
-    unapproved = replace(make_units([(NOT_IN_MEMORY, "Машинный перевод.")])[0], unit_id=99,
+    unapproved = make_units([(NOT_IN_MEMORY, "Машинный перевод.")])[0]._replace(unit_id=99,
                          status="machine")
     approved_only = [unit for unit in units + [unapproved] if unit.status == "approved"]
     TmxExporter().export(approved_only, project / "tm" / "auto" / "approved.tmx")

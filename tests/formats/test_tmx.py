@@ -73,8 +73,7 @@ def test_include_mt_false_leaves_the_mt_text_out(tmp_path):
 
 def test_dates_in_other_iso_forms_become_utc(tmp_path):
     unit = make_units(SAMPLES[:1])[0]
-    from dataclasses import replace
-    unit = replace(unit, created_at="2025-04-24T17:26:00+03:00", changed_at="2025-04-24 14:26:00")
+    unit = unit._replace(created_at="2025-04-24T17:26:00+03:00", changed_at="2025-04-24 14:26:00")
     out = tmp_path / "dates.tmx"
     TmxExporter().export([unit], out)
     tu = etree.parse(str(out)).getroot().find("body/tu")

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import replace
 
 import pytest
 from lxml import etree
@@ -58,7 +57,7 @@ def test_status_maps_to_state_and_approved(tmp_path, status):
 
 
 def test_new_unit_without_translation_has_no_target(tmp_path):
-    unit = replace(make_units(SAMPLES[:1], status="new")[0], target_segments=(), mt=None)
+    unit = make_units(SAMPLES[:1], status="new")[0]._replace(target_segments=(), mt=None)
     out = tmp_path / "new.xlf"
     XliffExporter().export([unit], out)
     element = etree.parse(str(out)).getroot().find(".//x:trans-unit", NS)
@@ -92,7 +91,7 @@ def test_translate_toolkit_reads_the_export(tmp_path):
     from translate.storage.xliff import xlifffile
     out = tmp_path / "ttk.xlf"
     units = make_units(SAMPLES, status="approved")
-    units[1] = replace(units[1], status="edited")
+    units[1] = units[1]._replace(status="edited")
     XliffExporter().export(units, out)
     with open(out, "rb") as handle:
         store = xlifffile(handle)
@@ -103,7 +102,7 @@ def test_translate_toolkit_reads_the_export(tmp_path):
 
 
 def test_document_titles_with_markup_characters_are_escaped(tmp_path):
-    unit = replace(make_units(SAMPLES[:1])[0], document='A "quoted" <title> & co\nline')
+    unit = make_units(SAMPLES[:1])[0]._replace(document='A "quoted" <title> & co\nline')
     out = tmp_path / "t.xlf"
     XliffExporter().export([unit], out)
     file = etree.parse(str(out)).getroot().find("x:file", NS)
@@ -112,7 +111,7 @@ def test_document_titles_with_markup_characters_are_escaped(tmp_path):
 
 def test_import_picks_the_language_pair(tmp_path):
     en_ru = make_units(SAMPLES[:2])
-    en_de = [replace(u, unit_id=u.unit_id + 10, document_id=9, target_lang="de")
+    en_de = [u._replace(unit_id=u.unit_id + 10, document_id=9, target_lang="de")
              for u in make_units([("Hello", "Hallo")])]
     out = tmp_path / "pairs.xlf"
     XliffExporter().export(en_ru + en_de, out)

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, ClassVar, Iterable, Iterator, Mapping, Protocol, TextIO
+from typing import Callable, ClassVar, Iterable, Iterator, Mapping, NamedTuple, Protocol, TextIO
 
 from workbench.core.errors import BadInputError, Cancelled
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
@@ -33,9 +33,12 @@ except PackageNotFoundError:  # running from a bare source tree
 REPORT_EVERY = 2000
 
 
-@dataclass(frozen=True)
-class ExportUnit:
-    """One translation unit as the store hands it to an exporter."""
+class ExportUnit(NamedTuple):
+    """One translation unit as the store hands it to an exporter.
+
+    Immutable like the core's frozen dataclasses, but a NamedTuple: a
+    million-unit export builds a million of these, and a tuple is built five
+    times faster than a frozen dataclass (``replace`` is ``unit._replace``)."""
     unit_id: int                       # becomes the TMX tuid / XLIFF trans-unit id
     source_segments: tuple[str, ...]   # n source segments (n >= 0)
     target_segments: tuple[str, ...]   # m target segments; post-edited units: one string
