@@ -1,0 +1,131 @@
+"""Real package install/load/translate code on random-weight Argos packages."""
+import json
+import socket
+import stat
+import time
+import zipfile
+
+import pytest
+
+from workbench.core.errors import BadInputError, Cancelled, ModelError
+from workbench.core.mt import engine, packages
+from workbench.core.mt.packages import find_pair, install_file, install_from_index, list_installed, remove
+
+from .mt_fixtures import argos_env, model_archives, packages_dir  # noqa: F401  (fixtures)
+
+
+def installed(directory):
+    return sorted(p.code for p in list_installed(directory))
+
+
+def test_install_list_and_remove(tmp_path, model_archives):
+    pkg = install_file(model_archives[("en", "ru")], tmp_path)
+    assert (pkg.code, pkg.from_code, pkg.to_code, pkg.package_version) == ("translate-en_ru", "en", "ru", "1.9")
+    assert pkg.size_bytes > 10_000 and pkg.tokenizer == "sentencepiece"
+    again = install_file(model_archives[("en", "ru")], tmp_path)  # reinstall replaces, never duplicates
+    assert installed(tmp_path) == ["translate-en_ru"] and again.path == pkg.path
+    remove("en_ru", tmp_path)
+    assert installed(tmp_path) == []
+    with pytest.raises(BadInputError, match="no installed model"):
+        remove("en_ru", tmp_path)
+
+
+def test_argos_itself_reads_the_synthetic_package(packages_dir):
+    from argostranslate.package import Package
+
+    pkg = Package(find_pair("en", "ru", packages_dir)[0].path)
+    assert (pkg.from_code, pkg.to_code) == ("en", "ru")
+
+
+GOOD_META = json.dumps({"from_code": "en", "to_code": "ru", "package_version": "1.0", "type": "translate"})
+BASE = {"p/metadata.json": GOOD_META, "p/model/model.bin": b"x", "p/sentencepiece.model": b"x"}
+
+
+@pytest.mark.parametrize("members, symlink, message", [
+    ({k: v for k, v in BASE.items() if "metadata" not in k}, None, "no metadata.json"),
+    ({**BASE, "p/metadata.json": "{not json"}, None, "not valid JSON"),
+    ({**BASE, "p/metadata.json": json.dumps({"from_code": "english"})}, None, "from_code"),
+    ({**BASE, "p/../../evil.txt": b"x"}, None, "leaves the package"),
+    ({**BASE, "/etc/evil": b"x"}, None, "absolute"),
+    (BASE, "p/link", "symbolic link"),
+    ({**BASE, "q/other": b"x"}, None, "one top-level folder"),
+    ({**BASE, "p/bomb.bin": b"\0" * 5_000_000}, None, "zip bomb"),
+])
+def test_bad_archives_are_refused_and_change_nothing(tmp_path, packages_dir, members, symlink, message):
+    before = installed(packages_dir)
+    listing = sorted(p.name for p in packages_dir.iterdir())
+    archive = tmp_path / "bad.argosmodel"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+        if symlink:
+            info = zipfile.ZipInfo(symlink)
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            zf.writestr(info, "/etc/passwd")
+    with pytest.raises(BadInputError, match=message):
+        install_file(archive, packages_dir)
+    assert installed(packages_dir) == before
+    assert sorted(p.name for p in packages_dir.iterdir()) == listing
+
+
+def test_not_a_zip_and_oversize(tmp_path, packages_dir, monkeypatch, model_archives):
+    text = tmp_path / "model.argosmodel"
+    text.write_text("hello")
+    with pytest.raises(BadInputError, match="not a zip"):
+        install_file(text, packages_dir)
+    monkeypatch.setattr(packages, "MAX_UNCOMPRESSED_BYTES", 1000)
+    with pytest.raises(BadInputError, match="over the"):
+        install_file(model_archives[("en", "ru")], packages_dir)
+
+
+def test_offline_index_install_fails_fast(tmp_path):
+    with socket.socket() as sock:  # a local port with nobody listening: refused at once
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    started = time.monotonic()
+    with pytest.raises(ModelError, match="cannot reach the Argos package index"):
+        install_from_index("en", "ru", tmp_path, url=f"http://127.0.0.1:{port}/index.json", timeout=2)
+    assert time.monotonic() - started < 5
+    assert installed(tmp_path) == []
+
+
+def test_missing_pair_says_how_to_install(tmp_path):
+    with pytest.raises(ModelError, match=r"no en→fr model installed; install one with: workbench models install"):
+        find_pair("en", "fr", tmp_path)
+
+
+def test_translate_both_directions_deterministic_and_ordered(packages_dir):
+    en = ["Short.", "", "A much longer English sentence about migration and cooperation in Tashkent.",
+          "Mid length sentence here.", "   "]
+    first, chain = engine.translate_texts(en, "en", "ru", packages_dir=packages_dir)
+    second, _ = engine.translate_texts(en, "en", "ru", packages_dir=packages_dir)
+    assert first == second and [p.code for p in chain] == ["translate-en_ru"]
+    assert first[1] == "" and first[4] == "" and all(first[i] for i in (0, 2, 3))
+    alone = engine.translate_texts([en[2]], "en", "ru", packages_dir=packages_dir)[0][0]
+    assert alone == first[2]  # batching and sorting never mix sentences up
+    ru, chain = engine.translate_texts(["Министр заявил.", "Совет обсудит стратегию."], "ru", "en",
+                                       packages_dir=packages_dir)
+    assert all(ru) and chain[0].code == "translate-ru_en"
+
+
+def test_pivot_through_english(packages_dir):
+    outputs, chain = engine.translate_texts(["Министр заявил."], "ru", "de", packages_dir=packages_dir)
+    assert [p.code for p in chain] == ["translate-ru_en", "translate-en_de"] and outputs[0]
+    via_en = engine.translate_texts(engine.translate_texts(["Министр заявил."], "ru", "en",
+                                                           packages_dir=packages_dir)[0], "en", "de",
+                                    packages_dir=packages_dir)[0]
+    assert outputs == via_en
+
+
+def test_progress_cancel_and_models_load_once(packages_dir, monkeypatch):
+    monkeypatch.setattr(engine, "SENTENCES_PER_CALL", 2)
+    pkg = find_pair("en", "ru", packages_dir)[0]
+    translator = engine.get_translator(pkg)
+    assert engine.get_translator(pkg) is translator
+    seen = []
+    translator.translate([f"Sentence {i}." for i in range(5)], progress=lambda f, m: seen.append(f))
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) == 3
+    calls = []
+    with pytest.raises(Cancelled):
+        translator.translate([f"Sentence {i}." for i in range(5)],
+                             cancelled=lambda: calls.append(1) or len(calls) > 1)
