@@ -12,6 +12,9 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 SHARED = REPO.parent / "shared"
 
+# Random-weight Argos packages, built once per session (see tests/mt_fixtures.py).
+pytest_plugins = ["tests.mt_fixtures"]
+
 
 @pytest.fixture
 def db_path(tmp_path) -> Path:

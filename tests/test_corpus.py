@@ -1,6 +1,5 @@
 """Export from the store and import into it, end to end through the formats."""
 import json
-from pathlib import Path
 
 import pytest
 from lxml import etree

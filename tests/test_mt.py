@@ -11,7 +11,6 @@ from workbench.core.errors import BadInputError, Cancelled, ModelError
 from workbench.core.mt import engine, packages
 from workbench.core.mt.packages import find_pair, install_file, install_from_index, list_installed, remove
 
-from .mt_fixtures import argos_env, model_archives, packages_dir  # noqa: F401  (fixtures)
 
 
 def installed(directory):

@@ -10,7 +10,6 @@ from workbench.core.importer import import_paths
 from workbench.core.translation import translate_document
 
 from .conftest import SEEDS
-from .mt_fixtures import argos_env, model_archives, packages_dir  # noqa: F401  (fixtures)
 
 EN_SEED = SEEDS / "en_uzbek_interior_ministry_cis_migration_2023-09-28.txt"
 

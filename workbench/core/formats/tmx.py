@@ -50,7 +50,7 @@ from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no
 from .base import (REPORT_EVERY, ExportOptions, ExportUnit, ImportedCorpus, ImportedUnit,
                    Ticker, atomic_writer, corpus_languages, iso_to_tmx_date,
                    language_code, now_iso, peek, tmx_to_iso_date)
-from .xmlutil import (XML_LANG, check_no_entity_refs, escape_attr, escape_fields,
+from .xmlutil import (finished_message, XML_LANG, check_no_entity_refs, escape_attr, escape_fields,
                       local_name, release, safe_iterparse)
 
 log = logging.getLogger(__name__)
@@ -82,11 +82,7 @@ class TmxExporter:
                     ticker.tick(count)
             chunk.append("  </body>\n</tmx>\n")
             handle.write("".join(chunk))
-        message = f"Wrote {count:,} units to {Path(out).name}"
-        if stripped[0]:
-            message += f"; stripped {stripped[0]:,} control characters XML 1.0 cannot carry"
-            log.warning(message)
-        progress(1.0, message)
+        progress(1.0, finished_message(count, out, stripped))
         return count
 
 

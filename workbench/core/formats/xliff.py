@@ -30,7 +30,7 @@ from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no
 
 from .base import (REPORT_EVERY, ExportOptions, ExportUnit, ImportedCorpus, ImportedUnit,
                    Ticker, atomic_writer, corpus_languages, language_code, now_iso, peek)
-from .xmlutil import (check_no_entity_refs, escape_attr, escape_fields, local_name, release,
+from .xmlutil import (finished_message, check_no_entity_refs, escape_attr, escape_fields, local_name, release,
                       safe_iterparse)
 
 log = logging.getLogger(__name__)
@@ -86,11 +86,7 @@ class XliffExporter:
                 chunk.append("    </body>\n  </file>\n")
             chunk.append("</xliff>\n")
             handle.write("".join(chunk))
-        message = f"Wrote {count:,} units to {Path(out).name}"
-        if stripped[0]:
-            message += f"; stripped {stripped[0]:,} control characters XML 1.0 cannot carry"
-            log.warning(message)
-        progress(1.0, message)
+        progress(1.0, finished_message(count, out, stripped))
         return count
 
 

@@ -16,6 +16,7 @@ external-entity (``SYSTEM "file:///etc/passwd"``) attacks work.
 """
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,8 @@ from typing import Iterable, Iterator
 from lxml import etree
 
 from workbench.core.errors import BadInputError
+
+log = logging.getLogger(__name__)
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -95,6 +98,15 @@ def escape_attr(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r", "&#13;")
     return text
+
+
+def finished_message(count: int, out: Path, stripped: list[int]) -> str:
+    """The last progress message of an XML export (logs stripped characters)."""
+    message = f"Wrote {count:,} units to {Path(out).name}"
+    if stripped[0]:
+        message += f"; stripped {stripped[0]:,} control characters XML 1.0 cannot carry"
+        log.warning(message)
+    return message
 
 
 def local_name(tag: object) -> str:

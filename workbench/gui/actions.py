@@ -1,0 +1,133 @@
+"""Every command of the window as a QAction: one table, so menus, toolbar,
+editor buttons and the keyboard-shortcuts dialog all come from the same place."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenuBar, QStyle, QToolBar
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+SP = QStyle.StandardPixmap
+KEY = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    text: str
+    slot: str                       # "window.method" or "controller.method"
+    menu: str
+    shortcuts: tuple = ()
+    tip: str = ""
+    icon: SP | None = None
+    checkable: bool = False
+    toolbar: bool = False
+
+
+SPECS: tuple[ActionSpec, ...] = (
+    ActionSpec("import_files", "&Import files…", "window.import_files", "&File", (KEY.Open,),
+               "Import articles (.txt) or corpora (.tmx, .csv, .tsv); or drop files on the window",
+               SP.SP_DialogOpenButton, toolbar=True),
+    ActionSpec("open_database", "&Open database…", "window.choose_database", "&File", (),
+               "Open another workbench database (or create one)"),
+    ActionSpec("quit", "&Quit", "window.close", "&File", (KEY.Quit,), "Close the window"),
+    ActionSpec("undo", "&Undo", "controller.undo", "&Edit", (KEY.Undo,), "Undo the last edit",
+               SP.SP_ArrowBack, toolbar=True),
+    ActionSpec("redo", "&Redo", "controller.redo", "&Edit", (KEY.Redo, "Ctrl+Shift+Z"), "Redo",
+               SP.SP_ArrowForward, toolbar=True),
+    ActionSpec("find", "&Find and replace…", "window.show_find", "&Edit", ("Ctrl+F",),
+               "Find in sources or targets (regular expressions too); replace in targets"),
+    ActionSpec("approve_next", "&Approve and next", "controller.approve_and_next", "&Edit",
+               ("Ctrl+Return", "Ctrl+Enter"), "Approve the unit and go to the next unapproved one",
+               SP.SP_DialogApplyButton, toolbar=True),
+    ActionSpec("use_mt", "Use &MT", "controller.use_mt", "&Edit", ("Ctrl+M",),
+               "Replace the target with the machine translation", SP.SP_ArrowDown, toolbar=True),
+    ActionSpec("edit_target", "&Edit target", "window.edit_target", "&Edit", ("F2",),
+               "Put the cursor in the target editor (Enter in the table does the same)"),
+    ActionSpec("split", "&Split at cursor", "controller.split_at_cursor", "&Edit", ("Ctrl+Shift+S",),
+               "Split the source segment at the source cursor (and the target at the target cursor)"),
+    ActionSpec("merge", "Merge with &next", "controller.merge_with_next", "&Edit", ("Ctrl+Shift+M",),
+               "Merge the unit's segment with the next one"),
+    ActionSpec("exclude", "E&xclude / include", "controller.toggle_excluded", "&Edit", ("Ctrl+E",),
+               "Exclude the selected units from translation and export, or include them again"),
+    ActionSpec("hide_skipped", "&Hide excluded, meta and boilerplate", "window.set_hide_skipped", "&View",
+               ("Ctrl+H",), "Show only the units that are work to do", checkable=True, toolbar=True),
+    ActionSpec("dark_palette", "&Dark palette", "window.set_dark_palette", "&View", (),
+               "Switch between light and dark colours", checkable=True),
+    ActionSpec("reset_columns", "&Reset column widths", "window.reset_columns", "&View"),
+    ActionSpec("next_unit", "&Next unit", "controller.next_unit", "&Go", ("Alt+Down",)),
+    ActionSpec("previous_unit", "&Previous unit", "controller.previous_unit", "&Go", ("Alt+Up",)),
+    ActionSpec("next_untranslated", "Next &untranslated", "controller.next_untranslated", "&Go", ("Ctrl+U",),
+               "Next unit with an empty target"),
+    ActionSpec("next_unapproved", "Next un&approved", "controller.next_unapproved", "&Go", ("Ctrl+Shift+U",),
+               "Next unit not yet approved"),
+    ActionSpec("focus_table", "Back to the &table", "window.focus_table", "&Go", ("Ctrl+L",),
+               "Move the keyboard focus to the segment table (Esc in the target does the same)"),
+    ActionSpec("translate_document", "&Translate document", "window.translate_document", "&Translate",
+               ("Ctrl+T",), "Machine-translate the units of this document that have no MT yet",
+               SP.SP_MediaPlay, toolbar=True),
+    ActionSpec("translate_all", "Translate &all documents", "window.translate_all", "&Translate",
+               ("Ctrl+Shift+T",), "Machine-translate every document"),
+    ActionSpec("cancel_job", "&Cancel job", "window.cancel_job", "&Translate", ("Ctrl+.",),
+               "Stop the running job (finished batches are kept)", SP.SP_BrowserStop),
+    ActionSpec("models", "&Models…", "window.show_models", "&Translate", (),
+               "List, install and remove Argos translation models"),
+    ActionSpec("shortcuts", "&Keyboard shortcuts", "window.show_shortcuts", "&Help", ("F1",)),
+    ActionSpec("about", "&About", "window.show_about", "&Help"),
+)
+
+MENUS = ("&File", "&Edit", "&View", "&Go", "&Translate", "&Help")
+SEPARATOR_BEFORE = {"quit", "find", "approve_next", "dark_palette", "focus_table", "cancel_job", "about"}
+
+
+def build_actions(window: MainWindow, menubar: QMenuBar, toolbar: QToolBar) -> dict[str, QAction]:
+    actions: dict[str, QAction] = {}
+    menus = {title: menubar.addMenu(title) for title in MENUS}
+    style = window.style()
+    for spec in SPECS:
+        action = QAction(spec.text, window)
+        action.setObjectName(spec.name)
+        if spec.shortcuts:
+            action.setShortcuts([QKeySequence(k) for k in spec.shortcuts])
+        if spec.tip:
+            action.setStatusTip(spec.tip)
+            shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{spec.tip} ({shortcut})" if shortcut else spec.tip)
+        if spec.icon is not None:
+            action.setIcon(style.standardIcon(spec.icon))
+        action.setCheckable(spec.checkable)
+        owner, method = spec.slot.split(".")
+        target = window if owner == "window" else window.controller
+        slot = getattr(target, method)
+        if spec.checkable:
+            action.toggled.connect(slot)
+        else:
+            action.triggered.connect(lambda _checked=False, slot=slot: slot())
+        menu = menus[spec.menu]
+        if spec.name in SEPARATOR_BEFORE:
+            menu.addSeparator()
+        menu.addAction(action)
+        window.addAction(action)  # shortcuts work wherever the focus is in the window
+        actions[spec.name] = action
+    for name in ("import_files", None, "undo", "redo", None, "translate_document", "cancel_job", None,
+                 "approve_next", "use_mt", None, "hide_skipped"):
+        if name is None:
+            toolbar.addSeparator()
+        else:
+            toolbar.addAction(actions[name])
+    return actions
+
+
+def shortcut_rows(actions: dict[str, QAction]) -> list[tuple[str, str, str]]:
+    """(menu, command, keys) for every action with a shortcut, in menu order."""
+    rows = []
+    for spec in SPECS:
+        action = actions[spec.name]
+        keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+        if keys:
+            rows.append((spec.menu.replace("&", ""), action.text().replace("&", "").rstrip("…"), keys))
+    return rows
