@@ -249,15 +249,20 @@ class ReviewController(QObject):
         not work to do and are passed over."""
         if self.session is None or self.document_id is None:
             return False
-        wanted = queries.todo_unit_ids(self.session.store, self.document_id, statuses)
         model = self.table.unit_model()
         ids = model.unit_ids
         start = self.table.currentIndex().row() if start_row is None else start_row
-        count = len(ids)
-        for step in range(1, count + 1):
-            row = (start + step) % count
-            if ids[row] in wanted:
-                return self.table.go_to_row(row)
+        after = ids[start] if 0 <= start < len(ids) else None
+        for begin in (after, None):  # from here to the end, then from the top
+            while True:
+                found = queries.next_todo_unit_ids(self.session.store, self.document_id, begin, statuses)
+                for uid in found:
+                    row = model.row_of(uid)
+                    if row is not None:  # not hidden by the view
+                        return self.table.go_to_row(row)
+                if len(found) < 64:
+                    break
+                begin = found[-1]
         self.message.emit(none_left)
         return False
 

@@ -76,8 +76,8 @@ class ReviewSession(QObject):
             log.exception("write failed")
             self.failed.emit(f"could not save the change: {exc}")
             return None
+        self._announce(document_id, command, inverse)  # views take the new rows first
         self.saved.emit(time.strftime("%H:%M:%S"))
-        self._announce(document_id, command, inverse)
         return inverse
 
     def apply(self, document_id: int, command: Command, text: str | None = None) -> bool:

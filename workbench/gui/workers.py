@@ -53,16 +53,19 @@ class Worker(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.work()
-        except Cancelled as exc:
-            self.signals.failed.emit(str(exc))
-        except WorkbenchError as exc:
-            self.signals.failed.emit(str(exc))
-        except Exception as exc:  # a bug: log it whole, tell the user one line
-            log.error("%s failed:\n%s", self.label, traceback.format_exc())
-            self.signals.failed.emit(f"{self.label} failed unexpectedly: {exc!r}")
-        else:
-            self.signals.finished.emit(result)
+            try:
+                result = self.work()
+            except Cancelled as exc:
+                self.signals.failed.emit(str(exc))
+            except WorkbenchError as exc:
+                self.signals.failed.emit(str(exc))
+            except Exception as exc:  # a bug: log it whole, tell the user one line
+                log.error("%s failed:\n%s", self.label, traceback.format_exc())
+                self.signals.failed.emit(f"{self.label} failed unexpectedly: {exc!r}")
+            else:
+                self.signals.finished.emit(result)
+        except RuntimeError:
+            pass  # the application quit while we worked: nobody is listening
         finally:
             self.done.set()
 

@@ -1,0 +1,155 @@
+"""Screenshots of the review window for the docs (``make screenshots``).
+
+Builds a throw-away database with the seed articles, machine-translates them
+with the random-weight test model (its output is deliberately gibberish: no
+real model is downloaded), edits and approves a few units by hand, then opens
+the real main window offscreen at 1400x850 and saves PNGs to docs/screenshots/.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from PySide6.QtCore import QPoint, QSettings  # noqa: E402
+from PySide6.QtGui import QPainter, QPalette, QPixmap  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+OUT = REPO / "docs" / "screenshots"
+SIZE = (1400, 850)
+
+# Hand translations of a few units: what a reviewer would leave behind.
+EDITS = {
+    "en": [
+        "Министр внутренних дел Узбекистана выступает за гибкость в вопросах миграции в странах СНГ",
+        "Страны Содружества Независимых Государств (СНГ) эффективно сотрудничают в сфере миграции.",
+        "Однако новые вызовы требуют более гибких решений для управления потоками мигрантов.",
+        "Об этом заявил первый заместитель министра внутренних дел Узбекистана Шавкат Рахмонов.",
+    ],
+    "ru": [
+        "The IOM praises Uzbekistan's active role in migration",
+    ],
+}
+
+
+def build_database(root: Path) -> tuple[Path, Path, dict[str, int]]:
+    from workbench.core.commands import Approve, SetTarget
+    from workbench.core.importer import import_paths
+    from workbench.core.mt.packages import install_file
+    from workbench.core.mt.synthetic import build_test_package
+    from workbench.core.store import Store
+    from workbench.core.translation import translate_document
+
+    packages = root / "packages"
+    for src, tgt in (("en", "ru"), ("ru", "en")):
+        archive = root / f"{src}_{tgt}.argosmodel"
+        build_test_package(root / "build", src, tgt, zip_to=archive)
+        install_file(archive, packages)
+    db = root / "screens.db"
+    with Store(db) as store:
+        results = import_paths(store, [REPO / "seeds"])
+        docs = {store.document(r.document_id).language: r.document_id for r in results}
+        for doc in docs.values():
+            translate_document(store, doc, packages_dir=packages)
+        for lang, texts in EDITS.items():
+            ids = [u.id for u in store.units(docs[lang]) if str(u.kind) in ("title", "body")]
+            for n, (uid, text) in enumerate(zip(ids, texts)):
+                if text is None:
+                    continue
+                store.apply(SetTarget(uid, text))
+                if n % 2 == 0:
+                    store.apply(Approve((uid,)))
+    return db, packages, docs
+
+
+def grab(window: QWidget, name: str, *overlays: QWidget) -> Path:
+    """Save the window, with any dialogs painted where they would float
+    (offscreen there is no window manager to draw their frames: we draw one)."""
+    QApplication.processEvents()
+    pixmap: QPixmap = window.grab()
+    if overlays:
+        painter = QPainter(pixmap)
+        for widget in overlays:
+            offset = widget.mapToGlobal(QPoint(0, 0)) - window.mapToGlobal(QPoint(0, 0))
+            shot = widget.grab()
+            painter.fillRect(offset.x() - 1, offset.y() - 25, shot.width() + 2, shot.height() + 26,
+                             widget.palette().color(QPalette.ColorRole.Dark))
+            painter.setPen(widget.palette().color(QPalette.ColorRole.Light))
+            painter.drawText(offset.x() + 8, offset.y() - 7, widget.windowTitle())
+            painter.drawPixmap(offset, shot)
+        painter.end()
+    path = OUT / name
+    pixmap.save(str(path))
+    print(f"wrote {path.relative_to(REPO)} ({pixmap.width()}x{pixmap.height()})")
+    return path
+
+
+def settle(app: QApplication, rounds: int = 20) -> None:
+    import time
+
+    for _ in range(rounds):
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="workbench-screens-") as tmp:
+        root = Path(tmp)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(root / "settings"))
+        db, packages, docs = build_database(root)
+
+        from workbench.gui.app import application
+        from workbench.gui.find_dialog import FindDialog
+        from workbench.gui.main_window import MainWindow
+
+        app = application()
+        window = MainWindow(db, packages_dir=packages)
+        window.resize(*SIZE)
+        window.show()
+        window.doc_list.select_document(docs["en"])
+        window.resize_columns_to_width()
+        settle(app)
+        window.metrics.figures is None and settle(app, 40)
+        window.table.go_to_row(3)
+        window.table.setFocus()
+        settle(app)
+        grab(window, "main_window.png")
+
+        # A unit open in the editor, cursor in the target, mid-edit.
+        window.table.go_to_row(5)
+        window.pane.focus_target()
+        window.pane.target.setPlainText("«В последние годы наши совместные усилия и сотрудничество принесли "
+                                        "значительные результаты в сфере миграции…")
+        window.pane.target.moveCursor(window.pane.target.textCursor().MoveOperation.End)
+        window.pane.flush()
+        settle(app, 40)
+        grab(window, "unit_editor.png")
+
+        find = FindDialog(window.controller, window)
+        find.move(window.mapToGlobal(QPoint(480, 180)))
+        find.show_with("миграц")
+        find.in_source.setChecked(False)
+        find.run_find()
+        settle(app)
+        grab(window, "find_dialog.png", find)
+        find.hide()
+
+        window.actions["dark_palette"].setChecked(True)
+        window.doc_list.select_document(docs["ru"])
+        window.table.go_to_row(1)
+        settle(app, 40)
+        grab(window, "dark_palette.png")
+        window.actions["dark_palette"].setChecked(False)
+        window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

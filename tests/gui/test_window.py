@@ -1,0 +1,171 @@
+"""The window around the editing: start-up, databases, import, MT jobs, scores, settings."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from tests.mt_fixtures import argos_env, model_archives, packages_dir  # noqa: F401  (fixtures)
+from workbench.core.store import Store
+from workbench.gui.app import open_main_window
+from workbench.gui.main_window import MainWindow
+from workbench.gui.unit_table import Column
+from workbench.gui.workers import TranslateWorker
+
+from ..conftest import SEEDS
+
+
+def make_window(qtbot, db, **kwargs) -> MainWindow:
+    win = MainWindow(db, **kwargs)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_starts_without_any_model_and_says_how_to_get_one(qtbot, seeded_db, no_models, no_modal_dialogs):
+    db, docs = seeded_db
+    win = open_main_window(db)
+    qtbot.addWidget(win)
+    assert win.doc_model.rowCount() == 2 and win.unit_model.rowCount() > 10
+    qtbot.waitUntil(lambda: "Models" in win.pane.mt.placeholderText())
+    with qtbot.waitSignal(win.translation_finished, timeout=10000):
+        assert win.translate_document()
+    assert no_modal_dialogs and no_modal_dialogs[-1][0] == "error"
+    assert "no en→ru model installed" in no_modal_dialogs[-1][2]
+    assert not win.jobs.busy and win.actions["translate_document"].isEnabled()
+
+
+def test_a_file_that_is_not_a_database_gives_a_dialog_not_a_crash(qtbot, tmp_path, no_modal_dialogs):
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("these are my notes, not a database", encoding="utf-8")
+    win = make_window(qtbot, bogus)
+    assert win.session is None
+    assert [kind for kind, *_ in no_modal_dialogs] == ["error"]
+    assert "not a workbench database" in no_modal_dialogs[0][2]
+    assert bogus.read_text(encoding="utf-8").startswith("these are my notes")
+    assert not win.actions["approve_next"].isEnabled() and win.unit_model.rowCount() == 0
+    win.import_paths([str(SEEDS)])  # refused with a dialog, nothing runs
+    assert no_modal_dialogs[-1][1] == "Cannot import" and not win.jobs.busy
+
+
+def test_an_unwritable_path_gives_a_dialog_then_another_database_opens(qtbot, tmp_path, seeded_db, no_modal_dialogs):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    win = make_window(qtbot, blocker / "sub" / "workbench.db")
+    assert win.session is None and "cannot create" in no_modal_dialogs[0][2]
+    db, _docs = seeded_db
+    assert win.open_database(db)
+    assert win.doc_model.rowCount() == 2
+
+
+def drop_files(win, paths):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    win.dropEvent(event)
+
+
+def test_drag_and_drop_imports_and_bad_files_are_reported(qtbot, db_path, tmp_path, no_modal_dialogs):
+    win = make_window(qtbot, db_path)
+    assert win.doc_model.rowCount() == 0
+    with qtbot.waitSignal(win.import_finished, timeout=15000) as blocker:
+        drop_files(win, sorted(SEEDS.glob("*.txt")))
+    assert len(blocker.args[0]) == 2 and win.doc_model.rowCount() == 2
+    assert win.unit_model.document_id == blocker.args[0][0] and win.unit_model.rowCount() > 10
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(bytes(range(256)) * 20)
+    with qtbot.waitSignal(win.import_finished, timeout=15000):
+        drop_files(win, [binary])
+    assert no_modal_dialogs[-1][:2] == ("error", "Import failed") and "photo.txt" in no_modal_dialogs[-1][2]
+    assert win.doc_model.rowCount() == 2
+
+
+def test_translate_fills_rows_as_batches_finish_and_reports_progress(qtbot, seeded_db, packages_dir):
+    db, docs = seeded_db
+    win = make_window(qtbot, db, packages_dir=packages_dir)
+    win.doc_list.select_document(docs["en"])
+    batches, fractions = [], []
+    assert win.translate_document()
+    win.jobs.worker.signals.batch_finished.connect(lambda doc, ids: batches.append(ids))
+    win.jobs.worker.signals.progressed.connect(lambda f, m: fractions.append(f))
+    assert win.job_bar.isVisible() and not win.actions["translate_document"].isEnabled()
+    with qtbot.waitSignal(win.translation_finished, timeout=30000) as blocker:
+        pass
+    outcome = blocker.args[0]
+    assert not outcome.errors and outcome.summaries[docs["en"]].translated > 0
+    assert batches and fractions and fractions[-1] == pytest.approx(1.0)
+    body_rows = [r for r in range(win.unit_model.rowCount())
+                 if str(win.unit_model.unit_at(r).kind) == "body"]
+    assert all(win.unit_model.index(r, Column.MT).data() for r in body_rows)
+    assert win.unit_model.index(body_rows[0], Column.STATUS).data() == "machine"
+    assert not win.job_bar.isVisible()
+    win.table.go_to_row(body_rows[0])
+    assert win.pane.mt.toPlainText() == win.unit_model.unit_at(body_rows[0]).mt
+
+
+def test_translation_can_be_cancelled_and_keeps_finished_batches(qtbot, seeded_db, packages_dir):
+    db, docs = seeded_db
+    worker = TranslateWorker(db, [docs["en"]], packages_dir=packages_dir, batch_size=2)
+    batches = []
+    worker.signals.batch_finished.connect(lambda doc, ids: (batches.append(ids), worker.cancel()))
+    with qtbot.waitSignal(worker.signals.finished, timeout=30000) as blocker:
+        worker.start()
+    outcome = blocker.args[0]
+    summary = outcome.summaries[docs["en"]]
+    # The cancel crosses threads: a batch already under way may still land.
+    assert outcome.cancelled and summary.cancelled and 1 <= len(batches) <= 2
+    with Store(db) as store:
+        units = list(store.units(docs["en"]))
+    translated = [u.id for u in units if u.mt]
+    assert sorted(translated) == sorted(i for b in batches for i in b)
+    assert summary.translated == len(translated) < len(units)
+
+
+def test_window_cancel_button_stops_the_job(qtbot, seeded_db, packages_dir):
+    db, docs = seeded_db
+    win = make_window(qtbot, db, packages_dir=packages_dir)
+    win.doc_list.select_document(docs["ru"])
+    assert win._translate([docs["ru"]], "translating")
+    win.jobs.worker.batch_size = 1
+    win.jobs.worker.signals.batch_finished.connect(lambda *a: win.job_bar.cancel_button.click())
+    with qtbot.waitSignal(win.translation_finished, timeout=30000) as blocker:
+        pass
+    assert blocker.args[0].cancelled
+    with Store(db) as store:
+        left = [u for u in store.units(docs["ru"]) if not u.mt and str(u.kind) == "body"]
+    assert left  # stopped before the end
+
+
+def test_scores_update_after_edits(qtbot, doc_with_mt, no_models):
+    db, doc = doc_with_mt
+    win = make_window(qtbot, db)
+    qtbot.waitUntil(lambda: win.metrics.figures is not None, timeout=5000)
+    assert win.metrics.figures.scores is None  # nothing reviewed yet
+    win.table.go_to_row(1)
+    win.pane.target.setPlainText("Министерство посчитало мигрантов.")
+    win.pane.flush()
+    qtbot.waitUntil(lambda: win.metrics.figures is not None and win.metrics.figures.scores is not None,
+                    timeout=5000)
+    assert win.metrics.values["ter"].text() != "–"
+    assert "signature" in win.metrics.values["bleu"].toolTip()
+    chart = win.metrics.chart
+    chart.resize(300, 120)
+    uid = chart.unit_at(chart._plot().left() + chart._plot().width() * 0.99)
+    assert uid == win.unit_model.unit_ids[-1]
+    chart.unit_clicked.emit(win.unit_model.unit_ids[4])
+    assert win.table.currentIndex().row() == 4
+
+
+def test_settings_persist_between_windows(qtbot, doc_with_mt, no_models):
+    db, doc = doc_with_mt
+    win = make_window(qtbot, db)
+    win.actions["hide_skipped"].setChecked(True)
+    win.table.setColumnWidth(Column.SOURCE, 411)
+    win.close()
+    again = make_window(qtbot, None)  # no path: the last database
+    assert again.session is not None and Path(again.session.db_path) == Path(db)
+    assert again.actions["hide_skipped"].isChecked() and again.unit_model.rowCount() == 4
+    assert again.table.columnWidth(Column.SOURCE) == 411

@@ -1,0 +1,485 @@
+"""The review window: documents on the left, the segment table and the editor
+pane in the middle, jobs and counts in the status bar."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget
+
+from ..core.errors import WorkbenchError
+from ..core.store import default_db_path
+from . import dialogs, palette
+from .actions import build_actions
+from .document_list import DocumentList, DocumentListModel
+from .editor_pane import EditorPane
+from .jobs import JobBar, JobRunner
+from .metrics_panel import MetricsPanel
+from .review import ReviewController
+from .session import ReviewSession
+from .settings import open_settings, read_bool
+from .unit_table import Column, UnitTableModel, UnitTableView
+from .workers import CallWorker, TranslateWorker, TranslationOutcome, import_files
+
+log = logging.getLogger(__name__)
+
+METRICS_DELAY_MS = 700  # scores recompute this long after the last change
+COUNTS_DELAY_MS = 250   # status-bar and document-list counts, likewise
+
+
+class MainWindow(QMainWindow):
+    document_opened = Signal(int)        # document id shown in the table
+    translation_finished = Signal(object)  # TranslationOutcome
+    import_finished = Signal(list)       # ids of the imported documents
+
+    def __init__(self, db_path: str | Path | None = None, *, packages_dir: str | Path | None = None):
+        super().__init__()
+        self.setWindowTitle("Workbench — review")
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.settings = open_settings()
+        self.packages_dir = packages_dir
+        self.session: ReviewSession | None = None
+        self._find_dialog = None
+
+        self.doc_model = DocumentListModel()
+        self.doc_list = DocumentList()
+        self.doc_list.setModel(self.doc_model)
+        self.unit_model = UnitTableModel()
+        self.table = UnitTableView()
+        self.table.setModel(self.unit_model)
+        self.pane = EditorPane()
+        self.metrics = MetricsPanel()
+        self.controller = ReviewController(self.table, self.pane, self)
+
+        self.job_bar = JobBar()
+        self.jobs = JobRunner(self.job_bar, self)
+        self.counts_label = QLabel()
+        self.saved_label = QLabel()
+        status = self.statusBar()
+        status.addPermanentWidget(self.job_bar)
+        status.addPermanentWidget(self.saved_label)
+        status.addPermanentWidget(self.counts_label)
+
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(toolbar)
+        self.actions: dict[str, QAction] = build_actions(self, self.menuBar(), toolbar)
+        self.pane.add_actions([self.actions["use_mt"]], near_mt=True)
+        self.pane.add_actions([self.actions[n] for n in ("approve_next", "split", "merge", "exclude")])
+        self._build_layout()
+
+        self.table.current_unit_changed.connect(self._current_unit_changed)
+        self.table.activated.connect(lambda _index: self.edit_target())
+        self.pane.escaped.connect(self.focus_table)
+        self.doc_list.current_document_changed.connect(self.show_document)
+        self.controller.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.metrics.unit_clicked.connect(self.table.go_to_unit)
+        self.jobs.ended.connect(self._update_enabled)
+        self._metrics_timer = QTimer(self)
+        self._metrics_timer.setSingleShot(True)
+        self._metrics_timer.setInterval(METRICS_DELAY_MS)
+        self._metrics_timer.timeout.connect(self._start_metrics)
+        self._metrics_worker: CallWorker | None = None
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(COUNTS_DELAY_MS)
+        self._counts_timer.timeout.connect(self._refresh_counts)
+        self._metrics_again = False
+
+        self._restore_settings()
+        self.open_database(db_path)
+
+    # -- layout and settings ------------------------------------------------------
+    def _build_layout(self) -> None:
+        self.left_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.left_splitter.setObjectName("leftSplitter")
+        documents = QWidget()
+        layout = QVBoxLayout(documents)
+        layout.setContentsMargins(4, 4, 0, 0)
+        caption = QLabel("<b>Documents</b>")
+        layout.addWidget(caption)
+        layout.addWidget(self.doc_list)
+        self.left_splitter.addWidget(documents)
+        self.left_splitter.addWidget(self.metrics)
+        self.left_splitter.setSizes([360, 340])
+        self.center_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.center_splitter.setObjectName("centerSplitter")
+        self.center_splitter.addWidget(self.table)
+        self.center_splitter.addWidget(self.pane)
+        self.center_splitter.setSizes([460, 260])
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.left_splitter)
+        self.main_splitter.addWidget(self.center_splitter)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([270, 1130])
+        self.setCentralWidget(self.main_splitter)
+        self.resize(1400, 850)
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {"main": self.main_splitter, "left": self.left_splitter, "center": self.center_splitter,
+                "editor": self.pane.splitter}
+
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        for name, splitter in self._splitters().items():
+            state = s.value(f"window/splitter_{name}")
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+        header = s.value("table/header")
+        if isinstance(header, QByteArray):
+            self.table.horizontalHeader().restoreState(header)
+        self.actions["hide_skipped"].setChecked(read_bool(s, "view/hide_skipped"))
+        self.actions["dark_palette"].setChecked(read_bool(s, "view/dark_palette"))
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        for name, splitter in self._splitters().items():
+            s.setValue(f"window/splitter_{name}", splitter.saveState())
+        s.setValue("table/header", self.table.horizontalHeader().saveState())
+        s.setValue("view/hide_skipped", self.actions["hide_skipped"].isChecked())
+        s.setValue("view/dark_palette", self.actions["dark_palette"].isChecked())
+        if self.session is not None:
+            s.setValue("database/last", str(self.session.db_path))
+            doc = self.doc_list.current_document_id()
+            if doc is not None:
+                s.setValue("database/last_document", doc)
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.controller.flush()
+        self.jobs.cancel()
+        self.jobs.wait()
+        self.save_settings()
+        self._set_session(None)
+        for timer in (self._metrics_timer, self._counts_timer):
+            timer.stop()
+        super().closeEvent(event)
+
+    # -- database ---------------------------------------------------------------------
+    def open_database(self, db_path: str | Path | None) -> bool:
+        """Open (or create) a database; a bad one is reported, never fatal."""
+        if db_path is None:
+            last = self.settings.value("database/last")
+            db_path = last if isinstance(last, str) and last else default_db_path()
+        self.controller.flush()
+        if self.jobs.busy:
+            self.jobs.cancel()
+            self.jobs.wait()
+        try:
+            session = ReviewSession(db_path, self)
+        except WorkbenchError as exc:
+            dialogs.show_error(self, "Cannot open the database", str(exc))
+            self._set_session(None)
+            self.statusBar().showMessage("No database open: File → Open database…")
+            return False
+        self._set_session(session)
+        return True
+
+    def _set_session(self, session: ReviewSession | None) -> None:
+        old = self.session
+        self.session = session
+        # Order matters: the table model refreshes its rows before the
+        # controller looks at them.
+        self.unit_model.set_session(session)
+        self.controller.set_session(session)
+        self.doc_model.set_session(session)
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        if session is not None:
+            session.units_changed.connect(self._document_changed)
+            session.structure_changed.connect(self._document_changed)
+            session.saved.connect(lambda when: self.saved_label.setText(f"saved {when}"))
+            session.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+            self.setWindowTitle(f"Workbench — {Path(session.db_path).name}")
+            group = session.undo_group
+            group.canUndoChanged.connect(self._update_undo_actions)
+            group.canRedoChanged.connect(self._update_undo_actions)
+            group.undoTextChanged.connect(self._update_undo_actions)
+            group.redoTextChanged.connect(self._update_undo_actions)
+            last = self.settings.value("database/last_document")
+            ids = self.doc_model.document_ids()
+            wanted = int(last) if last is not None and str(last).isdigit() and int(last) in ids else (
+                ids[0] if ids else None)
+            if wanted is not None:
+                self.doc_list.select_document(wanted)
+            else:
+                self.show_document(None)
+        else:
+            self.setWindowTitle("Workbench — no database")
+            self.show_document(None)
+        self._update_enabled()
+
+    # -- documents --------------------------------------------------------------------
+    def show_document(self, document_id: int | None) -> None:
+        self.controller.flush()
+        if self.session is not None:
+            self.session.activate(document_id)
+        self.unit_model.set_document(document_id, self.actions["hide_skipped"].isChecked())
+        if document_id is not None and self.unit_model.rowCount():
+            self.table.go_to_row(0)
+        self.table.scrollToTop()
+        self._update_counts()
+        self.metrics.clear()
+        self._schedule_metrics(now=True)
+        self._update_enabled()
+        if document_id is not None:
+            self.document_opened.emit(document_id)
+
+    def _document_changed(self, document_id: int, _unit_ids: list) -> None:
+        # Counting a 100,000-unit document takes ~100 ms: never per keystroke
+        # or per approval, once things are quiet.
+        if document_id == self.unit_model.document_id:
+            self._schedule_metrics()
+        self._counts_timer.start()
+
+    def _refresh_counts(self) -> None:
+        self._update_counts()
+        self.doc_model.refresh_progress()
+
+    def _update_counts(self) -> None:
+        doc = self.unit_model.document_id
+        if self.session is None or doc is None:
+            self.counts_label.setText("")
+            return
+        counts = self.session.store.status_counts(doc)
+        total = sum(counts.values())
+        self.counts_label.setText(
+            f"{counts['approved']}/{total} approved · {counts['edited']} edited · "
+            f"{counts['machine']} MT · {counts['new']} empty")
+
+    def _current_unit_changed(self, _unit) -> None:
+        self.metrics.set_current(self.pane.unit.id if self.pane.unit else None)
+
+    def _update_enabled(self) -> None:
+        has_db = self.session is not None
+        has_doc = has_db and self.unit_model.document_id is not None
+        for name in ("approve_next", "use_mt", "edit_target", "split", "merge", "exclude", "find",
+                     "next_unit", "previous_unit", "next_untranslated", "next_unapproved"):
+            self.actions[name].setEnabled(has_doc)
+        self.actions["translate_document"].setEnabled(has_doc and not self.jobs.busy)
+        self.actions["translate_all"].setEnabled(has_db and not self.jobs.busy)
+        self.actions["import_files"].setEnabled(has_db and not self.jobs.busy)
+        self.actions["cancel_job"].setEnabled(self.jobs.busy)
+        self._update_undo_actions()
+
+    def _update_undo_actions(self, *_args) -> None:
+        group = self.session.undo_group if self.session is not None else None
+        for name, can, text in (("undo", group and group.canUndo(), group and group.undoText()),
+                                ("redo", group and group.canRedo(), group and group.redoText())):
+            action = self.actions[name]
+            action.setEnabled(bool(can))
+            # The text stays short (it is on the toolbar); what it would undo goes in the tip.
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            tip = f"{name.capitalize()}: {text[:1].lower()}{text[1:]}" if can and text else name.capitalize()
+            action.setToolTip(f"{tip} ({keys})")
+            action.setStatusTip(tip)
+
+    # -- metrics ----------------------------------------------------------------------
+    def _schedule_metrics(self, now: bool = False) -> None:
+        if now:
+            self._metrics_timer.start(0)
+        else:
+            self._metrics_timer.start()
+
+    def _start_metrics(self) -> None:
+        from .queries import document_figures
+
+        doc = self.unit_model.document_id
+        if self.session is None or doc is None:
+            return
+        if self._metrics_worker is not None:  # one at a time; run again when it ends
+            self._metrics_again = True
+            return
+        worker = CallWorker("scores", document_figures, str(self.session.db_path), doc, pass_callbacks=False)
+        worker.signals.finished.connect(self._metrics_ready)
+        worker.signals.failed.connect(self._metrics_failed)
+        self._metrics_worker = worker.start()
+
+    def _metrics_ready(self, figures) -> None:
+        self._metrics_worker = None
+        if figures.document_id == self.unit_model.document_id:
+            self.metrics.show_figures(figures)
+            self.metrics.set_current(self.pane.unit.id if self.pane.unit else None)
+        if self._metrics_again:
+            self._metrics_again = False
+            self._schedule_metrics()
+
+    def _metrics_failed(self, message: str) -> None:
+        self._metrics_worker = None
+        self.metrics.show_error(message)
+
+    # -- actions ----------------------------------------------------------------------
+    def edit_target(self) -> None:
+        if self.pane.unit is not None:
+            self.pane.focus_target()
+
+    def focus_table(self) -> None:
+        self.controller.flush()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def set_hide_skipped(self, hide: bool) -> None:
+        self.controller.flush()
+        if self.unit_model.document_id is not None:
+            self.unit_model.set_document(self.unit_model.document_id, hide)
+        else:
+            self.unit_model.hide_skipped = hide
+
+    def set_dark_palette(self, dark: bool) -> None:
+        palette.apply(dark)
+        self.table.viewport().update()
+        self.doc_list.viewport().update()
+        self.metrics.update()
+
+    def reset_columns(self) -> None:
+        self.table.apply_default_widths()
+
+    def choose_database(self) -> None:
+        path = dialogs.choose_save_file(self, "Open or create a workbench database",
+                                        "Workbench database (*.db *.sqlite);;All files (*)")
+        if path:
+            self.open_database(path)
+
+    def show_find(self) -> None:
+        from .find_dialog import FindDialog
+
+        if self._find_dialog is None:
+            self._find_dialog = FindDialog(self.controller, self)
+        self._find_dialog.show_with(self.pane.target.textCursor().selectedText())
+
+    def show_models(self) -> None:
+        from .models_dialog import ModelsDialog
+
+        ModelsDialog(self.packages_dir, self).exec()
+        self._update_model_hint()
+
+    def show_shortcuts(self) -> None:
+        from .shortcuts import ShortcutsDialog
+
+        ShortcutsDialog(self.actions, self).exec()
+
+    def show_about(self) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            __version__ = version("workbench")
+        except PackageNotFoundError:
+            __version__ = "(development)"
+        dialogs.show_info(self, "About the workbench",
+                          f"Workbench {__version__}\nOffline post-editing of machine translation "
+                          "into a reviewed parallel corpus.")
+
+    def cancel_job(self) -> None:
+        self.jobs.cancel()
+
+    # -- import -----------------------------------------------------------------------
+    def import_files(self) -> None:
+        paths = dialogs.choose_open_files(
+            self, "Import articles or corpora",
+            "Articles and corpora (*.txt *.text *.md *.tmx *.csv *.tsv);;All files (*)")
+        if paths:
+            self.import_paths(paths)
+
+    def import_paths(self, paths: list[str]) -> bool:
+        if self.session is None:
+            dialogs.show_error(self, "Cannot import", "No database is open: File → Open database…")
+            return False
+        if self.jobs.busy:
+            dialogs.show_error(self, "Cannot import", "Another job is running; wait for it or cancel it.")
+            return False
+        self.controller.flush()
+        worker = CallWorker("import", import_files, str(self.session.db_path), list(paths))
+        started = self.jobs.start(worker, f"importing {len(paths)} file(s)",
+                                  on_finished=self._imported, on_failed=self._import_failed)
+        self._update_enabled()
+        return started
+
+    def _imported(self, ids: list) -> None:
+        self.doc_model.reload()
+        if ids:
+            self.doc_list.select_document(ids[0])
+        self.statusBar().showMessage(f"imported {len(ids)} document(s)", 6000)
+        self.import_finished.emit(list(ids))
+
+    def _import_failed(self, message: str) -> None:
+        dialogs.show_error(self, "Import failed", message)
+        self.import_finished.emit([])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    # -- machine translation ------------------------------------------------------------
+    def translate_document(self) -> bool:
+        doc = self.unit_model.document_id
+        return doc is not None and self._translate([doc], "translating the document")
+
+    def translate_all(self) -> bool:
+        return self._translate(self.doc_model.document_ids(), "translating all documents")
+
+    def _translate(self, document_ids: list[int], label: str) -> bool:
+        if self.session is None or not document_ids:
+            return False
+        if self.jobs.busy:
+            self.statusBar().showMessage("a job is already running", 5000)
+            return False
+        self.controller.flush()
+        worker = TranslateWorker(self.session.db_path, document_ids, packages_dir=self.packages_dir)
+        worker.signals.batch_finished.connect(self._batch_translated)
+        started = self.jobs.start(worker, label, on_finished=self._translated,
+                                  on_failed=self._translation_failed)
+        self._update_enabled()
+        return started
+
+    def _batch_translated(self, document_id: int, unit_ids: list) -> None:
+        if self.session is not None:
+            # The worker wrote through its own connection; show the rows.
+            self.session.units_changed.emit(document_id, unit_ids)
+
+    def _translated(self, outcome: TranslationOutcome) -> None:
+        self.statusBar().showMessage(outcome.describe(), 12000)
+        self.translation_finished.emit(outcome)
+
+    def _translation_failed(self, message: str) -> None:
+        dialogs.show_error(self, "Machine translation", message)
+        self._update_model_hint()
+        self.translation_finished.emit(TranslationOutcome(errors={-1: message}))
+
+    def _update_model_hint(self) -> None:
+        from ..core.mt.packages import list_installed
+
+        if list_installed(self.packages_dir):
+            self.pane.set_mt_placeholder("No machine translation yet: Translate → Translate document (Ctrl+T)")
+        else:
+            self.pane.set_mt_placeholder(
+                "No translation model installed. Install one with Translate → Models… "
+                "(an .argosmodel file) or: workbench models install FILE.argosmodel")
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not getattr(self, "_hint_done", False):
+            self._hint_done = True
+            QTimer.singleShot(0, self._update_model_hint)
+
+    def resize_columns_to_width(self) -> None:
+        """Share the table width between source, MT and target."""
+        width = self.table.viewport().width()
+        fixed = sum(self.table.columnWidth(c) for c in (Column.STATUS, Column.CHRF, Column.TER))
+        share = max(120, (width - fixed) // 3)
+        for column in (Column.SOURCE, Column.MT, Column.TARGET):
+            self.table.setColumnWidth(column, share)
