@@ -17,9 +17,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from PySide6.QtCore import QPoint, QSettings  # noqa: E402
-from PySide6.QtGui import QPainter, QPalette, QPixmap  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QPoint, QSettings
+from PySide6.QtGui import QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QApplication, QWidget
 
 OUT = REPO / "docs" / "screenshots"
 SIZE = (1400, 850)

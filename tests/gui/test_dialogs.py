@@ -5,7 +5,6 @@ import sys
 
 from PySide6.QtCore import QObject, Signal
 
-from tests.mt_fixtures import model_archives  # noqa: F401  (fixture)
 from workbench.gui import app as gui_app
 from workbench.gui.models_dialog import ModelsDialog
 
@@ -15,8 +14,8 @@ def test_models_dialog_installs_a_file_lists_and_removes_it(qtbot, tmp_path, mod
     dialog = ModelsDialog(packages)
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 0 and "No model installed" in dialog.message.text()
-    with qtbot.waitSignal(dialog.install_file(str(model_archives[("en", "ru")])).signals.finished, timeout=20000):
-        pass
+    with qtbot.waitSignal(dialog.installed, timeout=20000):
+        assert dialog.install_file(str(model_archives[("en", "ru")]))
     assert dialog.table.rowCount() == 1
     assert dialog.table.item(0, 1).text() == "translate-en_ru"
     assert dialog.message.text().startswith("Installed translate-en_ru")
@@ -30,13 +29,13 @@ def test_models_dialog_reports_a_bad_file_and_being_offline(qtbot, tmp_path, mon
     bogus.write_bytes(b"not a zip at all")
     dialog = ModelsDialog(tmp_path / "packages")
     qtbot.addWidget(dialog)
-    with qtbot.waitSignal(dialog.install_file(str(bogus)).signals.failed, timeout=10000):
-        pass
+    with qtbot.waitSignal(dialog.install_failed, timeout=10000):
+        assert dialog.install_file(str(bogus))
     assert "not an Argos model" in dialog.message.text()
     # Nothing listens on the discard port: as good as offline, and fast.
     monkeypatch.setenv("ARGOS_PACKAGE_INDEX", "http://127.0.0.1:9/index.json")
-    with qtbot.waitSignal(dialog.install_from_index("en", "ru").signals.failed, timeout=20000):
-        pass
+    with qtbot.waitSignal(dialog.install_failed, timeout=20000):
+        assert dialog.install_from_index("en", "ru")
     assert "offline" in dialog.message.text() and dialog.install_file_button.isEnabled()
 
 
@@ -53,7 +52,7 @@ class _Emitter(QObject):
 
 def test_many_signal_emits_do_not_free_true(qapp):
     """PySide6 6.12.0 on Python 3.11 loses a reference to True per emit and
-    aborts after a few thousand; workbench.gui guards against it."""
+    aborts after a few thousand: the dependency pin must keep it out."""
     emitter = _Emitter()
     received = []
     emitter.ticked.connect(lambda f, m: received.append(f))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from workbench.core.model import Status
 from workbench.core.store import Store
@@ -46,6 +46,8 @@ def test_typing_is_saved_after_a_pause_and_is_one_undo_step(qtbot, window):
     editor = window.pane.target
     editor.selectAll()
     type_text(editor, "Большинство")
+    assert window.pane.saved_label.text() == "editing…"  # not on disk yet: no "saved"
+    assert stored(window, 2).target == "Перевод 2."
     window.pane.flush()  # a pause: the first commit
     type_text(editor, " уехало в Россию.")
     qtbot.waitUntil(lambda: stored(window, 2).target == "Большинство уехало в Россию.", timeout=3000)
@@ -87,6 +89,19 @@ def test_ctrl_enter_approves_and_goes_to_next_unapproved_body_unit(qtbot, window
     assert window.table.currentIndex().row() == 4  # undo shows what it changed
 
 
+def test_approving_while_typing_approves_what_was_typed(qtbot, window):
+    window.table.go_to_row(4)
+    window.pane.focus_target()
+    window.pane.target.selectAll()
+    type_text(window.pane.target, "Переводы выросли на треть.")
+    QTest.keyClick(window.pane.target, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert (stored(window, 4).target, stored(window, 4).status) == ("Переводы выросли на треть.", Status.APPROVED)
+    assert window.pane.target.hasFocus() and window.table.currentIndex().row() == 0  # next unapproved
+    window.controller.undo()  # the approval
+    window.controller.undo()  # the typing
+    assert (stored(window, 4).target, stored(window, 4).status) == ("Перевод 4.", Status.MACHINE)
+
+
 def test_keyboard_navigation_and_use_mt(qtbot, window):
     window.table.go_to_row(1)
     window.table.setFocus()
@@ -106,6 +121,8 @@ def test_keyboard_navigation_and_use_mt(qtbot, window):
     assert window.pane.target.hasFocus()
     QTest.keyClick(window.pane.target, Qt.Key.Key_Escape)
     assert window.table.hasFocus()
+    QTest.keyClick(window.table, Qt.Key.Key_Return)
+    assert window.pane.target.hasFocus()
 
 
 def test_split_and_merge_round_trip_through_the_actions(qtbot, window):

@@ -5,7 +5,12 @@ from PySide6.QtCore import Qt
 
 from workbench.core.commands import SetExcluded
 from workbench.gui.session import ReviewSession
-from workbench.gui.unit_table import PAGE_SIZE, PARAGRAPH_START_ROLE, Column, UnitTableModel
+from workbench.gui.unit_table import (
+    PAGE_SIZE,
+    PARAGRAPH_START_ROLE,
+    Column,
+    UnitTableModel,
+)
 
 
 def test_model_passes_qt_model_tester(qtmodeltester, doc_with_mt):

@@ -1,15 +1,16 @@
 """The window around the editing: start-up, databases, import, MT jobs, scores, settings."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from tests.mt_fixtures import argos_env, model_archives, packages_dir  # noqa: F401  (fixtures)
 from workbench.core.store import Store
 from workbench.gui.app import open_main_window
+from workbench.gui.document_list import DOCUMENT_ROLE
 from workbench.gui.main_window import MainWindow
 from workbench.gui.unit_table import Column
 from workbench.gui.workers import TranslateWorker
@@ -25,7 +26,7 @@ def make_window(qtbot, db, **kwargs) -> MainWindow:
 
 
 def test_starts_without_any_model_and_says_how_to_get_one(qtbot, seeded_db, no_models, no_modal_dialogs):
-    db, docs = seeded_db
+    db, _docs = seeded_db
     win = open_main_window(db)
     qtbot.addWidget(win)
     assert win.doc_model.rowCount() == 2 and win.unit_model.rowCount() > 10
@@ -88,9 +89,9 @@ def test_translate_fills_rows_as_batches_finish_and_reports_progress(qtbot, seed
     win = make_window(qtbot, db, packages_dir=packages_dir)
     win.doc_list.select_document(docs["en"])
     batches, fractions = [], []
+    win.session.units_changed.connect(lambda doc, ids: batches.append(ids))
+    win.jobs.progressed.connect(lambda f, m: fractions.append(f))
     assert win.translate_document()
-    win.jobs.worker.signals.batch_finished.connect(lambda doc, ids: batches.append(ids))
-    win.jobs.worker.signals.progressed.connect(lambda f, m: fractions.append(f))
     assert win.job_bar.isVisible() and not win.actions["translate_document"].isEnabled()
     with qtbot.waitSignal(win.translation_finished, timeout=30000) as blocker:
         pass
@@ -104,6 +105,26 @@ def test_translate_fills_rows_as_batches_finish_and_reports_progress(qtbot, seed
     assert not win.job_bar.isVisible()
     win.table.go_to_row(body_rows[0])
     assert win.pane.mt.toPlainText() == win.unit_model.unit_at(body_rows[0]).mt
+
+
+def test_translate_all_translates_every_document(qtbot, seeded_db, packages_dir):
+    db, docs = seeded_db
+    win = make_window(qtbot, db, packages_dir=packages_dir)
+    with qtbot.waitSignal(win.translation_finished, timeout=30000) as blocker:
+        assert win.translate_all()
+    outcome = blocker.args[0]
+    assert sorted(outcome.summaries) == sorted(docs.values()) and not outcome.errors
+    with Store(db) as store:
+        for doc in docs.values():
+            assert any(u.mt for u in store.units(doc))
+    qtbot.waitUntil(lambda: all(row.approved == 0 and row.total > 0 for row in
+                                (win.doc_model.index(r).data(DOCUMENT_ROLE) for r in range(2))))
+
+    def machine_count() -> int:
+        found = re.search(r"· (\d+) MT", win.counts_label.text())
+        return int(found.group(1)) if found else 0
+
+    qtbot.waitUntil(lambda: machine_count() > 0)
 
 
 def test_translation_can_be_cancelled_and_keeps_finished_batches(qtbot, seeded_db, packages_dir):
@@ -128,9 +149,9 @@ def test_window_cancel_button_stops_the_job(qtbot, seeded_db, packages_dir):
     db, docs = seeded_db
     win = make_window(qtbot, db, packages_dir=packages_dir)
     win.doc_list.select_document(docs["ru"])
-    assert win._translate([docs["ru"]], "translating")
-    win.jobs.worker.batch_size = 1
-    win.jobs.worker.signals.batch_finished.connect(lambda *a: win.job_bar.cancel_button.click())
+    win.mt_batch_size = 1
+    win.session.units_changed.connect(lambda *a: win.job_bar.cancel_button.click())
+    assert win.translate_document()
     with qtbot.waitSignal(win.translation_finished, timeout=30000) as blocker:
         pass
     assert blocker.args[0].cancelled
@@ -140,7 +161,7 @@ def test_window_cancel_button_stops_the_job(qtbot, seeded_db, packages_dir):
 
 
 def test_scores_update_after_edits(qtbot, doc_with_mt, no_models):
-    db, doc = doc_with_mt
+    db, _doc = doc_with_mt
     win = make_window(qtbot, db)
     qtbot.waitUntil(lambda: win.metrics.figures is not None, timeout=5000)
     assert win.metrics.figures.scores is None  # nothing reviewed yet
@@ -160,7 +181,7 @@ def test_scores_update_after_edits(qtbot, doc_with_mt, no_models):
 
 
 def test_settings_persist_between_windows(qtbot, doc_with_mt, no_models):
-    db, doc = doc_with_mt
+    db, _doc = doc_with_mt
     win = make_window(qtbot, db)
     win.actions["hide_skipped"].setChecked(True)
     win.table.setColumnWidth(Column.SOURCE, 411)

@@ -3,10 +3,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import (QAbstractItemView, QListView, QStyle, QStyledItemDelegate,
-                               QStyleOptionViewItem, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from ..core.model import Document, Status
 from . import queries
@@ -16,6 +30,7 @@ from .unit_table import STATUS_HUES, mix
 DOCUMENT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()  # the invisible root: rows of a flat model hang here
 
 
 @dataclass(frozen=True)
@@ -58,15 +73,14 @@ class DocumentListModel(QAbstractListModel):
         return [DocumentRow(doc, *progress.get(doc.id, (0, 0)))
                 for doc in store.documents() if doc.translation_of is None]
 
-    def refresh_progress(self) -> None:
-        """Counts changed (edits, approvals): repaint without a reset."""
-        rows = self._read()
-        if [r.document.id for r in rows] != [r.document.id for r in self._rows]:
-            self.reload()
+    def set_progress(self, document_id: int, approved: int, total: int) -> None:
+        row = self.row_of(document_id)
+        if row is None:
             return
-        self._rows = rows
-        if rows:
-            self.dataChanged.emit(self.index(0), self.index(len(rows) - 1))
+        old = self._rows[row]
+        if (old.approved, old.total) != (approved, total):
+            self._rows[row] = DocumentRow(old.document, approved, total)
+            self.dataChanged.emit(self.index(row), self.index(row))
 
     def row_of(self, document_id: int) -> int | None:
         return next((n for n, r in enumerate(self._rows) if r.document.id == document_id), None)
@@ -74,7 +88,7 @@ class DocumentListModel(QAbstractListModel):
     def document_ids(self) -> list[int]:
         return [r.document.id for r in self._rows]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
@@ -97,7 +111,7 @@ class DocumentDelegate(QStyledItemDelegate):
 
     BAR = 4
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         metrics = QFontMetrics(option.font)
         return QSize(200, metrics.lineSpacing() * 2 + self.BAR + 14)
 
@@ -147,7 +161,7 @@ class DocumentList(QListView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setUniformItemSizes(True)
 
-    def setModel(self, model) -> None:  # noqa: N802
+    def setModel(self, model) -> None:
         super().setModel(model)
         self.selectionModel().currentRowChanged.connect(self._current_changed)
 

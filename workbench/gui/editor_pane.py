@@ -9,12 +9,21 @@ another unit), so nothing typed waits long for the disk.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QSizePolicy, QSplitter,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSizePolicy,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.model import Status, Unit
 from .queries import describe_unit
+from .unit_table import STATUS_HUES, mix
 
 IDLE_COMMIT_MS = 800
 
@@ -192,11 +201,21 @@ class EditorPane(QWidget):
         if unit.pe_chrf is not None and unit.pe_ter is not None:
             scores = f" · chrF {unit.pe_chrf:.1f} · TER {unit.pe_ter:.1f}"
         self.info.setText(describe_unit(unit) + extra + scores)
-        self.status.setText(f"[{unit.status}]")
+        self.status.setText(f" {unit.status} ")
+        hue = STATUS_HUES.get(unit.status)
+        base = self.palette().color(QPalette.ColorRole.Base)
+        text = self.palette().color(QPalette.ColorRole.Text)
+        background = mix(base, hue, 0.45) if hue else mix(base, text, 0.12)
+        self.status.setStyleSheet(f"background: {background.name()}; color: {text.name()}; border-radius: 3px;")
         self.status.setToolTip({Status.NEW: "nothing translated yet",
                                 Status.MACHINE: "the unedited machine translation",
                                 Status.EDITED: "changed by you, not yet approved",
                                 Status.APPROVED: "signed off"}[unit.status])
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._show_meta(self.unit)  # the status colours derive from the palette
 
     def set_mt_placeholder(self, text: str) -> None:
         self.mt.setPlaceholderText(text)
@@ -251,7 +270,7 @@ class EditorPane(QWidget):
         self.target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- keys --------------------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.target:
             if event.type() == QEvent.Type.FocusOut:
                 self.flush()

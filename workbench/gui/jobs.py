@@ -33,6 +33,7 @@ class JobRunner(QObject):
     """Runs one job at a time and mirrors it in a JobBar."""
 
     started = Signal(str)       # label
+    progressed = Signal(float, str)
     finished = Signal(object)   # the job's result
     failed = Signal(str)        # message
     ended = Signal()            # after finished or failed
@@ -78,6 +79,7 @@ class JobRunner(QObject):
 
     def _progressed(self, fraction: float, message: str) -> None:
         self.bar.bar.setValue(round(fraction * 1000))
+        self.progressed.emit(fraction, message)
         if self.bar.cancel_button.isEnabled():
             self.bar.label.setText(message)
 

@@ -3,11 +3,25 @@ pane in the middle, jobs and counts in the status bar."""
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.errors import WorkbenchError
 from ..core.store import default_db_path
@@ -15,6 +29,7 @@ from . import dialogs, palette
 from .actions import build_actions
 from .document_list import DocumentList, DocumentListModel
 from .editor_pane import EditorPane
+from .figures import BackgroundFigures
 from .jobs import JobBar, JobRunner
 from .metrics_panel import MetricsPanel
 from .review import ReviewController
@@ -25,8 +40,6 @@ from .workers import CallWorker, TranslateWorker, TranslationOutcome, import_fil
 
 log = logging.getLogger(__name__)
 
-METRICS_DELAY_MS = 700  # scores recompute this long after the last change
-COUNTS_DELAY_MS = 250   # status-bar and document-list counts, likewise
 
 
 class MainWindow(QMainWindow):
@@ -41,6 +54,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.settings = open_settings()
         self.packages_dir = packages_dir
+        self.mt_batch_size = 32  # sentences per committed batch: rows fill in at this pace
         self.session: ReviewSession | None = None
         self._find_dialog = None
 
@@ -79,16 +93,10 @@ class MainWindow(QMainWindow):
         self.controller.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.metrics.unit_clicked.connect(self.table.go_to_unit)
         self.jobs.ended.connect(self._update_enabled)
-        self._metrics_timer = QTimer(self)
-        self._metrics_timer.setSingleShot(True)
-        self._metrics_timer.setInterval(METRICS_DELAY_MS)
-        self._metrics_timer.timeout.connect(self._start_metrics)
-        self._metrics_worker: CallWorker | None = None
-        self._counts_timer = QTimer(self)
-        self._counts_timer.setSingleShot(True)
-        self._counts_timer.setInterval(COUNTS_DELAY_MS)
-        self._counts_timer.timeout.connect(self._refresh_counts)
-        self._metrics_again = False
+        self.figures = BackgroundFigures(self)
+        self.figures.counts_ready.connect(self._counts_ready)
+        self.figures.figures_ready.connect(self._figures_ready)
+        self.figures.failed.connect(self.metrics.show_error)
 
         self._restore_settings()
         self.open_database(db_path)
@@ -154,22 +162,23 @@ class MainWindow(QMainWindow):
                 s.setValue("database/last_document", doc)
         s.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.flush()
         self.jobs.cancel()
         self.jobs.wait()
         self.save_settings()
         self._set_session(None)
-        for timer in (self._metrics_timer, self._counts_timer):
-            timer.stop()
+        self.figures.stop()
         super().closeEvent(event)
 
     # -- database ---------------------------------------------------------------------
     def open_database(self, db_path: str | Path | None) -> bool:
         """Open (or create) a database; a bad one is reported, never fatal."""
         if db_path is None:
+            # WORKBENCH_DB (as the CLI uses it) wins, then the last database opened.
             last = self.settings.value("database/last")
-            db_path = last if isinstance(last, str) and last else default_db_path()
+            db_path = (default_db_path() if os.environ.get("WORKBENCH_DB") or not (isinstance(last, str) and last)
+                       else last)
         self.controller.flush()
         if self.jobs.busy:
             self.jobs.cancel()
@@ -189,6 +198,7 @@ class MainWindow(QMainWindow):
         self.session = session
         # Order matters: the table model refreshes its rows before the
         # controller looks at them.
+        self.figures.set_database(session.db_path if session is not None else None)
         self.unit_model.set_session(session)
         self.controller.set_session(session)
         self.doc_model.set_session(session)
@@ -228,34 +238,16 @@ class MainWindow(QMainWindow):
         if document_id is not None and self.unit_model.rowCount():
             self.table.go_to_row(0)
         self.table.scrollToTop()
-        self._update_counts()
+        self.counts_label.setText("")
         self.metrics.clear()
-        self._schedule_metrics(now=True)
+        if document_id is not None:
+            self.figures.changed(document_id, now=True)
         self._update_enabled()
         if document_id is not None:
             self.document_opened.emit(document_id)
 
     def _document_changed(self, document_id: int, _unit_ids: list) -> None:
-        # Counting a 100,000-unit document takes ~100 ms: never per keystroke
-        # or per approval, once things are quiet.
-        if document_id == self.unit_model.document_id:
-            self._schedule_metrics()
-        self._counts_timer.start()
-
-    def _refresh_counts(self) -> None:
-        self._update_counts()
-        self.doc_model.refresh_progress()
-
-    def _update_counts(self) -> None:
-        doc = self.unit_model.document_id
-        if self.session is None or doc is None:
-            self.counts_label.setText("")
-            return
-        counts = self.session.store.status_counts(doc)
-        total = sum(counts.values())
-        self.counts_label.setText(
-            f"{counts['approved']}/{total} approved · {counts['edited']} edited · "
-            f"{counts['machine']} MT · {counts['new']} empty")
+        self.figures.changed(document_id, scores=document_id == self.unit_model.document_id)
 
     def _current_unit_changed(self, _unit) -> None:
         self.metrics.set_current(self.pane.unit.id if self.pane.unit else None)
@@ -284,39 +276,20 @@ class MainWindow(QMainWindow):
             action.setToolTip(f"{tip} ({keys})")
             action.setStatusTip(tip)
 
-    # -- metrics ----------------------------------------------------------------------
-    def _schedule_metrics(self, now: bool = False) -> None:
-        if now:
-            self._metrics_timer.start(0)
-        else:
-            self._metrics_timer.start()
+    # -- counts and scores (computed in the background) ------------------------------
+    def _counts_ready(self, counts: dict) -> None:
+        for doc, by_status in counts.items():
+            total = sum(by_status.values())
+            self.doc_model.set_progress(doc, by_status["approved"], total)
+            if doc == self.unit_model.document_id:
+                self.counts_label.setText(
+                    f"{by_status['approved']}/{total} approved · {by_status['edited']} edited · "
+                    f"{by_status['machine']} MT · {by_status['new']} empty")
 
-    def _start_metrics(self) -> None:
-        from .queries import document_figures
-
-        doc = self.unit_model.document_id
-        if self.session is None or doc is None:
-            return
-        if self._metrics_worker is not None:  # one at a time; run again when it ends
-            self._metrics_again = True
-            return
-        worker = CallWorker("scores", document_figures, str(self.session.db_path), doc, pass_callbacks=False)
-        worker.signals.finished.connect(self._metrics_ready)
-        worker.signals.failed.connect(self._metrics_failed)
-        self._metrics_worker = worker.start()
-
-    def _metrics_ready(self, figures) -> None:
-        self._metrics_worker = None
+    def _figures_ready(self, figures) -> None:
         if figures.document_id == self.unit_model.document_id:
             self.metrics.show_figures(figures)
             self.metrics.set_current(self.pane.unit.id if self.pane.unit else None)
-        if self._metrics_again:
-            self._metrics_again = False
-            self._schedule_metrics()
-
-    def _metrics_failed(self, message: str) -> None:
-        self._metrics_worker = None
-        self.metrics.show_error(message)
 
     # -- actions ----------------------------------------------------------------------
     def edit_target(self) -> None:
@@ -414,11 +387,11 @@ class MainWindow(QMainWindow):
         dialogs.show_error(self, "Import failed", message)
         self.import_finished.emit([])
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+    def dropEvent(self, event: QDropEvent) -> None:
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
@@ -439,7 +412,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("a job is already running", 5000)
             return False
         self.controller.flush()
-        worker = TranslateWorker(self.session.db_path, document_ids, packages_dir=self.packages_dir)
+        worker = TranslateWorker(self.session.db_path, document_ids, packages_dir=self.packages_dir,
+                                 batch_size=self.mt_batch_size)
         worker.signals.batch_finished.connect(self._batch_translated)
         started = self.jobs.start(worker, label, on_finished=self._translated,
                                   on_failed=self._translation_failed)
@@ -470,7 +444,7 @@ class MainWindow(QMainWindow):
                 "No translation model installed. Install one with Translate → Models… "
                 "(an .argosmodel file) or: workbench models install FILE.argosmodel")
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if not getattr(self, "_hint_done", False):
             self._hint_done = True

@@ -32,7 +32,7 @@ class EffortChart(QWidget):
         self.setToolTip("Edit effort (TER of the MT against your target) per unit, in reading order.\n"
                         "Click to go to a unit.")
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         return QSize(240, 140)
 
     def set_figures(self, figures: DocumentFigures | None) -> None:
@@ -57,8 +57,7 @@ class EffortChart(QWidget):
                 continue
             x = n * width // count
             value = min(ter, TER_CEILING)
-            if value >= peaks[x]:
-                peaks[x] = value
+            peaks[x] = max(value, peaks[x])
             reviewed[x] = reviewed[x] or done
         self._cached = (width, peaks, reviewed)
         return peaks, reviewed
@@ -71,7 +70,7 @@ class EffortChart(QWidget):
     def _plot(self) -> QRectF:
         return QRectF(self.rect()).adjusted(4, 4, -4, -16)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         pal = self.palette()
         base, text = pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text)
@@ -121,7 +120,7 @@ class EffortChart(QWidget):
         n = int((x - plot.left()) / plot.width() * len(figures.unit_ids))
         return figures.unit_ids[max(0, min(n, len(figures.unit_ids) - 1))]
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         unit_id = self.unit_at(event.position().x())
         if unit_id is not None and event.button() == Qt.MouseButton.LeftButton:
             self.unit_clicked.emit(unit_id)

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
-                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.errors import WorkbenchError
 from . import dialogs
@@ -28,6 +40,9 @@ def _install_from_index(from_code: str, to_code: str, packages_dir, *, progress,
 
 
 class ModelsDialog(QDialog):
+    installed = Signal(object)   # the ModelPackage
+    install_failed = Signal(str)
+
     def __init__(self, packages_dir: str | Path | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Translation models")
@@ -149,11 +164,13 @@ class ModelsDialog(QDialog):
         self._done()
         self.refresh()
         self.message.setText(f"Installed {package.code} {package.package_version} ({package.pair}).")
+        self.installed.emit(package)
 
     def _install_failed(self, message: str) -> None:
         self._done()
         self.refresh()
         self.message.setText(message)  # offline: "cannot reach the Argos package index (offline?)"
+        self.install_failed.emit(message)
 
     def remove_selected(self) -> None:
         from ..core.mt.packages import remove
@@ -173,7 +190,7 @@ class ModelsDialog(QDialog):
         self.refresh()
         self.message.setText(f"Removed {package.code}.")
 
-    def done(self, result: int) -> None:  # noqa: D401 - Qt override
+    def done(self, result: int) -> None:
         if self.worker is not None:
             self.worker.cancel()
             self.worker.done.wait(10)

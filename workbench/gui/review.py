@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from ..core.commands import Approve, Batch, MergeSegments, SetExcluded, SetTarget, SplitSegment
+from ..core.commands import (
+    Approve,
+    Batch,
+    MergeSegments,
+    SetExcluded,
+    SetTarget,
+    SplitSegment,
+)
 from ..core.model import Status, Unit
 from . import queries
 from .editor_pane import EditorPane

@@ -15,8 +15,15 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
-from ..core.commands import (Batch, Command, MergeSegments, RestoreRows, SetExcluded, SetTarget,
-                             SplitSegment)
+from ..core.commands import (
+    Batch,
+    Command,
+    MergeSegments,
+    RestoreRows,
+    SetExcluded,
+    SetTarget,
+    SplitSegment,
+)
 from ..core.errors import WorkbenchError
 from ..core.store import Store
 from .undo import StoreUndoCommand, TargetEditUndoCommand

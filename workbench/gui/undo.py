@@ -59,10 +59,10 @@ class TargetEditUndoCommand(StoreUndoCommand):
         self.unit_id = unit_id
         self.burst = burst
 
-    def id(self) -> int:  # noqa: A003 - Qt override
+    def id(self) -> int:
         return TARGET_EDIT_ID
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, TargetEditUndoCommand) or other.unit_id != self.unit_id \
                 or other.burst != self.burst or other.document_id != self.document_id:
             return False

@@ -8,6 +8,8 @@ reports through signals named in the past tense; the window connects them
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
@@ -21,6 +23,23 @@ from ..core.errors import Cancelled, ModelError, WorkbenchError
 from ..core.progress import CancelledFn, ProgressFn
 
 log = logging.getLogger(__name__)
+
+
+BACKGROUND_NICENESS = 10
+
+
+def lower_thread_priority() -> None:
+    """Let the GUI thread win the CPU over background work (Linux: threads
+    have their own niceness, and threads they start - CTranslate2's - inherit
+    it).  Pool threads are reused; they only ever run background work."""
+    if not hasattr(os, "setpriority") or not sys.platform.startswith("linux"):
+        return
+    try:
+        tid = threading.get_native_id()
+        if os.getpriority(os.PRIO_PROCESS, tid) < BACKGROUND_NICENESS:
+            os.setpriority(os.PRIO_PROCESS, tid, BACKGROUND_NICENESS)
+    except OSError:
+        pass  # not allowed here: run at normal priority
 
 
 class WorkerSignals(QObject):
@@ -52,6 +71,7 @@ class Worker(QRunnable):
         self.signals.progressed.emit(float(fraction), message)
 
     def run(self) -> None:
+        lower_thread_priority()
         try:
             try:
                 result = self.work()
@@ -59,7 +79,7 @@ class Worker(QRunnable):
                 self.signals.failed.emit(str(exc))
             except WorkbenchError as exc:
                 self.signals.failed.emit(str(exc))
-            except Exception as exc:  # a bug: log it whole, tell the user one line
+            except Exception as exc:  # noqa: BLE001 - a bug: log it whole, tell the user one line
                 log.error("%s failed:\n%s", self.label, traceback.format_exc())
                 self.signals.failed.emit(f"{self.label} failed unexpectedly: {exc!r}")
             else:

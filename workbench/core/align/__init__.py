@@ -1,0 +1,214 @@
+"""Sentence alignment of a document and its translation (pure, store-free).
+
+``align`` pairs the sentences of two parallel documents with a monotone
+dynamic program over 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1 and 1-3 links.  The
+cost of a link combines Gale-Church length agreement (ratio and variance
+estimated from the documents), anchors that need no model (numbers, dates,
+names and cognates compared across scripts, punctuation), paragraph
+boundaries and, when a machine translation of the source is given, a
+chrF-like n-gram similarity between that MT and the target (see ``costs``).
+The DP runs in a band around the diagonal that is widened and re-centred
+when the path comes near its edge, so time and memory grow linearly with
+the length of the documents.  Each link's confidence is its posterior
+probability among all alignments (forward-backward over the same band).
+
+``features="length"`` gives plain Gale-Church (length and link priors only),
+the classic baseline.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..errors import BadInputError
+from ..progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from .anchors import document_anchors
+from .band import Band
+from .costs import GALE_CHURCH, LengthModel, PairData, Params, SideData, build_costs
+from .dp import TYPES, Moves, posteriors, viterbi
+from .ngrams import sketch_pair
+from .pairs import anchor_overlaps, anchor_tables, sketch_overlaps, unique_number_pairs
+
+__all__ = ["Link", "align", "format_link", "Params"]
+
+FEATURE_SETS = ("full", "length")
+FULL_BAND_CELLS = 600_000     # below this many cells the whole matrix is searched
+MIN_WIDTH = 32                # half-width of the first band (sentences)
+POSTERIOR_WIDTH = 12
+MIN_KNOWN_PAIRS = 40          # sentence pairs that share a unique number
+MAX_ROUNDS = 8
+
+
+@dataclass(frozen=True)
+class Link:
+    src: tuple[int, ...]   # source sentence indices (0-based, consecutive, may be empty)
+    tgt: tuple[int, ...]
+    confidence: float      # 0..1
+
+
+def format_link(link: Link) -> str:
+    """``[0, 1]:[0]``, the format of public alignment scorers; ``[]`` for an empty side."""
+    return f"{list(link.src)}:{list(link.tgt)}"
+
+
+def _paragraph_starts(paragraphs: Sequence[int] | None, n: int) -> np.ndarray:
+    starts = np.zeros(n, dtype=bool)
+    if paragraphs is not None and n:
+        p = np.asarray(paragraphs)
+        starts[1:] = p[1:] != p[:-1]
+    return starts
+
+
+def _paragraph_weight(src_starts: np.ndarray, tgt_starts: np.ndarray) -> float:
+    """How much to trust paragraph boundaries: not at all when a side has
+    none or has one per sentence (one sentence per line carries no
+    structure), less when the two sides have different numbers of them."""
+    counts = []
+    for starts in (src_starts, tgt_starts):
+        n = len(starts)
+        k = int(starts.sum())
+        if k == 0 or n < 2 or k >= 0.8 * (n - 1):
+            return 0.0
+        counts.append(k)
+    return min(counts) / max(counts)
+
+
+def _initial_band(n: int, m: int) -> Band:
+    if (n + 1) * (m + 1) <= FULL_BAND_CELLS:
+        return Band.everything(n, m)
+    slope = m / n if n else 1.0
+    width = int(max(MIN_WIDTH, 4 * max(slope, 1.0 / max(slope, 1e-9))))
+    return Band.around(n, m, np.arange(n + 1) * slope, width)
+
+
+def _path_cells(links: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    cells = [(0, 0)]
+    for _, i, j in links:
+        cells.append((i, j))
+    return cells
+
+
+def _check_inputs(src: Sequence[str], tgt: Sequence[str], src_paragraphs, tgt_paragraphs, mt,
+                  features: str) -> None:
+    if features not in FEATURE_SETS:
+        raise BadInputError(f"unknown alignment features {features!r}: use one of {', '.join(FEATURE_SETS)}")
+    if src_paragraphs is not None and len(src_paragraphs) != len(src):
+        raise BadInputError("source paragraphs must give one paragraph per source sentence")
+    if tgt_paragraphs is not None and len(tgt_paragraphs) != len(tgt):
+        raise BadInputError("target paragraphs must give one paragraph per target sentence")
+    if mt is not None and len(mt) != len(src):
+        raise BadInputError("the machine translation must have one sentence per source sentence")
+
+
+def align(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str, *,
+          src_paragraphs: Sequence[int] | None = None, tgt_paragraphs: Sequence[int] | None = None,
+          mt: Sequence[str] | None = None, features: str = "full",
+          progress: ProgressFn = no_progress, cancelled: CancelledFn = never_cancelled,
+          params: Params | None = None) -> list[Link]:
+    """Align ``src`` and ``tgt`` sentences; every sentence is in exactly one
+    link, in order.  ``mt`` (the MT of each source sentence into
+    ``tgt_lang``) is the strongest signal when given.  The languages only
+    document the call: every feature is script- and language-independent."""
+    del src_lang, tgt_lang
+    _check_inputs(src, tgt, src_paragraphs, tgt_paragraphs, mt, features)
+    n, m = len(src), len(tgt)
+    if n == 0 or m == 0:
+        progress(1.0, "aligned")
+        return [Link((i,), (), 1.0) for i in range(n)] + [Link((), (j,), 1.0) for j in range(m)]
+    params = params or Params()
+    full = features == "full"
+    progress(0.0, "reading sentences")
+    src_len = np.array([len(s.strip()) for s in src], dtype=np.float64)
+    tgt_len = np.array([len(t.strip()) for t in tgt], dtype=np.float64)
+    if full:
+        weights = params.anchors
+        src_tab, tgt_tab, keys = anchor_tables(document_anchors(src, weights),
+                                               document_anchors(tgt, weights))
+        src_pen, tgt_pen = src_tab.penalty_per_sentence(n), tgt_tab.penalty_per_sentence(m)
+        src_starts = _paragraph_starts(src_paragraphs, n)
+        tgt_starts = _paragraph_starts(tgt_paragraphs, m)
+        para_weight = _paragraph_weight(src_starts, tgt_starts)
+    else:
+        src_pen, tgt_pen = np.zeros(n), np.zeros(m)
+        src_starts, tgt_starts = np.zeros(n, dtype=bool), np.zeros(m, dtype=bool)
+        para_weight = 0.0
+    sketches = sketch_pair(list(mt), list(tgt)) if (full and mt is not None) else None
+    src_side = SideData(src_len, src_pen, src_starts, sketches.left_weight if sketches else None)
+    tgt_side = SideData(tgt_len, tgt_pen, tgt_starts, sketches.right_weight if sketches else None)
+    if not full:
+        params = replace(GALE_CHURCH, temperature=params.temperature)
+    progress(0.1, "aligning")
+
+    mt_scale: tuple[float, float] | None = None
+
+    def pair_data(band: Band) -> PairData:
+        nonlocal mt_scale
+        if full:
+            reward, resolved = anchor_overlaps(band, src_tab, tgt_tab)
+        else:
+            reward = resolved = np.zeros(band.size + 1)
+        if sketches is None:
+            return PairData(reward, resolved)
+        overlap = sketch_overlaps(band, sketches)
+        if mt_scale is None:   # from the first (widest) band: mostly unrelated pairs
+            mt_scale = _mt_scale(band, overlap, sketches)
+        unit = float(np.concatenate([sketches.left_weight, sketches.right_weight]).mean()) or 1.0
+        return PairData(reward, resolved, overlap, mt_scale, unit)
+
+    length = LengthModel.initial(src_len, tgt_len)
+    known = full and len(pairs_ := unique_number_pairs(src_tab, tgt_tab, keys)) >= MIN_KNOWN_PAIRS
+    if known:   # lengths of sure 1-1 pairs: no need for a first pass to learn them
+        length = LengthModel.estimate([(src_len[i], tgt_len[j]) for i, j in pairs_], length)
+    band = _initial_band(n, m)
+    for round_ in range(MAX_ROUNDS):
+        moves = Moves.of(band)
+        pairs = pair_data(band)
+        cost = build_costs(band, moves, src_side, tgt_side, pairs, length, params, para_weight)
+        links = viterbi(band, moves, cost, progress=progress, cancelled=cancelled,
+                        share=(0.1, 0.3))
+        if round_ == 0 and not known:   # learn the length model from a first alignment
+            refined = LengthModel.estimate(_one_to_one_lengths(links, src_len, tgt_len), length)
+            if refined.differs_from(length):
+                length = refined
+                cost = build_costs(band, moves, src_side, tgt_side, pairs, length, params, para_weight)
+                links = viterbi(band, moves, cost, progress=progress, cancelled=cancelled,
+                                share=(0.4, 0.2))
+        cells = _path_cells(links)
+        if band.full or not band.touches_edge(cells, margin=4):
+            break
+        width = int((band.hi - band.lo).max()) + 1
+        band = Band.around_path(n, m, cells, width)
+    # Other alignments than the best one differ from it near its path: the
+    # posteriors are computed in a narrow band around it, which is cheaper.
+    near = Band.around_path(n, m, cells, POSTERIOR_WIDTH)
+    if near.size < band.size:
+        band, moves = near, Moves.of(near)
+        cost = build_costs(band, moves, src_side, tgt_side, pair_data(band), length, params, para_weight)
+    confidence = posteriors(band, moves, cost, links, params.temperature, progress=progress,
+                            cancelled=cancelled, share=(0.6, 0.4))
+    progress(1.0, "aligned")
+    out = []
+    for (t, i, j), conf in zip(links, confidence):
+        a, b = TYPES[t]
+        out.append(Link(tuple(range(i - a, i)), tuple(range(j - b, j)), float(conf)))
+    return out
+
+
+def _one_to_one_lengths(links, src_len, tgt_len) -> list[tuple[float, float]]:
+    return [(src_len[i - 1], tgt_len[j - 1]) for t, i, j in links if TYPES[t] == (1, 1)]
+
+
+def _mt_scale(band: Band, overlap: np.ndarray, sketches) -> tuple[float, float]:
+    """Dice of unrelated sentence pairs (the median cell) and of true pairs
+    (the median of each row's best cell)."""
+    rows, cols = band.rows_cols()
+    ok = (rows >= 1) & (cols >= 1)
+    weight = sketches.left_weight[rows[ok] - 1] + sketches.right_weight[cols[ok] - 1]
+    dice = 2 * overlap[:-1][ok] / np.maximum(weight, 1e-9)
+    low = float(np.median(dice))
+    row_best = np.full(band.n + 1, -np.inf)
+    np.maximum.at(row_best, rows[ok], dice)
+    high = float(np.median(row_best[1:][np.isfinite(row_best[1:])]))
+    return low, max(high, low + 0.05)

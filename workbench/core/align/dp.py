@@ -1,0 +1,174 @@
+"""Monotone alignment DP over a band, one numpy-vectorised row at a time.
+
+A cell (i, j) means "i source and j target sentences are aligned".  A link of
+type (a, b) goes from (i - a, j - b) to (i, j) at ``cost[t][cell(i, j)]``.
+Links with a >= 1 come from earlier rows and are gathered in one fancy index
+per row; the 0-1 link stays in the row, and its recurrence
+``D[j] = min(O[j], D[j-1] + c[j])`` is solved with a cumulative minimum
+(``logaddexp.accumulate`` in the soft version), so no Python loop runs per
+cell.
+
+``viterbi`` gives the best path; ``posteriors`` runs the same recurrences
+with log-sum-exp forwards and backwards and gives each link of the path its
+posterior probability (the confidence).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import Cancelled
+from ..progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from .band import Band
+
+# (source sentences, target sentences) of each link type.  0-1 must stay at
+# index 2: it is the only in-row move.
+TYPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3))
+IN_ROW = 2
+FROM_ABOVE = tuple(t for t in range(len(TYPES)) if t != IN_ROW)
+
+
+@dataclass(frozen=True)
+class Moves:
+    """Flat indices of each cell's predecessor and successor for the link
+    types that come from an earlier row (``FROM_ABOVE`` order); ``band.size``
+    (the sentinel) where there is none."""
+
+    prev: np.ndarray   # (len(FROM_ABOVE), size) int32
+    next: np.ndarray   # (len(FROM_ABOVE), size + 1) int32
+
+    @staticmethod
+    def of(band: Band) -> Moves:
+        rows, cols = band.rows_cols()
+        size = band.size
+        prev = np.empty((len(FROM_ABOVE), size), dtype=np.int32)
+        nxt = np.full((len(FROM_ABOVE), size + 1), size, dtype=np.int32)
+        here = np.arange(size, dtype=np.int32)
+        for k, t in enumerate(FROM_ABOVE):
+            a, b = TYPES[t]
+            prev[k] = band.index_of(rows - a, cols - b)
+            ok = prev[k] < size
+            nxt[k, prev[k][ok]] = here[ok]
+        return Moves(prev, nxt)
+
+
+def _check(i: int, n: int, label: str, progress: ProgressFn, cancelled: CancelledFn,
+           share: tuple[float, float]) -> None:
+    if i % 256 == 0:
+        if cancelled():
+            raise Cancelled("alignment cancelled")
+        progress(share[0] + share[1] * i / max(1, n), label)
+
+
+def _in_row_steps(band: Band, values: np.ndarray) -> np.ndarray:
+    """Cumulative sum over the flat cells of the in-row move's values, with
+    each row's first cell (which has no in-row predecessor) counted as 0;
+    ``acc[s:e] - acc[s]`` is then the row's running sum."""
+    step = values[:band.size].copy()
+    step[band.start[:-1]] = 0.0
+    return np.cumsum(step)
+
+
+def viterbi(band: Band, moves: Moves, cost: np.ndarray, *, progress: ProgressFn = no_progress,
+            cancelled: CancelledFn = never_cancelled,
+            share: tuple[float, float] = (0.0, 1.0)) -> list[tuple[int, int, int]]:
+    """Best path as (type, i, j) links from the start, ``cost`` of shape
+    (len(TYPES), size + 1) with +inf in the sentinel slot."""
+    size = band.size
+    best = np.full(size + 1, np.inf)
+    back = np.zeros(size, dtype=np.int8)
+    kinds = np.array(FROM_ABOVE, dtype=np.int8)
+    cost_above = np.ascontiguousarray(cost[list(FROM_ABOVE)])
+    acc_all = _in_row_steps(band, cost[IN_ROW])
+    starts = band.start
+    for i in range(band.n + 1):
+        _check(i, band.n, "aligning", progress, cancelled, share)
+        s, e = starts[i], starts[i + 1]
+        if i == 0:
+            entry = np.full(e - s, np.inf)
+            entry[0] = 0.0                      # (0, 0): the start
+            kind = np.zeros(e - s, dtype=np.int8)
+        else:
+            cand = best[moves.prev[:, s:e]]
+            cand += cost_above[:, s:e]
+            pick = cand.argmin(axis=0)
+            entry = cand.min(axis=0)
+            kind = kinds[pick]
+        acc = acc_all[s:e] - acc_all[s]
+        value = entry - acc
+        run = np.minimum.accumulate(value)
+        best[s:e] = run + acc
+        back[s:e] = np.where(run < value, IN_ROW, kind)
+    links = []
+    i, j = band.n, band.m
+    if not np.isfinite(best[band.cell(i, j)]):
+        raise RuntimeError("no path through the alignment band")
+    while i > 0 or j > 0:
+        t = int(back[band.cell(i, j)])
+        links.append((t, i, j))
+        a, b = TYPES[t]
+        i, j = i - a, j - b
+    links.reverse()
+    return links
+
+
+def _logsumexp0(x: np.ndarray) -> np.ndarray:
+    # A finite stand-in for an all -inf column keeps exp() free of nan.
+    top = np.maximum(x.max(axis=0), -1e300)
+    with np.errstate(divide="ignore"):
+        return top + np.log(np.exp(x - top).sum(axis=0))
+
+
+def posteriors(band: Band, moves: Moves, cost: np.ndarray, links: list[tuple[int, int, int]],
+               temperature: float, *, progress: ProgressFn = no_progress,
+               cancelled: CancelledFn = never_cancelled,
+               share: tuple[float, float] = (0.0, 1.0)) -> np.ndarray:
+    """Posterior probability of each of ``links`` among all paths in the band,
+    paths weighted by exp(-cost / temperature)."""
+    size = band.size
+    score = -cost / temperature                       # log-weights, -inf in the sentinel
+    score_above = np.ascontiguousarray(score[list(FROM_ABOVE)])
+    # score of the link that leaves each cell, per type (for the backward pass)
+    score_out = np.take_along_axis(score_above, moves.next.astype(np.int64), axis=1)
+    acc_all = _in_row_steps(band, score[IN_ROW])
+    # backward in-row step: the move from (i, j) to (i, j + 1) scores score[IN_ROW, j + 1]
+    step_out = np.append(score[IN_ROW, 1:size], 0.0)
+    step_out[band.start[1:] - 1] = 0.0
+    starts = band.start
+    fwd = np.full(size + 1, -np.inf)
+    half = (share[0], share[1] / 2)
+    with np.errstate(invalid="ignore"):
+        for i in range(band.n + 1):
+            _check(i, band.n, "scoring links", progress, cancelled, half)
+            s, e = starts[i], starts[i + 1]
+            if i == 0:
+                entry = np.full(e - s, -np.inf)
+                entry[0] = 0.0
+            else:
+                cand = fwd[moves.prev[:, s:e]]
+                cand += score_above[:, s:e]
+                entry = _logsumexp0(cand)
+            acc = acc_all[s:e] - acc_all[s]
+            fwd[s:e] = np.logaddexp.accumulate(entry - acc) + acc
+        bwd = np.full(size + 1, -np.inf)
+        late = (share[0] + share[1] / 2, share[1] / 2)
+        for i in range(band.n, -1, -1):
+            _check(band.n - i, band.n, "scoring links", progress, cancelled, late)
+            s, e = starts[i], starts[i + 1]
+            cand = bwd[moves.next[:, s:e]]
+            cand += score_out[:, s:e]
+            entry = _logsumexp0(cand)
+            if i == band.n:
+                entry[band.m - band.lo[i]] = 0.0
+            # The in-row move goes right: solve it on the reversed row.
+            step = step_out[s:e][::-1]
+            acc = np.cumsum(step) - step[0]
+            bwd[s:e] = (np.logaddexp.accumulate(entry[::-1] - acc) + acc)[::-1]
+    total = fwd[band.cell(band.n, band.m)]
+    out = np.empty(len(links))
+    for k, (t, i, j) in enumerate(links):
+        a, b = TYPES[t]
+        here = band.cell(i, j)
+        out[k] = fwd[band.cell(i - a, j - b)] + score[t, here] + bwd[here] - total
+    return np.clip(np.exp(out), 0.0, 1.0)
