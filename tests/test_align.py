@@ -211,6 +211,7 @@ def test_progress_and_cancel():
     align(src, tgt, "en", "ru", progress=lambda f, msg: seen.append((f, msg)))
     assert seen[0][0] == 0.0 and seen[-1] == (1.0, "aligned")
     assert all(0.0 <= f <= 1.0 for f, _ in seen)
+    assert [f for f, _ in seen] == sorted(f for f, _ in seen)
     with pytest.raises(Cancelled):
         align(src, tgt, "en", "ru", cancelled=lambda: True)
 

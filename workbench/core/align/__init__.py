@@ -75,12 +75,43 @@ def _paragraph_weight(src_starts: np.ndarray, tgt_starts: np.ndarray) -> float:
     return min(counts) / max(counts)
 
 
-def _initial_band(n: int, m: int) -> Band:
+def _initial_band(n: int, m: int, sure_pairs: Sequence[tuple[int, int]] = ()) -> Band:
+    """The whole matrix for small documents; otherwise a band around the
+    line through the sure anchor pairs (or the diagonal)."""
     if (n + 1) * (m + 1) <= FULL_BAND_CELLS:
         return Band.everything(n, m)
-    slope = m / n if n else 1.0
-    width = int(max(MIN_WIDTH, 4 * max(slope, 1.0 / max(slope, 1e-9))))
-    return Band.around(n, m, np.arange(n + 1) * slope, width)
+    xs, ys = [0.0], [0.0]
+    for i, j in _monotone_chain(sure_pairs):
+        xs.append(i + 0.5)
+        ys.append(j + 0.5)
+    xs.append(float(n))
+    ys.append(float(m))
+    centre = np.interp(np.arange(n + 1), xs, ys)
+    return Band.around(n, m, centre, MIN_WIDTH)
+
+
+def _monotone_chain(pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Longest chain of pairs increasing on both sides (patience sorting):
+    the few anchor pairs that contradict the others are left out."""
+    import bisect
+
+    pairs = sorted(pairs)
+    tails: list[int] = []        # smallest target ending a chain of each length
+    tail_at: list[int] = []
+    parent = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        pos = bisect.bisect_left(tails, j)
+        if pos == len(tails):
+            tails.append(j)
+            tail_at.append(k)
+        else:
+            tails[pos], tail_at[pos] = j, k
+        parent[k] = tail_at[pos - 1] if pos else -1
+    chain, k = [], tail_at[-1] if tail_at else -1
+    while k >= 0:
+        chain.append(pairs[k])
+        k = parent[k]
+    return chain[::-1]
 
 
 def _path_cells(links: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
@@ -119,6 +150,7 @@ def align(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str, 
         return [Link((i,), (), 1.0) for i in range(n)] + [Link((), (j,), 1.0) for j in range(m)]
     params = params or Params()
     full = features == "full"
+    progress = _never_backwards(progress)   # a widened band runs the DP again
     progress(0.0, "reading sentences")
     src_len = np.array([len(s.strip()) for s in src], dtype=np.float64)
     tgt_len = np.array([len(t.strip()) for t in tgt], dtype=np.float64)
@@ -134,7 +166,7 @@ def align(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str, 
         src_pen, tgt_pen = np.zeros(n), np.zeros(m)
         src_starts, tgt_starts = np.zeros(n, dtype=bool), np.zeros(m, dtype=bool)
         para_weight = 0.0
-    sketches = sketch_pair(list(mt), list(tgt)) if (full and mt is not None) else None
+    sketches = sketch_pair([t or "" for t in mt], list(tgt)) if (full and mt is not None) else None
     src_side = SideData(src_len, src_pen, src_starts, sketches.left_weight if sketches else None)
     tgt_side = SideData(tgt_len, tgt_pen, tgt_starts, sketches.right_weight if sketches else None)
     if not full:
@@ -158,34 +190,38 @@ def align(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str, 
         return PairData(reward, resolved, overlap, mt_scale, unit)
 
     length = LengthModel.initial(src_len, tgt_len)
-    known = full and len(pairs_ := unique_number_pairs(src_tab, tgt_tab, keys)) >= MIN_KNOWN_PAIRS
+    sure = unique_number_pairs(src_tab, tgt_tab, keys) if full else []
+    known = len(sure) >= MIN_KNOWN_PAIRS
     if known:   # lengths of sure 1-1 pairs: no need for a first pass to learn them
-        length = LengthModel.estimate([(src_len[i], tgt_len[j]) for i, j in pairs_], length)
-    band = _initial_band(n, m)
+        length = LengthModel.estimate([(src_len[i], tgt_len[j]) for i, j in sure], length)
+    band = _initial_band(n, m, sure)
+    width = MIN_WIDTH
     for round_ in range(MAX_ROUNDS):
         moves = Moves.of(band)
         pairs = pair_data(band)
-        cost = build_costs(band, moves, src_side, tgt_side, pairs, length, params, para_weight)
+        cost = build_costs(band, src_side, tgt_side, pairs, length, params, para_weight)
         links = viterbi(band, moves, cost, progress=progress, cancelled=cancelled,
                         share=(0.1, 0.3))
         if round_ == 0 and not known:   # learn the length model from a first alignment
             refined = LengthModel.estimate(_one_to_one_lengths(links, src_len, tgt_len), length)
             if refined.differs_from(length):
                 length = refined
-                cost = build_costs(band, moves, src_side, tgt_side, pairs, length, params, para_weight)
+                cost = build_costs(band, src_side, tgt_side, pairs, length, params, para_weight)
                 links = viterbi(band, moves, cost, progress=progress, cancelled=cancelled,
                                 share=(0.4, 0.2))
         cells = _path_cells(links)
         if band.full or not band.touches_edge(cells, margin=4):
             break
-        width = int((band.hi - band.lo).max()) + 1
+        # Re-centre the band on the path first (it may only have drifted),
+        # then widen it each time the path still reaches an edge.
+        width = width * 2 if round_ else width
         band = Band.around_path(n, m, cells, width)
     # Other alignments than the best one differ from it near its path: the
     # posteriors are computed in a narrow band around it, which is cheaper.
     near = Band.around_path(n, m, cells, POSTERIOR_WIDTH)
     if near.size < band.size:
         band, moves = near, Moves.of(near)
-        cost = build_costs(band, moves, src_side, tgt_side, pair_data(band), length, params, para_weight)
+        cost = build_costs(band, src_side, tgt_side, pair_data(band), length, params, para_weight)
     confidence = posteriors(band, moves, cost, links, params.temperature, progress=progress,
                             cancelled=cancelled, share=(0.6, 0.4))
     progress(1.0, "aligned")
@@ -194,6 +230,15 @@ def align(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str, 
         a, b = TYPES[t]
         out.append(Link(tuple(range(i - a, i)), tuple(range(j - b, j)), float(conf)))
     return out
+
+
+def _never_backwards(progress: ProgressFn) -> ProgressFn:
+    done = [0.0]
+
+    def report(fraction: float, message: str) -> None:
+        done[0] = max(done[0], fraction)
+        progress(done[0], message)
+    return report
 
 
 def _one_to_one_lengths(links, src_len, tgt_len) -> list[tuple[float, float]]:

@@ -55,6 +55,9 @@ class Band:
         lo = np.minimum.accumulate(lo[::-1])[::-1]
         hi = np.maximum.accumulate(hi)
         lo[0], hi[-1] = 0, m
+        # Each row reaches the next row's first column (in-row moves cover
+        # steep stretches where the target runs ahead).
+        hi = np.maximum(hi, np.append(lo[1:], m))
         hi = np.maximum(hi, lo)
         start = np.concatenate([[0], np.cumsum(hi - lo + 1)])
         return Band(n, m, lo, hi, start)

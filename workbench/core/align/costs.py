@@ -22,7 +22,7 @@ import numpy as np
 
 from .anchors import AnchorWeights
 from .band import Band
-from .dp import FROM_ABOVE, TYPES, Moves
+from .dp import TYPES
 
 
 @dataclass(frozen=True)
@@ -144,46 +144,66 @@ class PairData:
 
 
 def _group(pair: np.ndarray, offsets: dict, a: int, b: int) -> np.ndarray:
-    total = np.zeros(len(pair) - 1)
+    total = pair[offsets[0, 0]].copy()
     for da in range(a):
         for db in range(b):
-            total += pair[offsets[da, db]]
+            if da or db:
+                total += pair[offsets[da, db]]
     return total
 
 
-def build_costs(band: Band, moves: Moves, src: SideData, tgt: SideData, pairs: PairData,
+BLOCK_CELLS = 1 << 17   # cells costed at once: bounds the temporaries' memory
+
+
+def build_costs(band: Band, src: SideData, tgt: SideData, pairs: PairData,
                 length: LengthModel, params: Params, use_paragraphs: float) -> np.ndarray:
-    """(len(TYPES), size + 1) costs, +inf where a link cannot end."""
-    rows, cols = band.rows_cols()
+    """(len(TYPES), size + 1) float32 costs, +inf where a link cannot end,
+    computed a block of rows at a time."""
     size = band.size
-    offsets = {(0, 0): np.arange(size)}
-    for k, t in enumerate(FROM_ABOVE):
-        offsets[TYPES[t]] = moves.prev[k]
-    for da, db in ((2, 0), (0, 1), (0, 2)):
-        offsets[da, db] = band.index_of(rows - da, cols - db)
-    cost = np.full((len(TYPES), size + 1), np.inf)
+    cost = np.full((len(TYPES), size + 1), np.inf, dtype=np.float32)
+    row = 0
+    while row <= band.n:
+        end = int(np.searchsorted(band.start, band.start[row] + BLOCK_CELLS, side="right")) - 1
+        end = min(max(end, row + 1), band.n + 1)
+        s, e = int(band.start[row]), int(band.start[end])
+        widths = band.hi[row:end] - band.lo[row:end] + 1
+        rows = np.repeat(np.arange(row, end), widths)
+        cols = np.arange(s, e) - band.start[rows] + band.lo[rows]
+        cost[:, s:e] = _block_costs(band, rows, cols, src, tgt, pairs, length, params, use_paragraphs)
+        row = end
+    return cost
+
+
+def _block_costs(band: Band, rows: np.ndarray, cols: np.ndarray, src: SideData, tgt: SideData,
+                 pairs: PairData, length: LengthModel, params: Params,
+                 use_paragraphs: float) -> np.ndarray:
+    here = band.index_of(rows, cols)
+    offsets = {(da, db): here if not (da or db) else band.index_of(rows - da, cols - db)
+               for da in range(3) for db in range(3) if da + db <= 2 or (da, db) == (1, 1)}
+    out = np.empty((len(TYPES), len(rows)), dtype=np.float32)
+    use_mt = pairs.mt_overlap is not None and src.cum_mt is not None and tgt.cum_mt is not None
     for t, (a, b) in enumerate(TYPES):
         valid = (rows >= a) & (cols >= b)
         # Group = source sentences r0..r-1 and target c0..c-1 (clipped where
         # the link cannot end: those cells are set to +inf below).
         r, c = rows, cols
         r0, c0 = np.maximum(rows - a, 0), np.maximum(cols - b, 0)
-        pen_s = src.cum_pen[r] - src.cum_pen[r0]
-        pen_t = tgt.cum_pen[c] - tgt.cum_pen[c0]
+        pen = (src.cum_pen[r] - src.cum_pen[r0]) + (tgt.cum_pen[c] - tgt.cum_pen[c0])
         if a == 0 or b == 0:
-            value = params.deletion + params.anchor_weight * (pen_s + pen_t)
+            value = params.deletion + params.anchor_weight * pen
         else:
             ls = src.cum_len[r] - src.cum_len[r0]
             lt = tgt.cum_len[c] - tgt.cum_len[c0]
             delta = (lt - length.ratio * ls) / np.sqrt(
                 length.variance * ((length.ratio * ls + lt) / 2 + 1.0))
-            value = params.priors[t] + params.length_weight * neg_log_tail(delta)
+            value = params.length_weight * neg_log_tail(delta)
+            value += params.priors[t]
             reward = _group(pairs.reward, offsets, a, b)
             if a * b > 1:
                 reward *= 1.0 - params.merged_anchor_discount
-            unmatched = np.maximum(pen_s + pen_t - _group(pairs.resolved, offsets, a, b), 0.0)
+            unmatched = np.maximum(pen - _group(pairs.resolved, offsets, a, b), 0.0)
             value -= params.anchor_weight * (reward - unmatched)
-            if pairs.mt_overlap is not None and src.cum_mt is not None and tgt.cum_mt is not None:
+            if use_mt:
                 # Weighted by the group's n-gram mass, not its sentence count:
                 # a sentence absorbed into a link without matching it adds
                 # mass but no overlap, so it earns nothing.
@@ -199,5 +219,5 @@ def build_costs(band: Band, moves: Moves, src: SideData, tgt: SideData, pairs: P
                 mismatch = src.para_start[r0] != tgt.para_start[c0]
                 value += use_paragraphs * (params.paragraph_cross * crossing
                                            + params.paragraph_start * mismatch)
-        cost[t, :size] = np.where(valid, value, np.inf)
-    return cost
+        out[t] = np.where(valid, value, np.inf)
+    return out

@@ -65,7 +65,7 @@ def _in_row_steps(band: Band, values: np.ndarray) -> np.ndarray:
     """Cumulative sum over the flat cells of the in-row move's values, with
     each row's first cell (which has no in-row predecessor) counted as 0;
     ``acc[s:e] - acc[s]`` is then the row's running sum."""
-    step = values[:band.size].copy()
+    step = values[:band.size].astype(np.float64)
     step[band.start[:-1]] = 0.0
     return np.cumsum(step)
 
@@ -127,7 +127,7 @@ def posteriors(band: Band, moves: Moves, cost: np.ndarray, links: list[tuple[int
     """Posterior probability of each of ``links`` among all paths in the band,
     paths weighted by exp(-cost / temperature)."""
     size = band.size
-    score = -cost / temperature                       # log-weights, -inf in the sentinel
+    score = cost.astype(np.float64) * (-1.0 / temperature)   # log-weights, -inf in the sentinel
     score_above = np.ascontiguousarray(score[list(FROM_ABOVE)])
     # score of the link that leaves each cell, per type (for the backward pass)
     score_out = np.take_along_axis(score_above, moves.next.astype(np.int64), axis=1)

@@ -17,26 +17,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_NON_WORD = re.compile(r"[\W_]+")
+_NON_WORD = re.compile(r"[^\w\n]+|_+")
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _PRIME = np.uint64(0x100000001B3)
 _IDF_BITS = 20
+_CHUNK = 2048   # sentences hashed at once: bounds the memory of the n-gram arrays
 
 
-def normalise(text: str) -> str:
-    """Lowercase words separated by single spaces: punctuation conventions
-    differ between an MT and a human translation and carry no content."""
-    return " " + _NON_WORD.sub(" ", text.lower()).strip() + " "
+def normalise(texts: Sequence[str]) -> str:
+    """The texts as lowercase words separated by single spaces, one text a
+    line: punctuation conventions differ between an MT and a human
+    translation and carry no content."""
+    joined = "\n".join(" " + t.replace("\n", " ") + " " for t in texts).lower()
+    return _NON_WORD.sub(" ", joined)
 
 
 def _ngram_hashes(texts: Sequence[str], orders: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     """(sentence index, 64-bit hash) of every character n-gram of ``texts``."""
-    joined = "\x00".join(normalise(t) for t in texts)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    is_sep = codes == 0
-    sentence = np.cumsum(is_sep)
-    seps_before = np.concatenate([[0], sentence])
+    codes = np.frombuffer(normalise(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    is_sep = codes == 10
+    seps_before = np.concatenate([[0], np.cumsum(is_sep)])
     sent_parts, hash_parts = [], []
     h = np.zeros(len(codes), dtype=np.uint64)
     power = np.uint64(1)
@@ -46,17 +47,16 @@ def _ngram_hashes(texts: Sequence[str], orders: Sequence[int]) -> tuple[np.ndarr
             h = h[:len(codes) - n + 1] + codes[n - 1:] * power
             power = power * _PRIME
             if n in orders:
-                start = np.arange(len(h))
-                ok = seps_before[start + n] == seps_before[start]  # no separator inside
+                ok = np.flatnonzero(seps_before[n:] == seps_before[:len(h)])  # no line break inside
                 mixed = h[ok] ^ np.uint64(n * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)
                 mixed = (mixed ^ (mixed >> np.uint64(30))) * _MIX1
                 mixed = (mixed ^ (mixed >> np.uint64(27))) * _MIX2
                 mixed ^= mixed >> np.uint64(31)
-                sent_parts.append(sentence[start[ok]])
+                sent_parts.append(seps_before[ok].astype(np.int32))
                 hash_parts.append(mixed)
     if not hash_parts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
-    return np.concatenate(sent_parts).astype(np.int64), np.concatenate(hash_parts)
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint64)
+    return np.concatenate(sent_parts), np.concatenate(hash_parts)
 
 
 @dataclass(frozen=True)
@@ -70,28 +70,36 @@ class Sketches:
 
 
 def sketch_pair(left: Sequence[str], right: Sequence[str], *, dim: int = 1024,
-                orders: Sequence[int] = (2, 3, 4, 5)) -> Sketches:
+                orders: Sequence[int] = (3, 4, 5)) -> Sketches:
     """Sketches of ``left`` (e.g. the MT of the source) and ``right`` (the
     target), with IDF weights counted over both."""
     if dim & (dim - 1):
         raise ValueError("dim must be a power of two")
-    ls, lh = _ngram_hashes(left, orders)
-    rs, rh = _ngram_hashes(right, orders)
-    buckets = np.uint64((1 << _IDF_BITS) - 1)
-    lb, rb = (lh >> np.uint64(32)) & buckets, (rh >> np.uint64(32)) & buckets
-    freq = (np.bincount(lb.astype(np.int64), minlength=1 << _IDF_BITS)
-            + np.bincount(rb.astype(np.int64), minlength=1 << _IDF_BITS))
-    n_sentences = max(1, len(left) + len(right))
-    idf = np.log1p(n_sentences / np.maximum(freq, 1))
-    lm, lw = _project(ls, lh, idf[lb.astype(np.int64)], len(left), dim)
-    rm, rw = _project(rs, rh, idf[rb.astype(np.int64)], len(right), dim)
+    hashed = [[_ngram_hashes(side[k:k + _CHUNK], orders) for k in range(0, len(side), _CHUNK)]
+              for side in (left, right)]
+    freq = np.zeros(1 << _IDF_BITS, dtype=np.int64)
+    for chunks in hashed:
+        for _, h in chunks:
+            freq += np.bincount(_idf_bucket(h), minlength=1 << _IDF_BITS)
+    idf = np.log1p(max(1, len(left) + len(right)) / np.maximum(freq, 1))
+    (lm, lw), (rm, rw) = (_project(chunks, idf, len(side), dim) for chunks, side in zip(hashed, (left, right)))
     return Sketches(lm, rm, lw, rw)
 
 
-def _project(sentence: np.ndarray, hashes: np.ndarray, weight: np.ndarray, n: int,
-             dim: int) -> tuple[np.ndarray, np.ndarray]:
-    bucket = (hashes & np.uint64(dim - 1)).astype(np.int64)
-    sign = np.where(hashes >> np.uint64(63), -1.0, 1.0)
-    flat = np.bincount(sentence * dim + bucket, weights=sign * np.sqrt(weight), minlength=n * dim)
-    totals = np.bincount(sentence, weights=weight, minlength=n)
-    return flat.reshape(n, dim).astype(np.float32), totals
+def _idf_bucket(hashes: np.ndarray) -> np.ndarray:
+    return ((hashes >> np.uint64(32)) & np.uint64((1 << _IDF_BITS) - 1)).astype(np.int64)
+
+
+def _project(chunks, idf: np.ndarray, n: int, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    sketch = np.zeros((n, dim), dtype=np.float32)
+    totals = np.zeros(n)
+    for k, (sentence, hashes) in enumerate(chunks):
+        base = k * _CHUNK
+        rows = min(_CHUNK, n - base)
+        weight = idf[_idf_bucket(hashes)]
+        bucket = (hashes & np.uint64(dim - 1)).astype(np.int64)
+        signed = np.where(hashes >> np.uint64(63), -1.0, 1.0) * np.sqrt(weight)
+        flat = np.bincount(sentence.astype(np.int64) * dim + bucket, weights=signed, minlength=rows * dim)
+        sketch[base:base + rows] = flat.reshape(rows, dim)
+        totals[base:base + rows] = np.bincount(sentence, weights=weight, minlength=rows)
+    return sketch, totals

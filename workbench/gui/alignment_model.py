@@ -1,0 +1,248 @@
+"""The alignment table: one row per link of a document pair, fetched lazily.
+
+Like the unit table, the model keeps only the document's ordered link ids
+(plus each link's shape, one small query even for 10,000 links) and reads the
+sentences of a page of ``PAGE_SIZE`` links when rows show.  Each sentence of a
+side is on a line of its own, so a 2:1 link shows its two parts.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPalette
+
+from ..core.model import Status
+from . import link_queries
+from .link_queries import LinkRow, LinkShape
+from .session import ReviewSession
+from .unit_table import STATUS_HUES, mix
+
+PAGE_SIZE = 200
+MAX_PAGES = 24
+PATCH_LIMIT = 64
+
+LINK_ROLE = Qt.ItemDataRole.UserRole + 11      # the LinkRow of the row
+SUSPICIOUS_ROLE = Qt.ItemDataRole.UserRole + 12  # not 1:1 or low confidence
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+# Hues mixed into the palette's base colour: tints stay readable on light and dark.
+NOT_ONE_TO_ONE_HUE = QColor(230, 160, 30)
+LOW_CONFIDENCE_HUE = QColor(220, 60, 60)
+CONFIRMED_HUE = STATUS_HUES[Status.APPROVED]
+EMPTY_SIDE = "—"
+
+
+class LinkColumn:
+    SOURCE, SHAPE, CONFIDENCE, TARGET = range(4)
+    TITLES = ("Source", "Link", "Conf.", "Target")
+    TIPS = ("Source sentences of the link, one per line",
+            "Shape of the link (sentences source:target); ✓ when confirmed",
+            "The aligner's confidence in the link (0–1)",
+            "Target sentences of the link, one per line")
+
+
+def side_text(sentences: Sequence[str]) -> str:
+    if not sentences:
+        return EMPTY_SIDE
+    if len(sentences) == 1:
+        return sentences[0]
+    return "\n".join(f"• {s}" for s in sentences)
+
+
+def row_tint(link: LinkRow) -> QColor | None:
+    """The row's background: red for low confidence, amber for n:m, else none."""
+    base = QPalette().color(QPalette.ColorRole.Base)
+    if link.low_confidence:
+        return mix(base, LOW_CONFIDENCE_HUE, 0.24)
+    if not link.one_to_one:
+        return mix(base, NOT_ONE_TO_ONE_HUE, 0.22)
+    return None
+
+
+class AlignmentModel(QAbstractTableModel):
+    document_loaded = Signal(int)  # document id (or -1 for none) after a reload
+
+    def __init__(self, session: ReviewSession | None = None, parent=None):
+        super().__init__(parent)
+        self._session: ReviewSession | None = None
+        self.document_id: int | None = None
+        self._shapes: list[LinkShape] = []
+        self._ids: list[int] = []
+        self._rows: dict[int, int] = {}
+        self._pages: OrderedDict[int, list[LinkRow | None]] = OrderedDict()
+        self.pages_fetched = 0
+        self.last_changed: list[int] = []   # unit ids the last change touched
+        self.set_session(session)
+
+    # -- session and document ----------------------------------------------------
+    def set_session(self, session: ReviewSession | None) -> None:
+        if self._session is not None:
+            self._session.units_changed.disconnect(self.refresh_links)
+            self._session.structure_changed.disconnect(self._structure_changed)
+        self._session = session
+        if session is not None:
+            session.units_changed.connect(self.refresh_links)
+            session.structure_changed.connect(self._structure_changed)
+        self.set_document(None)
+
+    def set_document(self, document_id: int | None) -> None:
+        self.beginResetModel()
+        self.document_id = document_id
+        self._pages.clear()
+        if document_id is None or self._session is None:
+            self._shapes = []
+        else:
+            self._shapes = link_queries.link_shapes(self._session.store, document_id)
+        self._ids = [s.unit_id for s in self._shapes]
+        self._rows = {uid: row for row, uid in enumerate(self._ids)}
+        self.endResetModel()
+        self.document_loaded.emit(-1 if document_id is None else document_id)
+
+    def reload(self) -> None:
+        self.set_document(self.document_id)
+
+    @property
+    def link_ids(self) -> Sequence[int]:
+        return self._ids
+
+    @property
+    def shapes(self) -> Sequence[LinkShape]:
+        return self._shapes
+
+    def row_of(self, unit_id: int) -> int | None:
+        return self._rows.get(unit_id)
+
+    def link_at(self, row: int) -> LinkRow | None:
+        if not 0 <= row < len(self._ids) or self._session is None:
+            return None
+        number = row // PAGE_SIZE
+        page = self._pages.get(number)
+        if page is None:
+            start = number * PAGE_SIZE
+            ids = self._ids[start:start + PAGE_SIZE]
+            found = link_queries.link_rows(self._session.store, ids)
+            page = self._pages[number] = [found.get(uid) for uid in ids]
+            self.pages_fetched += 1
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page[row % PAGE_SIZE]
+
+    def link(self, unit_id: int) -> LinkRow | None:
+        row = self._rows.get(unit_id)
+        return self.link_at(row) if row is not None else None
+
+    # -- changes -------------------------------------------------------------------
+    def refresh_links(self, document_id: int, unit_ids: Iterable[int]) -> None:
+        """Re-read these links (a confirmation, a target edited in post-editing)."""
+        if document_id != self.document_id or self._session is None:
+            return
+        unit_ids = list(unit_ids)
+        self.last_changed = unit_ids
+        rows = sorted(r for r in (self._rows.get(uid) for uid in unit_ids) if r is not None)
+        if not rows:
+            return
+        cached = [r for r in rows if r // PAGE_SIZE in self._pages]
+        if len(cached) <= PATCH_LIMIT:
+            fresh = link_queries.link_rows(self._session.store, [self._ids[r] for r in cached])
+            for row in cached:
+                self._pages[row // PAGE_SIZE][row % PAGE_SIZE] = fresh.get(self._ids[row])
+        else:
+            for number in {r // PAGE_SIZE for r in rows}:
+                self._pages.pop(number, None)
+        self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], self.columnCount() - 1))
+
+    def _structure_changed(self, document_id: int, unit_ids: list) -> None:
+        if document_id == self.document_id:
+            self.last_changed = list(unit_ids)
+            self.reload()
+
+    # -- Qt model interface ----------------------------------------------------------
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(LinkColumn.TITLES)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(LinkColumn.TITLES):
+                return LinkColumn.TITLES[section]
+            if role == Qt.ItemDataRole.ToolTipRole and 0 <= section < len(LinkColumn.TIPS):
+                return LinkColumn.TIPS[section]
+            return None
+        if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._ids):
+            return str(section + 1)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        link = self.link_at(index.row())
+        if link is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(link, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tip(link, column)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if column == LinkColumn.SHAPE and link.confirmed:
+                return mix(QPalette().color(QPalette.ColorRole.Base), CONFIRMED_HUE, 0.35)
+            return row_tint(link)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            empty = (column == LinkColumn.SOURCE and not link.sources) or (
+                column == LinkColumn.TARGET and not link.targets)
+            return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text) if empty else None
+        if role == Qt.ItemDataRole.FontRole and column == LinkColumn.SHAPE and not link.one_to_one:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            # Top: the first lines of both sides face each other, whatever the row height.
+            horizontal = (Qt.AlignmentFlag.AlignHCenter if column in (LinkColumn.SHAPE, LinkColumn.CONFIDENCE)
+                          else Qt.AlignmentFlag.AlignLeft)
+            return int(horizontal | Qt.AlignmentFlag.AlignTop)
+        if role == LINK_ROLE:
+            return link
+        if role == SUSPICIOUS_ROLE:
+            return link.suspicious
+        return None
+
+    @staticmethod
+    def _text(link: LinkRow, column: int) -> str | None:
+        if column == LinkColumn.SOURCE:
+            return side_text(link.sources)
+        if column == LinkColumn.TARGET:
+            return side_text(link.targets)
+        if column == LinkColumn.SHAPE:
+            return f"{link.shape} ✓" if link.confirmed else link.shape
+        if column == LinkColumn.CONFIDENCE:
+            return "" if link.confidence is None else f"{link.confidence:.2f}"
+        return None
+
+    @staticmethod
+    def _tip(link: LinkRow, column: int) -> str | None:
+        if column == LinkColumn.SOURCE:
+            return "\n".join(link.sources) or "no source sentence (0:n link)"
+        if column == LinkColumn.TARGET:
+            tip = "\n".join(link.targets) or "no target sentence (n:0 link)"
+            if link.target_edited:
+                tip += f"\n\nTarget text edited in post-editing:\n{link.target}"
+            return tip
+        notes = [f"{link.shape} link"]
+        if link.confidence is not None:
+            notes.append(f"confidence {link.confidence:.2f}"
+                         + (" (low)" if link.low_confidence else ""))
+        notes.append("confirmed" if link.confirmed else "not confirmed")
+        return " · ".join(notes)
