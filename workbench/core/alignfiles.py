@@ -7,7 +7,7 @@ from .errors import ModelError
 from .textio import detect_language, read_text_file
 
 
-def read_sentences(path: Path, lang: str | None, presegmented: bool) -> tuple[list[str], list[int], str]:
+def read_sentences(path: Path, lang: str | None, presegmented: bool) -> tuple[list[str], list[int] | None, str]:
     """Sentences, their paragraph indices and the language of a file.
 
     Presegmented: every non-empty line is one sentence, never re-split (the
@@ -17,7 +17,7 @@ def read_sentences(path: Path, lang: str | None, presegmented: bool) -> tuple[li
     text, _ = read_text_file(path)
     if presegmented:
         sentences = [line.strip() for line in text.split("\n") if line.strip()]
-        return sentences, list(range(len(sentences))), lang or detect_language(text)
+        return sentences, None, lang or detect_language(text)
     article = parse_article(text, lang)
     return ([s.text for s in article.segments], [s.paragraph for s in article.segments],
             article.language)

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoGroup, QUndoStack
 
+from ..core.align_commands import MergeLinks, MoveSegment, RealignRange, SplitLink
 from ..core.commands import (
     Batch,
     Command,
@@ -31,7 +32,8 @@ from .undo import StoreUndoCommand, TargetEditUndoCommand
 log = logging.getLogger(__name__)
 
 # Commands that add, remove or hide rows: the table reloads its id list.
-_STRUCTURAL = (SplitSegment, MergeSegments, RestoreRows, SetExcluded)
+_STRUCTURAL = (SplitSegment, MergeSegments, RestoreRows, SetExcluded,
+               MergeLinks, SplitLink, MoveSegment, RealignRange)
 
 
 def is_structural(command: Command) -> bool:

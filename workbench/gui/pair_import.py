@@ -1,0 +1,152 @@
+"""File → Import document pair… and Import translation of this document…:
+choose the files, align in a background job, then show the alignment."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from ..core.progress import CancelledFn, ProgressFn
+from . import dialogs, link_queries
+from .workers import CallWorker
+
+if TYPE_CHECKING:
+    from ..core.pairs import PairResult
+    from .main_window import MainWindow
+
+ARTICLE_FILTER = "Articles (*.txt *.text *.md);;All files (*)"
+
+
+# -- job functions (plain data in, plain data out; own Store) --------------------------
+
+def import_pair_job(db_path: str, source_path: str, target_path: str, packages_dir: str | None, *,
+                    progress: ProgressFn, cancelled: CancelledFn) -> PairResult:
+    from ..core.pairs import import_pair
+    from ..core.store import Store
+
+    with Store(db_path, create=False) as store:
+        return import_pair(store, source_path, target_path, packages_dir=packages_dir,
+                           progress=progress, cancelled=cancelled)
+
+
+def attach_translation_job(db_path: str, source_id: int, target_path: str, packages_dir: str | None, *,
+                           progress: ProgressFn, cancelled: CancelledFn) -> PairResult:
+    from ..core.pairs import attach_translation
+    from ..core.store import Store
+
+    with Store(db_path, create=False) as store:
+        return attach_translation(store, source_id, target_path, packages_dir=packages_dir,
+                                  progress=progress, cancelled=cancelled)
+
+
+class PairImporter(QObject):
+    """Runs pair imports as the window's job and opens the result."""
+
+    finished = Signal(object)  # the PairResult, or None when it failed or was cancelled
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window = window
+
+    # -- actions (file dialogs) ----------------------------------------------------------
+    def import_pair(self) -> None:
+        source = dialogs.choose_open_file(self.window, "Import document pair: the original article",
+                                          ARTICLE_FILTER)
+        if not source:
+            return
+        target = dialogs.choose_open_file(self.window, f"Import document pair: the translation of "
+                                          f"{Path(source).name}", ARTICLE_FILTER)
+        if target:
+            self.start_pair(source, target)
+
+    def import_translation(self) -> None:
+        doc = self.window.doc_list.current_document_id()
+        if self.window.session is None or doc is None:
+            dialogs.show_error(self.window, "Import translation", "Select the document to translate first.")
+            return
+        title = self.window.session.store.document(doc).title
+        path = dialogs.choose_open_file(self.window, f"The human translation of “{title}”", ARTICLE_FILTER)
+        if path:
+            self.start_translation(doc, path)
+
+    # -- jobs ------------------------------------------------------------------------------
+    def _can_start(self, title: str) -> bool:
+        if self.window.session is None:
+            dialogs.show_error(self.window, title, "No database is open: File → Open database…")
+            return False
+        if self.window.jobs.busy:
+            dialogs.show_error(self.window, title, "Another job is running; wait for it or cancel it.")
+            return False
+        return True
+
+    def start_pair(self, source_path: str, target_path: str) -> bool:
+        if not self._can_start("Import document pair"):
+            return False
+        window = self.window
+        window.controller.flush()
+        worker = CallWorker("pair import", import_pair_job, str(window.session.db_path), str(source_path),
+                            str(target_path), _str_or_none(window.packages_dir))
+        return self._start(worker, f"aligning {Path(source_path).name} with {Path(target_path).name}")
+
+    def start_translation(self, source_id: int, target_path: str) -> bool:
+        title = "Import translation"
+        if not self._can_start(title):
+            return False
+        window = self.window
+        window.controller.flush()
+        store = window.session.store
+        if not self._replacing_is_fine(store, source_id):
+            return False
+        worker = CallWorker("alignment", attach_translation_job, str(window.session.db_path), source_id,
+                            str(target_path), _str_or_none(window.packages_dir))
+        return self._start(worker, f"aligning with {Path(target_path).name}")
+
+    def _replacing_is_fine(self, store, source_id: int) -> bool:
+        """Aligning replaces the document's units: say what is lost, and ask."""
+        counts = store.status_counts(source_id)
+        reviewed = counts["edited"] + counts["approved"]
+        if link_queries.is_pair(store, source_id):
+            question = ("This document already has an aligned translation. Importing another one "
+                        "re-aligns the document: the current links and their confirmations are replaced.")
+        elif reviewed:
+            question = (f"{reviewed:,} units of this document have post-edited or approved targets. "
+                        "Aligning with a human translation replaces the units: their targets become "
+                        "the translation's sentences (machine translations are kept).")
+        else:
+            return True
+        return dialogs.ask_yes_no(self.window, "Import translation", question + "\n\nGo on?")
+
+    def _start(self, worker: CallWorker, label: str) -> bool:
+        window = self.window
+        started = window.jobs.start(worker, label, on_finished=self._done,
+                                    on_failed=lambda message, w=worker: self._failed(message, w.cancelled()))
+        window._update_enabled()
+        return started
+
+    def _done(self, result: PairResult) -> None:
+        window = self.window
+        if window.session is not None:
+            # The document's units were replaced under the undo stack: its
+            # steps refer to units that are gone.
+            window.session.stack(result.source_document_id).clear()
+        window.doc_model.reload()
+        if window.doc_list.current_document_id() == result.source_document_id:
+            window.show_document(result.source_document_id)
+        else:
+            window.doc_list.select_document(result.source_document_id)
+        window.show_alignment(True)
+        mt = "" if result.used_mt else " (without machine translation: no model installed)"
+        window.statusBar().showMessage(f"aligned {result.links:,} links{mt}", 10000)
+        self.finished.emit(result)
+
+    def _failed(self, message: str, cancelled: bool) -> None:
+        if cancelled:
+            self.window.statusBar().showMessage(f"{message}: nothing was imported", 8000)
+        else:
+            dialogs.show_error(self.window, "Alignment failed", message)
+        self.finished.emit(None)
+
+
+def _str_or_none(path) -> str | None:
+    return None if path is None else str(path)
