@@ -73,6 +73,8 @@ def main() -> None:
     parser.add_argument("--argos-sentences", type=int, default=None,
                         help="translate only this many with (a) and extrapolate (default: all)")
     parser.add_argument("--small", action="store_true", help="a tiny model (smoke test of the script)")
+    parser.add_argument("--beam", type=int, default=None,
+                        help="beam for (b) and (c) (default: the workbench's, 2); (a) keeps Argos' own (4)")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="mt_bench_"))
@@ -93,8 +95,8 @@ def main() -> None:
 
     sentences = news_sentences(args.sentences)
     threads = engine.default_threads()
-    beam = engine.DEFAULT_BEAM
-    print(f"settings: {len(sentences)} sentences, beam {beam}, length_penalty {engine.LENGTH_PENALTY},"
+    beam = args.beam or engine.DEFAULT_BEAM
+    print(f"settings: {len(sentences)} sentences, beam {beam} for (b) and (c), Argos' own (4) for (a), length_penalty {engine.LENGTH_PENALTY},"
           f" compute_type auto, intra_threads {threads}, inter_threads 1,"
           f" max_decoding_length min(256, 2 x input tokens + 10)")
 

@@ -38,6 +38,47 @@ EDITS = {
 }
 
 
+# A human translation of the English seed article, as a translator would
+# hand it in: the first two sentences joined into one (a 2:1 link), the
+# paragraph that repeats the one before it left out (a 1:0 link).
+TRANSLATION_RU = """МВД Узбекистана выступает за гибкость в вопросах миграции в странах СНГ
+
+28 сентября 2023 года
+
+Страны Содружества Независимых Государств (СНГ) эффективно сотрудничают в сфере миграции, однако новые \
+вызовы требуют более гибких решений для управления потоками мигрантов. Об этом заявил первый заместитель \
+министра внутренних дел Узбекистана Шавкат Рахмонов.
+
+«В последние годы наши совместные усилия и сотрудничество принесли значительные результаты в сфере \
+управления миграцией и защиты прав мигрантов. Тем не менее мы столкнулись со сложным вызовом, а \
+происходящие в мире процессы и перемены в обществе требуют от нас более гибких и эффективных решений», — \
+заявил Рахмонов на 27-м заседании Совета руководителей миграционных органов государств — участников СНГ \
+в Ташкенте.
+
+Он отметил, что в последние годы страны СНГ успешно сотрудничали в разработке соглашений и механизмов \
+взаимодействия по защите и поддержке мигрантов, их социальной адаптации и интеграции, а также в борьбе с \
+незаконной миграцией и торговлей людьми.
+
+«Новые технологии и меняющиеся международные отношения придают миграции новые измерения, с которыми мы \
+должны научиться работать», — подчеркнул Рахмонов. По его словам, мероприятие в узбекской столице дает \
+участникам возможность обменяться опытом и выработать новую стратегию управления миграцией с учетом новых \
+обстоятельств.
+
+На нынешнем заседании планируется обсудить доклады о миграционной ситуации в странах СНГ и ход выполнения \
+программы сотрудничества государств Содружества в противодействии незаконной миграции на 2019–2023 годы. \
+Участники совета также обменяются опытом выявления способов подделки документов, проведения операций по \
+противодействию незаконной миграции и цифровой трансформации документооборота в миграционных службах. \
+Кроме того, будут рассмотрены изменения национального законодательства в этой сфере и \
+правоприменительная практика миграционных органов стран Содружества.
+
+ГСВ «Россия — Исламский мир»
+
+Фото: woweezowee/Creative Commons 2.0
+
+По материалам ТАСС
+"""
+
+
 def build_database(root: Path) -> tuple[Path, Path, dict[str, int]]:
     from workbench.core.commands import Approve, SetTarget
     from workbench.core.importer import import_paths
@@ -147,6 +188,30 @@ def main() -> int:
         settle(app, 40)
         grab(window, "dark_palette.png")
         window.actions["dark_palette"].setChecked(False)
+
+        # The English article gets its human translation through the real
+        # File → Import translation path (aligned in the background job).
+        from workbench.gui import dialogs
+
+        dialogs.ask_yes_no = lambda *args: True  # "replace the post-edited units?": yes
+        translation = root / "translation_ru.txt"
+        translation.write_text(TRANSLATION_RU, encoding="utf-8")
+        window.doc_list.select_document(docs["en"])
+        window.packages_dir = root / "no-models"  # the test model's gibberish MT would not help
+        window.packages_dir.mkdir()
+        done = []
+        window.pairs.finished.connect(done.append)
+        window.pairs.start_translation(docs["en"], str(translation))
+        while not done:
+            settle(app, 5)
+        view = window.alignment_view
+        view.table.go_to_row(0)
+        for _ in range(3):
+            window.alignment.confirm_and_next()
+        window.alignment.next_suspicious()
+        view.table.setFocus()
+        settle(app, 20)
+        grab(window, "alignment_view.png")
         window.close()
     return 0
 

@@ -32,6 +32,12 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("import_files", "&Import files…", "window.import_files", "&File", (KEY.Open,),
                "Import articles (.txt) or corpora (.tmx, .csv, .tsv); or drop files on the window",
                SP.SP_DialogOpenButton, toolbar=True),
+    ActionSpec("import_pair", "Import document &pair…", "pairs.import_pair", "&File", ("Ctrl+Shift+O",),
+               "Import an article and its human translation (two files) and align their sentences"),
+    ActionSpec("import_translation", "Import &translation of this document…", "pairs.import_translation",
+               "&File", (), "Give the selected document its human translation and align their sentences"),
+    ActionSpec("export", "&Export…", "window.show_export", "&File", ("Ctrl+Shift+E",),
+               "Export units as TMX, CSV, TSV, Moses or XLIFF", SP.SP_DialogSaveButton, toolbar=True),
     ActionSpec("open_database", "&Open database…", "window.choose_database", "&File", (),
                "Open another workbench database (or create one)"),
     ActionSpec("quit", "&Quit", "window.close", "&File", (KEY.Quit,), "Close the window"),
@@ -59,6 +65,9 @@ SPECS: tuple[ActionSpec, ...] = (
                checkable=True, toolbar=True),
     ActionSpec("dark_palette", "&Dark palette", "window.set_dark_palette", "&View", (),
                "Switch between light and dark colours", checkable=True),
+    ActionSpec("alignment_view", "&Alignment view", "window.show_alignment", "&View", ("Ctrl+Shift+A",),
+               "Show the sentence links of a document and its human translation (or the post-editing table)",
+               checkable=True),
     ActionSpec("reset_columns", "&Reset column widths", "window.reset_columns", "&View"),
     ActionSpec("next_unit", "&Next unit", "controller.next_unit", "&Go", ("Alt+Down",)),
     ActionSpec("previous_unit", "&Previous unit", "controller.previous_unit", "&Go", ("Alt+Up",)),
@@ -68,6 +77,34 @@ SPECS: tuple[ActionSpec, ...] = (
                "Next unit not yet approved"),
     ActionSpec("focus_table", "Back to the &table", "window.focus_table", "&Go", ("Ctrl+L",),
                "Move the keyboard focus to the segment table (Esc in the target does the same)"),
+    # The alignment view's edits reuse the post-editing keys for the same ideas
+    # (merge, split, confirm = approve): only one of the two sets is enabled at a time.
+    ActionSpec("align_confirm_next", "&Confirm and next", "alignment.confirm_and_next", "&Align",
+               ("Ctrl+Return", "Ctrl+Enter"),
+               "Confirm the selected links (an approved pair each) and go to the next unconfirmed link"),
+    ActionSpec("align_unconfirm", "&Unconfirm", "alignment.unconfirm", "&Align", ("Ctrl+Shift+Return",),
+               "Take the confirmation back from the selected links"),
+    ActionSpec("align_merge", "&Merge with next link", "alignment.merge_with_next", "&Align", ("Ctrl+Shift+M",),
+               "Merge the link with the next one (several selected links: into one)"),
+    ActionSpec("align_split", "&Split link", "alignment.split_link", "&Align", ("Ctrl+Shift+S",),
+               "Split off the first source and target sentence as a link of their own"),
+    ActionSpec("align_insert_empty", "Insert &empty counterpart", "alignment.insert_empty_counterpart",
+               "&Align", ("Ctrl+Shift+I",), "Unlink: the source and the target sentences become an n:0 "
+               "and a 0:m link"),
+    ActionSpec("align_source_up", "Move first source sentence &up", "alignment.move_source_up", "&Align",
+               ("Alt+Shift+Up",), "Move the first source sentence into the previous link"),
+    ActionSpec("align_source_down", "Move last source sentence &down", "alignment.move_source_down", "&Align",
+               ("Alt+Shift+Down",), "Move the last source sentence into the next link"),
+    ActionSpec("align_target_up", "Move first &target sentence up", "alignment.move_target_up", "&Align",
+               ("Ctrl+Shift+Up",), "Move the first target sentence into the previous link"),
+    ActionSpec("align_target_down", "Move last ta&rget sentence down", "alignment.move_target_down", "&Align",
+               ("Ctrl+Shift+Down",), "Move the last target sentence into the next link"),
+    ActionSpec("align_realign", "Re-&align selected links", "alignment.realign_selection", "&Align",
+               ("Ctrl+Shift+R",), "Run the aligner again over the selected links (one link: with its neighbours)"),
+    ActionSpec("align_next_suspicious", "Next sus&picious link", "alignment.next_suspicious", "&Align", ("F8",),
+               "Next unconfirmed link that is not 1:1 or has a low confidence"),
+    ActionSpec("align_next_unconfirmed", "Next u&nconfirmed link", "alignment.next_unconfirmed", "&Align",
+               ("Shift+F8",), "Next link not yet confirmed"),
     ActionSpec("translate_document", "&Translate document", "window.translate_document", "&Translate",
                ("Ctrl+T",), "Machine-translate the units of this document that have no MT yet",
                SP.SP_MediaPlay, toolbar=True),
@@ -81,8 +118,12 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("about", "&About", "window.show_about", "&Help"),
 )
 
-MENUS = ("&File", "&Edit", "&View", "&Go", "&Translate", "&Help")
-SEPARATOR_BEFORE = {"quit", "find", "approve_next", "dark_palette", "focus_table", "cancel_job", "about"}
+MENUS = ("&File", "&Edit", "&View", "&Go", "&Align", "&Translate", "&Help")
+SEPARATOR_BEFORE = {"quit", "find", "approve_next", "dark_palette", "focus_table", "cancel_job", "about",
+                    "export", "open_database", "align_merge", "align_source_up",
+                    "align_realign", "align_next_suspicious"}
+# Enabled only while the alignment view shows a document pair.
+ALIGNMENT_ACTIONS = tuple(spec.name for spec in SPECS if spec.menu == "&Align")
 
 
 def build_actions(window: MainWindow, menubar: QMenuBar, toolbar: QToolBar) -> dict[str, QAction]:
@@ -102,7 +143,7 @@ def build_actions(window: MainWindow, menubar: QMenuBar, toolbar: QToolBar) -> d
             action.setIcon(style.standardIcon(spec.icon))
         action.setCheckable(spec.checkable)
         owner, method = spec.slot.split(".")
-        target = window if owner == "window" else window.controller
+        target = {"window": window, "controller": window.controller}.get(owner) or getattr(window, owner)
         slot = getattr(target, method)
         if spec.checkable:
             action.toggled.connect(slot)
@@ -114,7 +155,7 @@ def build_actions(window: MainWindow, menubar: QMenuBar, toolbar: QToolBar) -> d
         menu.addAction(action)
         window.addAction(action)  # shortcuts work wherever the focus is in the window
         actions[spec.name] = action
-    for name in ("import_files", None, "undo", "redo", None, "translate_document", "cancel_job", None,
+    for name in ("import_files", "export", None, "undo", "redo", None, "translate_document", "cancel_job", None,
                  "approve_next", "use_mt", None, "hide_skipped"):
         if name is None:
             toolbar.addSeparator()

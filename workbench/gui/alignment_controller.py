@@ -6,7 +6,13 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication
 
-from ..core.align_commands import ConfirmLinks, MergeLinks, MoveSegment, RealignRange, SplitLink
+from ..core.align_commands import (
+    ConfirmLinks,
+    MergeLinks,
+    MoveSegment,
+    RealignRange,
+    SplitLink,
+)
 from ..core.commands import Batch, Command
 from . import link_queries
 from .alignment_view import AlignmentView
@@ -150,11 +156,11 @@ class AlignmentController(QObject):
         neighbour = self.model.link_ids[neighbour_row]
         which = "first" if direction < 0 else "last"
         where = "up" if direction < 0 else "down"
-        if self._apply(session, doc, MoveSegment(link.unit_id, side, direction),
-                       f"Move {which} {side} sentence {where}"):
-            # A link left with no sentence is gone: follow the sentence.
-            if not self.table.go_to_link(link.unit_id):
-                self.table.go_to_link(neighbour)
+        moved = self._apply(session, doc, MoveSegment(link.unit_id, side, direction),
+                            f"Move {which} {side} sentence {where}")
+        # A link left with no sentence is gone: follow the sentence.
+        if moved and not self.table.go_to_link(link.unit_id):
+            self.table.go_to_link(neighbour)
 
     def realign_selection(self) -> None:
         """Re-run the aligner over the selected links (one link: with its neighbours)."""
@@ -214,13 +220,19 @@ class AlignmentController(QObject):
         self._go_to_next("unconfirmed", "every link is confirmed")
 
     def _go_to_next(self, wanted: str, none_left: str, after: int | None = None) -> bool:
-        if self.session is None or self.model.document_id is None:
+        """The first ``wanted`` link after ``after`` (default: the current link), wrapping around."""
+        doc = self.model.document_id
+        if self.session is None or doc is None:
             return False
-        if after is None:
-            current = self.table.current_link()
-            after = current.unit_id if current is not None else None
-        found = link_queries.next_link(self.session.store, self.model.document_id, after, wanted)
-        if found is None:
+        store = self.session.store
+        candidates = (link_queries.unconfirmed_link_ids(store, doc) if wanted == "unconfirmed" else
+                      link_queries.suspicious_link_ids(store, doc, self.model.not_one_to_one))
+        start = self.model.row_of(after) if after is not None else None
+        if start is None:
+            start = self.table.currentIndex().row()
+        row = link_queries.first_row_after(
+            (r for r in (self.model.row_of(uid) for uid in candidates) if r is not None), start)
+        if row is None:
             self.message.emit(none_left)
             return False
-        return self.table.go_to_link(found)
+        return self.table.go_to_row(row)

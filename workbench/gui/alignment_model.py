@@ -1,8 +1,8 @@
 """The alignment table: one row per link of a document pair, fetched lazily.
 
 Like the unit table, the model keeps only the document's ordered link ids
-(plus each link's shape, one small query even for 10,000 links) and reads the
-sentences of a page of ``PAGE_SIZE`` links when rows show.  Each sentence of a
+(plus the shapes of the links that are not 1:1, for row heights) and reads
+the sentences of a page of ``PAGE_SIZE`` links when rows show.  Each sentence of a
 side is on a line of its own, so a 2:1 link shows its two parts.
 """
 from __future__ import annotations
@@ -10,12 +10,18 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QPalette
 
 from ..core.model import Status
 from . import link_queries
-from .link_queries import LinkRow, LinkShape
+from .link_queries import LinkRow
 from .session import ReviewSession
 from .unit_table import STATUS_HUES, mix
 
@@ -65,13 +71,14 @@ def row_tint(link: LinkRow) -> QColor | None:
 
 class AlignmentModel(QAbstractTableModel):
     document_loaded = Signal(int)  # document id (or -1 for none) after a reload
+    page_loaded = Signal(int, int)  # first and last row of a page just read (the view sizes them)
 
     def __init__(self, session: ReviewSession | None = None, parent=None):
         super().__init__(parent)
         self._session: ReviewSession | None = None
         self.document_id: int | None = None
-        self._shapes: list[LinkShape] = []
         self._ids: list[int] = []
+        self._not_one_to_one: dict[int, tuple[int, int]] = {}
         self._rows: dict[int, int] = {}
         self._pages: OrderedDict[int, list[LinkRow | None]] = OrderedDict()
         self.pages_fetched = 0
@@ -94,10 +101,11 @@ class AlignmentModel(QAbstractTableModel):
         self.document_id = document_id
         self._pages.clear()
         if document_id is None or self._session is None:
-            self._shapes = []
+            self._ids, self._not_one_to_one = [], {}
         else:
-            self._shapes = link_queries.link_shapes(self._session.store, document_id)
-        self._ids = [s.unit_id for s in self._shapes]
+            store = self._session.store
+            self._ids = store.unit_ids(document_id)
+            self._not_one_to_one = link_queries.links_not_one_to_one(store, document_id)
         self._rows = {uid: row for row, uid in enumerate(self._ids)}
         self.endResetModel()
         self.document_loaded.emit(-1 if document_id is None else document_id)
@@ -110,8 +118,9 @@ class AlignmentModel(QAbstractTableModel):
         return self._ids
 
     @property
-    def shapes(self) -> Sequence[LinkShape]:
-        return self._shapes
+    def not_one_to_one(self) -> dict[int, tuple[int, int]]:
+        """``{unit id: (source sentences, target sentences)}`` of the links that are not 1:1."""
+        return self._not_one_to_one
 
     def row_of(self, unit_id: int) -> int | None:
         return self._rows.get(unit_id)
@@ -129,9 +138,21 @@ class AlignmentModel(QAbstractTableModel):
             self.pages_fetched += 1
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
+            self.page_loaded.emit(number * PAGE_SIZE, number * PAGE_SIZE + len(ids) - 1)
         else:
             self._pages.move_to_end(number)
         return page[row % PAGE_SIZE]
+
+    def cached_link_at(self, row: int) -> LinkRow | None:
+        """The link of a row if its page is in memory (never reads the store)."""
+        page = self._pages.get(row // PAGE_SIZE)
+        return page[row % PAGE_SIZE] if page is not None and 0 <= row < len(self._ids) else None
+
+    def cached_rows(self) -> list[int]:
+        rows: list[int] = []
+        for number, page in self._pages.items():
+            rows.extend(range(number * PAGE_SIZE, number * PAGE_SIZE + len(page)))
+        return rows
 
     def link(self, unit_id: int) -> LinkRow | None:
         row = self._rows.get(unit_id)

@@ -1,9 +1,11 @@
 """The alignment view of a document pair: links in rows, both sides facing.
 
 The table shows one row per link (source sentences left, target sentences
-right, shape and confidence between); rows grow with the number of sentences
-of the link, up to a cap (the detail pane below shows the whole link).  The
-operations themselves live in ``alignment_controller``.
+right, shape and confidence between).  Rows are as tall as their text, up to
+a cap (the detail pane below shows the whole link): a row is measured when
+its page of links is read, so opening 10,000 links measures none of them
+(until then, n:m links get a height from their shape).  The operations
+themselves live in ``alignment_controller``.
 """
 from __future__ import annotations
 
@@ -20,11 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from . import link_queries
-from .alignment_model import AlignmentModel, LinkColumn
+from .alignment_delegate import PADDING, LinkTextDelegate, text_lines
+from .alignment_model import AlignmentModel, LinkColumn, side_text
 from .link_queries import LinkRow
 from .session import ReviewSession
 
-BASE_LINES = 3        # a 1:1 link: room for a long sentence on each side
+BASE_LINES = 2        # a row not measured yet: a typical sentence
 LINES_PER_SENTENCE = 2
 MAX_LINES = 10        # taller links are elided in the table (the detail pane has them whole)
 
@@ -35,6 +38,7 @@ class AlignmentTableView(QTableView):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("alignmentTable")
+        self.setItemDelegate(LinkTextDelegate(self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -52,15 +56,26 @@ class AlignmentTableView(QTableView):
         horizontal.setHighlightSections(False)
         horizontal.setStretchLastSection(True)
         self._before_reset: tuple[int | None, int] = (None, -1)
+        self._unmeasured: set[int] = set()
+        self._measure = QTimer(self)
+        self._measure.setSingleShot(True)
+        self._measure.setInterval(0)  # after the paint that read the page
+        self._measure.timeout.connect(self._fit_pending_rows)
+        self._remeasure = QTimer(self)
+        self._remeasure.setSingleShot(True)
+        self._remeasure.setInterval(60)  # while a column is dragged, once it rests
+        self._remeasure.timeout.connect(self.fit_cached_rows)
+        horizontal.sectionResized.connect(lambda *_args: self._remeasure.start())
 
     def line_height(self, lines: int) -> int:
-        return self.fontMetrics().lineSpacing() * lines + 10
+        return self.fontMetrics().lineSpacing() * lines + 2 * PADDING + 2
 
     def setModel(self, model) -> None:
         super().setModel(model)
         self.selectionModel().currentRowChanged.connect(self._current_row_changed)
         model.modelAboutToBeReset.connect(self._remember_current)
         model.modelReset.connect(self._after_reset)
+        model.page_loaded.connect(self._page_loaded)
         self.apply_default_widths()
 
     def alignment_model(self) -> AlignmentModel:
@@ -78,18 +93,62 @@ class AlignmentTableView(QTableView):
         if event.oldSize().width() != event.size().width():
             self.apply_default_widths()
 
+    # -- row heights ------------------------------------------------------------------
+    def _page_loaded(self, first: int, last: int) -> None:
+        self._unmeasured.update(range(first, last + 1))
+        self._measure.start()
+
+    def _fit_pending_rows(self) -> None:
+        rows, self._unmeasured = self._unmeasured, set()
+        self._fit_rows(rows)
+
+    def fit_cached_rows(self) -> None:
+        """Measure again every row in memory (a column changed width)."""
+        self._fit_rows(self.alignment_model().cached_rows())
+
+    def _fit_rows(self, rows) -> None:
+        """Rows as tall as their text at the current column widths (capped),
+        keeping the rows on screen where they are."""
+        model = self.alignment_model()
+        header = self.verticalHeader()
+        font = self.font()
+        widths = (self.columnWidth(LinkColumn.SOURCE), self.columnWidth(LinkColumn.TARGET))
+        sizes = {}
+        for row in rows:
+            link = model.cached_link_at(row)
+            if link is None:
+                continue
+            lines = max(text_lines(side_text(link.sources), font, widths[0]),
+                        text_lines(side_text(link.targets), font, widths[1]))
+            height = self.line_height(min(max(lines, 1), MAX_LINES))
+            if height != header.sectionSize(row):
+                sizes[row] = height
+        if not sizes:
+            return
+        top = self.rowAt(0)
+        offset = self.rowViewportPosition(top) if top >= 0 else 0
+        current = self.currentIndex()
+        current_shown = current.isValid() and self.viewport().rect().intersects(self.visualRect(current))
+        for row, height in sizes.items():
+            header.resizeSection(row, height)
+        if top >= 0:
+            self.verticalScrollBar().setValue(header.sectionPosition(top) - offset)
+        if current_shown:
+            self.scrollTo(current, QAbstractItemView.ScrollHint.EnsureVisible)
+
     def _apply_row_heights(self) -> None:
-        """Rows of n:m links get a line pair per sentence (only they are resized:
-        most links are 1:1 and keep the default height)."""
+        """Before a row is measured: n:m links get a line pair per sentence
+        (only they are resized; most links are 1:1 and keep the default)."""
         header = self.verticalHeader()
         base = header.defaultSectionSize()
-        for row, shape in enumerate(self.alignment_model().shapes):
-            sentences = max(shape.sources, shape.targets)
-            if sentences > 1:
-                lines = min(MAX_LINES, max(BASE_LINES, LINES_PER_SENTENCE * sentences))
-                height = self.line_height(lines)
-                if height != base:
-                    header.resizeSection(row, height)
+        model = self.alignment_model()
+        heights = {k: self.line_height(min(MAX_LINES, max(BASE_LINES, LINES_PER_SENTENCE * k)))
+                   for k in range(2, MAX_LINES + 1)}
+        for unit_id, (sources, targets) in model.not_one_to_one.items():
+            height = heights.get(min(max(sources, targets), MAX_LINES), base)
+            row = model.row_of(unit_id)
+            if height != base and row is not None:
+                header.resizeSection(row, height)
 
     # -- current row --------------------------------------------------------------
     def current_link(self) -> LinkRow | None:
@@ -127,6 +186,7 @@ class AlignmentTableView(QTableView):
     def _after_reset(self) -> None:
         """Heights for the new shapes; stay on the same link, or on a link the
         change touched, or on the row where it was."""
+        self._unmeasured.clear()
         self._apply_row_heights()
         unit_id, row = self._before_reset
         self._before_reset = (None, -1)
@@ -242,8 +302,7 @@ class AlignmentView(QWidget):
         if pair and self.model.rowCount():
             self.table.go_to_row(0)
         self.table.scrollToTop()
-        self.update_summary()
-        return pair
+        return pair  # the summary follows the model reset
 
     def update_summary(self) -> None:
         doc = self.model.document_id
@@ -251,7 +310,8 @@ class AlignmentView(QWidget):
             self.summary.setText("This document has no aligned translation: "
                                  "File → Import translation of this document…")
             return
-        self.summary.setText(link_queries.link_summary(self.session.store, doc).describe())
+        summary = link_queries.link_summary(self.session.store, doc, len(self.model.not_one_to_one))
+        self.summary.setText(summary.describe())
 
     def _data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, _roles=()) -> None:
         current = self.table.currentIndex()

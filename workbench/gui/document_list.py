@@ -1,7 +1,7 @@
 """The document list: title, language pair and review progress per article."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ..core.model import Document, Status
 from . import queries
+from .link_queries import pair_document_ids
 from .session import ReviewSession
 from .unit_table import STATUS_HUES, mix
 
@@ -38,11 +39,13 @@ class DocumentRow:
     document: Document
     approved: int
     total: int
+    translation: str | None = None  # title of its aligned human translation, if any
 
     @property
     def subtitle(self) -> str:
         doc = self.document
-        pair = f"{doc.language} → {doc.target_language or '?'}"
+        pair = f"{doc.language} ⇄ {doc.target_language or '?'} aligned" if self.translation else \
+            f"{doc.language} → {doc.target_language or '?'}"
         date = f" · {doc.date[:10]}" if doc.date else ""
         return f"{pair} · {self.approved}/{self.total} approved{date}"
 
@@ -68,10 +71,14 @@ class DocumentListModel(QAbstractListModel):
             return []
         store = self._session.store
         progress = queries.document_progress(store)
-        # A human translation imported with its source (TMX/CSV) has no units
-        # of its own: its text shows as the targets of the source document.
-        return [DocumentRow(doc, *progress.get(doc.id, (0, 0)))
-                for doc in store.documents() if doc.translation_of is None]
+        documents = store.documents()
+        titles = {doc.id: doc.title for doc in documents}
+        translations = {src: titles.get(tgt) for src, tgt in pair_document_ids(store).items()}
+        # A human translation (imported with its source, or aligned to it) has
+        # no units of its own: its text shows as the targets of the source
+        # document, and its row says so.
+        return [DocumentRow(doc, *progress.get(doc.id, (0, 0)), translation=translations.get(doc.id))
+                for doc in documents if doc.translation_of is None]
 
     def set_progress(self, document_id: int, approved: int, total: int) -> None:
         row = self.row_of(document_id)
@@ -79,7 +86,7 @@ class DocumentListModel(QAbstractListModel):
             return
         old = self._rows[row]
         if (old.approved, old.total) != (approved, total):
-            self._rows[row] = DocumentRow(old.document, approved, total)
+            self._rows[row] = replace(old, approved=approved, total=total)
             self.dataChanged.emit(self.index(row), self.index(row))
 
     def row_of(self, document_id: int) -> int | None:
@@ -99,7 +106,8 @@ class DocumentListModel(QAbstractListModel):
             return row.document.title
         if role == Qt.ItemDataRole.ToolTipRole:
             doc = row.document
-            return "\n".join(filter(None, [doc.title, row.subtitle, doc.source_path,
+            paired = f"aligned with its translation “{row.translation}”" if row.translation else None
+            return "\n".join(filter(None, [doc.title, row.subtitle, paired, doc.source_path,
                                            f"imported {doc.imported_at}"]))
         if role == DOCUMENT_ROLE:
             return row

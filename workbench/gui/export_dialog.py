@@ -103,7 +103,7 @@ class ExportDialog(QDialog):
         (self.current_only if current_title else self.all_documents).setChecked(True)
         self.current_only.setEnabled(bool(current_title))
         self.direction = QComboBox()
-        self.direction.setToolTip("CSV, TSV, Moses and XLIFF hold one language pair per file")
+        self.direction.setToolTip("CSV, TSV and Moses files hold one language pair each")
 
         self.status = QComboBox()
         for label, statuses in STATUS_CHOICES:
@@ -190,7 +190,7 @@ class ExportDialog(QDialog):
             for (src, tgt), n in sorted(pairs.items(), key=lambda item: -item[1]):
                 self.direction.addItem(f"{src} → {tgt} ({n} document{'s' if n != 1 else ''})", (src, tgt))
             if len(pairs) > 1:
-                self.direction.addItem("All language pairs (TMX only)", ALL_DIRECTIONS)
+                self.direction.addItem("All language pairs (TMX, XLIFF)", ALL_DIRECTIONS)
         self.direction.blockSignals(False)
         self.direction.setEnabled(self.direction.count() > 1)
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QSplitter,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -26,12 +27,15 @@ from PySide6.QtWidgets import (
 from ..core.errors import WorkbenchError
 from ..core.store import default_db_path
 from . import dialogs, palette
-from .actions import build_actions
+from .actions import ALIGNMENT_ACTIONS, build_actions
+from .alignment_controller import AlignmentController
+from .alignment_view import AlignmentView
 from .document_list import DocumentList, DocumentListModel
 from .editor_pane import EditorPane
 from .figures import BackgroundFigures
 from .jobs import JobBar, JobRunner
 from .metrics_panel import MetricsPanel
+from .pair_import import PairImporter
 from .review import ReviewController
 from .session import ReviewSession
 from .settings import open_settings, read_bool
@@ -67,6 +71,9 @@ class MainWindow(QMainWindow):
         self.pane = EditorPane()
         self.metrics = MetricsPanel()
         self.controller = ReviewController(self.table, self.pane, self)
+        self.alignment_view = AlignmentView()
+        self.alignment = AlignmentController(self.alignment_view, self)
+        self.pairs = PairImporter(self)
 
         self.job_bar = JobBar()
         self.jobs = JobRunner(self.job_bar, self)
@@ -91,6 +98,8 @@ class MainWindow(QMainWindow):
         self.pane.escaped.connect(self.focus_table)
         self.doc_list.current_document_changed.connect(self.show_document)
         self.controller.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.alignment.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.center_tabs.currentChanged.connect(self._center_tab_changed)
         self.metrics.unit_clicked.connect(self.table.go_to_unit)
         self.jobs.ended.connect(self._update_enabled)
         self.figures = BackgroundFigures(self)
@@ -122,7 +131,13 @@ class MainWindow(QMainWindow):
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.addWidget(self.left_splitter)
-        self.main_splitter.addWidget(self.center_splitter)
+        # Post-editing and alignment of the same document: two tabs, one undo stack.
+        self.center_tabs = QTabWidget()
+        self.center_tabs.setObjectName("centerTabs")
+        self.center_tabs.setDocumentMode(True)
+        self.center_tabs.addTab(self.center_splitter, "Post-editing")
+        self.center_tabs.addTab(self.alignment_view, "Alignment")
+        self.main_splitter.addWidget(self.center_tabs)
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setSizes([270, 1130])
         self.setCentralWidget(self.main_splitter)
@@ -130,7 +145,7 @@ class MainWindow(QMainWindow):
 
     def _splitters(self) -> dict[str, QSplitter]:
         return {"main": self.main_splitter, "left": self.left_splitter, "center": self.center_splitter,
-                "editor": self.pane.splitter}
+                "editor": self.pane.splitter, "alignment": self.alignment_view.splitter}
 
     def _restore_settings(self) -> None:
         s = self.settings
@@ -200,6 +215,7 @@ class MainWindow(QMainWindow):
         # controller looks at them.
         self.figures.set_database(session.db_path if session is not None else None)
         self.unit_model.set_session(session)
+        self.alignment.set_session(session)
         self.controller.set_session(session)
         self.doc_model.set_session(session)
         if old is not None:
@@ -235,6 +251,10 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.activate(document_id)
         self.unit_model.set_document(document_id, self.actions["hide_skipped"].isChecked())
+        pair = self.alignment_view.show_document(document_id)
+        self.center_tabs.setTabEnabled(1, pair)
+        if not pair:
+            self.center_tabs.setCurrentIndex(0)
         if document_id is not None and self.unit_model.rowCount():
             self.table.go_to_row(0)
         self.table.scrollToTop()
@@ -255,9 +275,16 @@ class MainWindow(QMainWindow):
     def _update_enabled(self) -> None:
         has_db = self.session is not None
         has_doc = has_db and self.unit_model.document_id is not None
+        aligning = has_doc and self.aligning()
         for name in ("approve_next", "use_mt", "edit_target", "split", "merge", "exclude", "find",
                      "next_unit", "previous_unit", "next_untranslated", "next_unapproved"):
-            self.actions[name].setEnabled(has_doc)
+            self.actions[name].setEnabled(has_doc and not aligning)
+        for name in ALIGNMENT_ACTIONS:  # the same keys as above: one set at a time
+            self.actions[name].setEnabled(aligning)
+        self.actions["alignment_view"].setEnabled(has_doc and self.alignment_view.document_id is not None)
+        self.actions["import_pair"].setEnabled(has_db and not self.jobs.busy)
+        self.actions["import_translation"].setEnabled(has_doc and not self.jobs.busy)
+        self.actions["export"].setEnabled(has_db and not self.jobs.busy)
         self.actions["translate_document"].setEnabled(has_doc and not self.jobs.busy)
         self.actions["translate_all"].setEnabled(has_db and not self.jobs.busy)
         self.actions["import_files"].setEnabled(has_db and not self.jobs.busy)
@@ -298,7 +325,7 @@ class MainWindow(QMainWindow):
 
     def focus_table(self) -> None:
         self.controller.flush()
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        (self.alignment_view.table if self.aligning() else self.table).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_hide_skipped(self, hide: bool) -> None:
         self.controller.flush()
@@ -315,6 +342,39 @@ class MainWindow(QMainWindow):
 
     def reset_columns(self) -> None:
         self.table.apply_default_widths()
+        self.alignment_view.table.apply_default_widths()
+
+    # -- alignment and export ----------------------------------------------------------
+    def aligning(self) -> bool:
+        """Whether the alignment view of a document pair is the one shown."""
+        return self.center_tabs.currentWidget() is self.alignment_view and \
+            self.alignment_view.document_id is not None
+
+    def show_alignment(self, show: bool) -> None:
+        if show and self.alignment_view.document_id is None:
+            self.statusBar().showMessage("this document has no aligned translation: "
+                                         "File → Import translation of this document…", 6000)
+            show = False
+        self.center_tabs.setCurrentIndex(1 if show else 0)
+        self._center_tab_changed(self.center_tabs.currentIndex())
+
+    def _center_tab_changed(self, index: int) -> None:
+        self.controller.flush()
+        action = self.actions["alignment_view"]
+        action.blockSignals(True)
+        action.setChecked(index == 1)
+        action.blockSignals(False)
+        self._update_enabled()
+        (self.alignment_view.table if index == 1 else self.table).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_export(self) -> None:
+        from .export_dialog import ExportDialog
+
+        if self.session is None:
+            dialogs.show_error(self, "Export", "No database is open: File → Open database…")
+            return
+        self.controller.flush()
+        ExportDialog(self.session, self.doc_list.current_document_id(), self).exec()
 
     def choose_database(self) -> None:
         path = dialogs.choose_save_file(self, "Open or create a workbench database",
