@@ -284,7 +284,7 @@ def models_remove_cmd(code: str) -> None:
 @click.argument("doc_ids", type=int, nargs=-1)
 @click.option("--all", "all_docs", is_flag=True, help="Translate every document.")
 @click.option("--to", "to_lang", help="Target language (default: the document's).")
-@click.option("--beam", type=int, help="Beam size (default: as Argos).")
+@click.option("--beam", type=int, help="Beam size (default 2; Argos uses 4).")
 @click.option("--include-boilerplate", is_flag=True, help="Also translate boilerplate lines.")
 @click.option("--include-excluded", is_flag=True, help="Also translate excluded segments.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary per document.")
