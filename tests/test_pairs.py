@@ -90,3 +90,18 @@ def test_cli_import_pair_confirm_and_export_tmx(db_path, tmp_path, capsys):
     assert len(tus) == sum(1 for link in links if link["target"] and link["source"])
     langs = {tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in tus[0].findall("tuv")}
     assert langs == {"en", "ru"}
+
+
+def test_excluded_source_segments_keep_a_unit_after_alignment(store, tmp_path):
+    from workbench.core.commands import SetExcluded
+    from workbench.core.importer import import_paths
+
+    src, tgt, _ = write_articles(tmp_path)
+    doc = import_paths(store, [src])[0].document_id
+    segments = store.segments(doc)
+    store.apply(SetExcluded.all([segments[3].id]))
+    attach_translation(store, doc, tgt, use_mt=False)
+    owner = store.unit_for_segment(segments[3].id)
+    assert owner.source_segment_ids == (segments[3].id,) and owner.target_segment_ids == ()
+    order = [sid for u in store.units(doc) for sid in u.source_segment_ids]
+    assert order == [s.id for s in segments]

@@ -48,7 +48,8 @@ def align_documents(store: Store, source_id: int, target_id: int, *, use_mt: boo
     from .align import align
 
     source_doc, target_doc = store.document(source_id), store.document(target_id)
-    src = [s for s in _segments_of(store, source_id) if not s.excluded]
+    all_src = _segments_of(store, source_id)
+    src = [s for s in all_src if not s.excluded]
     tgt = [s for s in _segments_of(store, target_id) if not s.excluded]
     if not src or not tgt:
         raise BadInputError("both documents need at least one segment to align")
@@ -58,10 +59,23 @@ def align_documents(store: Store, source_id: int, target_id: int, *, use_mt: boo
                   target_doc.language, src_paragraphs=[s.paragraph for s in src],
                   tgt_paragraphs=[s.paragraph for s in tgt], mt=mt, progress=progress,
                   cancelled=cancelled)
-    replace_units(store, source_id, target_id, [
-        ([src[i].id for i in link.src], [tgt[j].id for j in link.tgt], link.confidence)
-        for link in links])
+    entries = [([src[i].id for i in link.src], [tgt[j].id for j in link.tgt], link.confidence)
+               for link in links]
+    replace_units(store, source_id, target_id, _with_excluded(entries, all_src))
     return PairResult(source_id, target_id, len(links), mt is not None)
+
+
+def _with_excluded(entries: list, all_src: Sequence) -> list:
+    """Excluded source segments are left out of the alignment but keep a 1:0
+    unit of their own, in reading order (so they can be included again)."""
+    position = {s.id: n for n, s in enumerate(all_src)}
+    keyed = []
+    last = -1.0
+    for entry in entries:
+        last = position[entry[0][0]] if entry[0] else last + 1e-6  # 0:m links stay where they are
+        keyed.append((last, entry))
+    keyed += [(float(position[s.id]), ([s.id], [], None)) for s in all_src if s.excluded]
+    return [entry for _, entry in sorted(keyed, key=lambda item: item[0])]
 
 
 def replace_units(store: Store, source_id: int, target_id: int,
