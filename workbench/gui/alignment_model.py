@@ -7,7 +7,6 @@ side is on a line of its own, so a 2:1 link shows its two parts.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import (
@@ -22,12 +21,10 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from ..core.model import Status
 from . import link_queries
 from .link_queries import LinkRow
+from .paging import PageCache
 from .session import ReviewSession
 from .unit_table import STATUS_HUES, mix
 
-PAGE_SIZE = 200
-MAX_PAGES = 24
-PATCH_LIMIT = 64
 
 LINK_ROLE = Qt.ItemDataRole.UserRole + 11      # the LinkRow of the row
 SUSPICIOUS_ROLE = Qt.ItemDataRole.UserRole + 12  # not 1:1 or low confidence
@@ -80,8 +77,7 @@ class AlignmentModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._not_one_to_one: dict[int, tuple[int, int]] = {}
         self._rows: dict[int, int] = {}
-        self._pages: OrderedDict[int, list[LinkRow | None]] = OrderedDict()
-        self.pages_fetched = 0
+        self._pages: PageCache[LinkRow] = PageCache(self._fetch, self.page_loaded.emit)
         self.last_changed: list[int] = []   # unit ids the last change touched
         self.set_session(session)
 
@@ -125,34 +121,24 @@ class AlignmentModel(QAbstractTableModel):
     def row_of(self, unit_id: int) -> int | None:
         return self._rows.get(unit_id)
 
+    @property
+    def pages_fetched(self) -> int:
+        return self._pages.pages_fetched
+
+    def _fetch(self, ids: list[int]) -> dict[int, LinkRow]:
+        return link_queries.link_rows(self._session.store, ids)
+
     def link_at(self, row: int) -> LinkRow | None:
         if not 0 <= row < len(self._ids) or self._session is None:
             return None
-        number = row // PAGE_SIZE
-        page = self._pages.get(number)
-        if page is None:
-            start = number * PAGE_SIZE
-            ids = self._ids[start:start + PAGE_SIZE]
-            found = link_queries.link_rows(self._session.store, ids)
-            page = self._pages[number] = [found.get(uid) for uid in ids]
-            self.pages_fetched += 1
-            while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
-            self.page_loaded.emit(number * PAGE_SIZE, number * PAGE_SIZE + len(ids) - 1)
-        else:
-            self._pages.move_to_end(number)
-        return page[row % PAGE_SIZE]
+        return self._pages.get(self._ids, row)
 
     def cached_link_at(self, row: int) -> LinkRow | None:
         """The link of a row if its page is in memory (never reads the store)."""
-        page = self._pages.get(row // PAGE_SIZE)
-        return page[row % PAGE_SIZE] if page is not None and 0 <= row < len(self._ids) else None
+        return self._pages.cached(row) if 0 <= row < len(self._ids) else None
 
     def cached_rows(self) -> list[int]:
-        rows: list[int] = []
-        for number, page in self._pages.items():
-            rows.extend(range(number * PAGE_SIZE, number * PAGE_SIZE + len(page)))
-        return rows
+        return self._pages.cached_rows()
 
     def link(self, unit_id: int) -> LinkRow | None:
         row = self._rows.get(unit_id)
@@ -168,14 +154,7 @@ class AlignmentModel(QAbstractTableModel):
         rows = sorted(r for r in (self._rows.get(uid) for uid in unit_ids) if r is not None)
         if not rows:
             return
-        cached = [r for r in rows if r // PAGE_SIZE in self._pages]
-        if len(cached) <= PATCH_LIMIT:
-            fresh = link_queries.link_rows(self._session.store, [self._ids[r] for r in cached])
-            for row in cached:
-                self._pages[row // PAGE_SIZE][row % PAGE_SIZE] = fresh.get(self._ids[row])
-        else:
-            for number in {r // PAGE_SIZE for r in rows}:
-                self._pages.pop(number, None)
+        self._pages.refresh(self._ids, rows)
         self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], self.columnCount() - 1))
 
     def _structure_changed(self, document_id: int, unit_ids: list) -> None:

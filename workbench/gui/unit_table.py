@@ -7,7 +7,6 @@ nothing ever measures all rows, and the editor pane shows the full text.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import (
@@ -31,12 +30,10 @@ from PySide6.QtWidgets import (
 
 from ..core.model import SegmentKind, Status, Unit
 from . import queries
+from .paging import PAGE_SIZE, PageCache  # noqa: F401  (PAGE_SIZE re-exported for tests)
 from .session import ReviewSession
 
-PAGE_SIZE = 200
-MAX_PAGES = 24
 ROW_LINES = 3  # wrapped lines a row shows before eliding
-PATCH_LIMIT = 64  # changed rows re-read one by one; more than this drop their pages
 
 UNIT_ROLE = Qt.ItemDataRole.UserRole + 1             # the Unit of the row
 PARAGRAPH_START_ROLE = Qt.ItemDataRole.UserRole + 2  # first unit of a new paragraph
@@ -76,8 +73,7 @@ class UnitTableModel(QAbstractTableModel):
         self.hide_skipped = False
         self._ids: list[int] = []
         self._rows: dict[int, int] = {}
-        self._pages: OrderedDict[int, list[Unit | None]] = OrderedDict()
-        self.pages_fetched = 0  # for tests and the bench: how much was read
+        self._pages: PageCache[Unit] = PageCache(self._fetch)
         if session is not None:
             self._connect(session)
 
@@ -119,22 +115,17 @@ class UnitTableModel(QAbstractTableModel):
     def row_of(self, unit_id: int) -> int | None:
         return self._rows.get(unit_id)
 
+    @property
+    def pages_fetched(self) -> int:
+        return self._pages.pages_fetched
+
+    def _fetch(self, ids: list[int]) -> dict[int, Unit]:
+        return {u.id: u for u in self._session.store.units_by_ids(ids)}
+
     def unit_at(self, row: int) -> Unit | None:
         if not 0 <= row < len(self._ids) or self._session is None:
             return None
-        number = row // PAGE_SIZE
-        page = self._pages.get(number)
-        if page is None:
-            start = number * PAGE_SIZE
-            ids = self._ids[start:start + PAGE_SIZE]
-            found = {u.id: u for u in self._session.store.units_by_ids(ids)}
-            page = self._pages[number] = [found.get(uid) for uid in ids]
-            self.pages_fetched += 1
-            while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(number)
-        return page[row % PAGE_SIZE]
+        return self._pages.get(self._ids, row)
 
     def unit(self, unit_id: int) -> Unit | None:
         row = self._rows.get(unit_id)
@@ -148,16 +139,8 @@ class UnitTableModel(QAbstractTableModel):
         rows = sorted(r for r in (self._rows.get(uid) for uid in unit_ids) if r is not None)
         if not rows:
             return
-        cached = [r for r in rows if r // PAGE_SIZE in self._pages]
-        if len(cached) <= PATCH_LIMIT and self._session is not None:
-            # An edit or an approval: re-read just those units into their pages
-            # (re-reading a whole page of 200 costs ~20x more).
-            fresh = {u.id: u for u in self._session.store.units_by_ids([self._ids[r] for r in cached])}
-            for row in cached:
-                self._pages[row // PAGE_SIZE][row % PAGE_SIZE] = fresh.get(self._ids[row])
-        else:
-            for number in {r // PAGE_SIZE for r in rows}:
-                self._pages.pop(number, None)
+        if self._session is not None:
+            self._pages.refresh(self._ids, rows)
         last_column = self.columnCount() - 1
         start = prev = rows[0]
         for row in rows[1:] + [None]:
