@@ -39,3 +39,17 @@ def small_doc(store):
                                    (1, "body", "Third sentence.", False),
                                    (2, "boilerplate", "Subscribe to our channel", False)])
     return doc, ids
+
+
+@pytest.fixture
+def seeded_store(db_path):
+    """A database file with one document of four 1:0 units, no open
+    connection: ``(path, document id, unit ids)``."""
+    from workbench.core.store import Store
+
+    with Store(db_path) as s:
+        doc = s.add_document(title="Shared", language="en", target_language="ru", source_path=None,
+                             checksum="shared", date=None)
+        s.add_segments(doc, [(0, "body", f"Sentence number {n}.", False) for n in range(4)])
+        unit_ids = s.unit_ids(doc)
+    return db_path, doc, unit_ids

@@ -30,7 +30,6 @@ from .schema import MIGRATIONS, SCHEMA_VERSION
 if TYPE_CHECKING:
     from .commands import Command
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 APP_NAME = "workbench"
 
 
@@ -48,20 +47,16 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "workbench.db"
 
 
-def _check_file_is_sqlite(path: Path) -> None:
-    """Refuse a non-SQLite file before SQLite touches it (it would not, but
-    WAL set-up would create side files next to someone's document)."""
-    if not path.exists():
-        return
+def _refuse_unusable_path(path: Path) -> None:
+    """Refuse a path that cannot hold a database, with ``stat`` only.
+
+    Nothing here opens the file: on POSIX, closing *any* descriptor of a file
+    drops every lock the process holds on it, SQLite's included, and another
+    process would then delete the WAL under our open connections ("How To
+    Corrupt An SQLite Database File", 2.2).  Whether the file is an SQLite
+    database is asked of SQLite itself (``Store._check_is_sqlite``)."""
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a workbench database")
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise DatabaseError(f"cannot read database {path}: {exc.strerror}") from None
-    if head and head != SQLITE_MAGIC:
-        raise DatabaseError(f"{path} is not a workbench database (not an SQLite file)")
 
 
 # Columns in the order Unit rows are selected; the source text and the
@@ -109,7 +104,7 @@ def _unit_from_row(row: Sequence) -> Unit:
 class Store:
     def __init__(self, path: str | Path, *, create: bool = True):
         self.path = Path(path).expanduser()
-        _check_file_is_sqlite(self.path)
+        _refuse_unusable_path(self.path)
         if not self.path.exists():
             if not create:
                 raise DatabaseError(f"no database at {self.path}")
@@ -127,6 +122,7 @@ class Store:
         self._depth = 0
         self._lock = threading.RLock()
         try:
+            self._check_is_sqlite()
             self._check_version()
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -148,6 +144,18 @@ class Store:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    def _check_is_sqlite(self) -> None:
+        """Ask SQLite whether the file is a database: reading the schema of a
+        file that is not one fails with SQLITE_NOTADB before SQLite creates any
+        side file next to it (journals and WAL are made only for writing)."""
+        try:
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            if "not a database" in str(exc) or "encrypted" in str(exc):
+                raise DatabaseError(
+                    f"{self.path} is not a workbench database (not an SQLite file)") from None
+            raise
 
     def _check_version(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
