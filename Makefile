@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 # pip does not resolve a multi-GB CUDA build; later installs accept what is there.
 TORCH  ?= torch==2.13.0
 
-.PHONY: run test venv bench screenshots clean
+.PHONY: run test test-reliability venv bench screenshots clean
 
 $(VENV)/.stamp: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,11 @@ run: venv
 	$(VENV)/bin/workbench gui
 
 test: venv
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m "not slow"
+
+# The whole reliability suite: kills at random moments, soak runs, every bad-input case.
+test-reliability: venv
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/reliability
 
 bench: venv
 	$(PY) bench/import_bench.py
