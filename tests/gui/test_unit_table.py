@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 
 from workbench.core.commands import SetExcluded
 from workbench.gui.session import ReviewSession
@@ -32,6 +33,10 @@ def test_rows_show_store_data_and_paragraph_breaks(doc_with_mt):
     assert model.index(1, Column.MT).data() == "Перевод 1."
     assert model.index(1, Column.STATUS).data() == "machine"
     assert model.index(1, Column.CHRF).data() == "100"
+    # ... dimmed: untouched MT against itself says nothing about the editing
+    disabled = QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+    assert model.index(1, Column.CHRF).data(Qt.ItemDataRole.ForegroundRole) == disabled
+    assert model.index(1, Column.SOURCE).data(Qt.ItemDataRole.ForegroundRole) is None
     starts = [bool(model.index(r, 0).data(PARAGRAPH_START_ROLE)) for r in range(6)]
     assert starts == [False, True, False, True, True, False]
     assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()
@@ -47,6 +52,8 @@ def test_set_data_writes_through_a_command_and_hide_toggle(doc_with_mt):
     assert model.setData(model.index(2, Column.TARGET), "Большинство уехало в Россию.")
     assert session.store.unit(uid).target == "Большинство уехало в Россию."
     assert model.index(2, Column.STATUS).data() == "edited"
+    assert model.index(2, Column.TER).data() not in ("", "0")
+    assert model.index(2, Column.TER).data(Qt.ItemDataRole.ForegroundRole) is None  # a real edit: not dimmed
     assert session.store.history(doc)[0].command == "SetTarget"
     model.set_document(doc, hide_skipped=True)
     assert model.rowCount() == 4  # meta and boilerplate hidden

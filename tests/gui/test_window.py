@@ -121,8 +121,8 @@ def test_translate_all_translates_every_document(qtbot, seeded_db, packages_dir)
                                 (win.doc_model.index(r).data(DOCUMENT_ROLE) for r in range(2))))
 
     def machine_count() -> int:
-        found = re.search(r"· (\d+) MT", win.counts_label.text())
-        return int(found.group(1)) if found else 0
+        found = re.search(r"· ([\d,]+) MT", win.counts_label.text())
+        return int(found.group(1).replace(",", "")) if found else 0
 
     qtbot.waitUntil(lambda: machine_count() > 0)
 
@@ -190,3 +190,18 @@ def test_settings_persist_between_windows(qtbot, doc_with_mt, no_models):
     assert again.session is not None and Path(again.session.db_path) == Path(db)
     assert again.actions["hide_skipped"].isChecked() and again.unit_model.rowCount() == 4
     assert again.table.columnWidth(Column.SOURCE) == 411
+
+
+def test_without_saved_widths_the_text_columns_fill_the_table(qtbot, doc_with_mt, no_models):
+    db, _doc = doc_with_mt
+    win = make_window(qtbot, db)
+    win.resize(1400, 850)
+    qtbot.waitExposed(win)
+    table = win.table
+
+    def used() -> int:
+        return sum(table.columnWidth(c) for c in range(win.unit_model.columnCount()))
+
+    qtbot.waitUntil(lambda: abs(used() - table.viewport().width()) < 4)
+    assert not table.horizontalScrollBar().isVisible()
+    assert table.columnWidth(Column.SOURCE) == table.columnWidth(Column.TARGET) > 250

@@ -25,7 +25,6 @@ from .paging import PageCache
 from .session import ReviewSession
 from .unit_table import STATUS_HUES, mix
 
-
 LINK_ROLE = Qt.ItemDataRole.UserRole + 11      # the LinkRow of the row
 SUSPICIOUS_ROLE = Qt.ItemDataRole.UserRole + 12  # not 1:1 or low confidence
 

@@ -47,7 +47,7 @@ class DocumentRow:
         pair = f"{doc.language} ⇄ {doc.target_language or '?'} aligned" if self.translation else \
             f"{doc.language} → {doc.target_language or '?'}"
         date = f" · {doc.date[:10]}" if doc.date else ""
-        return f"{pair} · {self.approved}/{self.total} approved{date}"
+        return f"{pair} · {self.approved:,}/{self.total:,} approved{date}"
 
 
 class DocumentListModel(QAbstractListModel):

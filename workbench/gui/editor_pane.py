@@ -2,9 +2,11 @@
 
 The pane holds no business logic: it shows a Unit and says, through
 ``target_edited``, what the reviewer typed.  It commits when the reviewer
-pauses (``IDLE_COMMIT_MS`` after the last keystroke), when the target editor
-loses focus and whenever the window asks (``flush()``, e.g. before moving to
-another unit), so nothing typed waits long for the disk.
+pauses (``IDLE_COMMIT_MS`` after the last keystroke), at the latest
+``MAX_UNSAVED_MS`` into a stretch of typing without pauses, when the target
+editor loses focus and whenever the window asks (``flush()``, e.g. before
+moving to another unit), so nothing typed waits long for the disk.  Commits
+of one burst merge into one undo step, so committing often costs nothing.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from .queries import describe_unit
 from .unit_table import STATUS_HUES, mix
 
 IDLE_COMMIT_MS = 800
+MAX_UNSAVED_MS = 4000  # typing without a pause still reaches the disk this often
 
 
 def py_offset(text: str, qt_position: int) -> int:
@@ -74,6 +77,10 @@ class EditorPane(QWidget):
         self._idle.setSingleShot(True)
         self._idle.setInterval(IDLE_COMMIT_MS)
         self._idle.timeout.connect(self.flush)
+        self._deadline = QTimer(self)
+        self._deadline.setSingleShot(True)
+        self._deadline.setInterval(MAX_UNSAVED_MS)
+        self._deadline.timeout.connect(self.flush)
 
         self.info = QLabel("No unit selected")
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -147,7 +154,7 @@ class EditorPane(QWidget):
 
     def show_unit(self, unit: Unit | None) -> None:
         """Show another unit (the caller flushed the previous one)."""
-        self._idle.stop()
+        self._stop_timers()
         self.unit = unit
         enabled = unit is not None
         for editor in (self.source, self.mt, self.target):
@@ -226,11 +233,17 @@ class EditorPane(QWidget):
             return
         if self.dirty:
             self.saved_label.setText("editing…")
-            self._idle.start()
+            self._idle.start()  # restarts with every keystroke
+            if not self._deadline.isActive():
+                self._deadline.start()  # does not
+
+    def _stop_timers(self) -> None:
+        self._idle.stop()
+        self._deadline.stop()
 
     def flush(self) -> None:
         """Commit what was typed, if anything (the window writes it)."""
-        self._idle.stop()
+        self._stop_timers()
         if self.dirty and self.unit is not None:
             self.target_edited.emit(self.unit.id, self.target.toPlainText())
 

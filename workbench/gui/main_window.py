@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QFrame,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -39,11 +40,10 @@ from .pair_import import PairImporter
 from .review import ReviewController
 from .session import ReviewSession
 from .settings import open_settings, read_bool
-from .unit_table import Column, UnitTableModel, UnitTableView
+from .unit_table import UnitTableModel, UnitTableView
 from .workers import CallWorker, TranslateWorker, TranslationOutcome, import_files
 
 log = logging.getLogger(__name__)
-
 
 
 class MainWindow(QMainWindow):
@@ -82,6 +82,10 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         status.addPermanentWidget(self.job_bar)
         status.addPermanentWidget(self.saved_label)
+        rule = QFrame()
+        rule.setFrameShape(QFrame.Shape.VLine)
+        rule.setFrameShadow(QFrame.Shadow.Sunken)
+        status.addPermanentWidget(rule)
         status.addPermanentWidget(self.counts_label)
 
         toolbar = QToolBar("Main")
@@ -157,8 +161,9 @@ class MainWindow(QMainWindow):
             if isinstance(state, QByteArray):
                 splitter.restoreState(state)
         header = s.value("table/header")
-        if isinstance(header, QByteArray):
-            self.table.horizontalHeader().restoreState(header)
+        # Without saved widths the text columns share the table's width once it has one.
+        self._fit_columns_on_show = not (isinstance(header, QByteArray)
+                                         and self.table.horizontalHeader().restoreState(header))
         self.actions["hide_skipped"].setChecked(read_bool(s, "view/hide_skipped"))
         self.actions["dark_palette"].setChecked(read_bool(s, "view/dark_palette"))
 
@@ -310,8 +315,8 @@ class MainWindow(QMainWindow):
             self.doc_model.set_progress(doc, by_status["approved"], total)
             if doc == self.unit_model.document_id:
                 self.counts_label.setText(
-                    f"{by_status['approved']}/{total} approved · {by_status['edited']} edited · "
-                    f"{by_status['machine']} MT · {by_status['new']} empty")
+                    f"{by_status['approved']:,}/{total:,} approved · {by_status['edited']:,} edited · "
+                    f"{by_status['machine']:,} MT · {by_status['new']:,} empty")
 
     def _figures_ready(self, figures) -> None:
         if figures.document_id == self.unit_model.document_id:
@@ -509,11 +514,10 @@ class MainWindow(QMainWindow):
         if not getattr(self, "_hint_done", False):
             self._hint_done = True
             QTimer.singleShot(0, self._update_model_hint)
+        if self._fit_columns_on_show:
+            self._fit_columns_on_show = False
+            QTimer.singleShot(0, self.table.apply_default_widths)
 
     def resize_columns_to_width(self) -> None:
         """Share the table width between source, MT and target."""
-        width = self.table.viewport().width()
-        fixed = sum(self.table.columnWidth(c) for c in (Column.STATUS, Column.CHRF, Column.TER))
-        share = max(120, (width - fixed) // 3)
-        for column in (Column.SOURCE, Column.MT, Column.TARGET):
-            self.table.setColumnWidth(column, share)
+        self.table.apply_default_widths()

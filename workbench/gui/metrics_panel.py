@@ -108,7 +108,7 @@ class EffortChart(QWidget):
         painter.drawText(QRectF(plot.left(), plot.bottom() + 1, plot.width(), 14),
                          Qt.AlignmentFlag.AlignLeft, "1")
         painter.drawText(QRectF(plot.left(), plot.bottom() + 1, plot.width(), 14),
-                         Qt.AlignmentFlag.AlignRight, f"{count} units")
+                         Qt.AlignmentFlag.AlignRight, f"{count:,} units")
         painter.drawText(QRectF(plot.left(), plot.bottom() + 1, plot.width(), 14),
                          Qt.AlignmentFlag.AlignHCenter, "TER per unit")
 
@@ -189,7 +189,7 @@ class MetricsPanel(QWidget):
                 first_line = label.toolTip().split("\n")[0]
                 label.setToolTip(f"{first_line}\nsacrebleu signature: {scores.signatures.get(name, '?')}")
             self.note.setText(f"over {scores.units} reviewed units (MT vs. your target); "
-                              f"{reviewed} of {len(figures.unit_ids)} units reviewed")
+                              f"{reviewed:,} of {len(figures.unit_ids):,} units reviewed")
         self.chart.set_figures(figures)
 
     def show_error(self, message: str) -> None:

@@ -197,11 +197,15 @@ class UnitTableModel(QAbstractTableModel):
                 return self._text(unit, column, True) or None
             if column == Column.STATUS:
                 return f"{unit.status} · {unit.kind}{' · excluded' if unit.excluded else ''}"
+            if column in (Column.CHRF, Column.TER) and unit.status is Status.MACHINE:
+                return "the machine translation as it came: nothing edited yet"
             return None
         if role == Qt.ItemDataRole.FontRole:
             return self._font(unit)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if unit.excluded or unit.kind in (SegmentKind.META, SegmentKind.BOILERPLATE):
+            # Untouched MT scores 100/0 against itself: dim it so real edits stand out.
+            if unit.excluded or unit.kind in (SegmentKind.META, SegmentKind.BOILERPLATE) or (
+                    column in (Column.CHRF, Column.TER) and unit.status is Status.MACHINE):
                 return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
             return None
         if role == Qt.ItemDataRole.BackgroundRole and column == Column.STATUS:
@@ -336,10 +340,17 @@ class UnitTableView(QTableView):
         self.apply_default_widths()
 
     def apply_default_widths(self) -> None:
-        widths = {Column.SOURCE: 330, Column.MT: 260, Column.TARGET: 330, Column.STATUS: 78,
-                  Column.CHRF: 48, Column.TER: 48}
-        for column, width in widths.items():
+        """Narrow figure columns; source, MT and target share the rest of the
+        visible width (a fixed guess before the view has a size)."""
+        narrow = {Column.STATUS: 78, Column.CHRF: 48, Column.TER: 48}
+        for column, width in narrow.items():
             self.setColumnWidth(column, width)
+        available = self.viewport().width() if self.isVisible() else 0
+        if available < 400:
+            available = 920 + sum(narrow.values())
+        share = max(120, (available - sum(narrow.values())) // 3)
+        for column in (Column.SOURCE, Column.MT, Column.TARGET):
+            self.setColumnWidth(column, share)
 
     def commit_open_editor(self) -> None:
         delegate = self.itemDelegate()
