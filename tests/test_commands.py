@@ -132,18 +132,18 @@ def test_every_edit_is_in_history_with_before_and_after(store, small_doc):
     assert "Раз." in edits[1].after
 
 
-def test_undo_last_walks_back_through_history(store, small_doc):
+def test_undo_walks_back_through_history(store, small_doc):
     doc, ids = small_doc
     uid = store.unit_for_segment(ids[1]).id
     original = state(store, doc)
     store.apply(SetTarget(uid, "Раз."))
     after_first = state(store, doc)
     store.apply(SplitSegment(ids[1], 16))
-    store.undo_last()
+    store.undo(doc)
     assert state(store, doc) == after_first
-    store.undo_last()
+    store.undo(doc)
     assert state(store, doc) == original
-    assert store.undo_last() is None or state(store, doc) == original
+    assert store.undo(doc) is None and state(store, doc) == original
 
 
 def test_commands_survive_json(store, small_doc):

@@ -203,11 +203,21 @@ def exclude_cmd(ctx: Context, segment_ids, include: bool) -> None:
 
 
 @cli.command("undo")
+@click.option("--doc", "doc_id", type=int, help="Walk this document's history (default: the newest edit anywhere).")
 @pass_ctx
-def undo_cmd(ctx: Context) -> None:
-    """Undo the last edit recorded in the history."""
-    edit = ctx.store.undo_last()
-    click.echo(edit.summary if edit else "nothing to undo")
+def undo_cmd(ctx: Context, doc_id: int | None) -> None:
+    """Undo the newest edit (the window's Ctrl+Z walks the same history)."""
+    step = ctx.store.undo(doc_id)
+    click.echo(f"undone: {step.edit.summary}" if step else "nothing to undo")
+
+
+@cli.command("redo")
+@click.option("--doc", "doc_id", type=int, help="Walk this document's history (default: any document).")
+@pass_ctx
+def redo_cmd(ctx: Context, doc_id: int | None) -> None:
+    """Redo the most recently undone edit (the window's Ctrl+Shift+Z walks the same history)."""
+    step = ctx.store.redo(doc_id)
+    click.echo(f"redone: {step.edit.summary}" if step else "nothing to redo")
 
 
 @cli.command("history")
@@ -220,11 +230,12 @@ def history_cmd(ctx: Context, doc_id, limit: int, as_json: bool) -> None:
     for edit in ctx.store.history(doc_id, limit):
         if as_json:
             emit_json({"id": edit.id, "at": edit.at, "command": edit.command,
-                       "summary": edit.summary, "undone": edit.undone,
+                       "summary": edit.summary, "undone": edit.undone, "state": edit.state,
                        "before": json.loads(edit.before) if edit.before else None,
                        "after": json.loads(edit.after) if edit.after else None})
         else:
-            click.echo(f"{edit.id}\t{edit.at}\t{'(undone) ' if edit.undone else ''}{edit.summary}")
+            mark = {"undone": "(undone) ", "dropped": "(dropped) "}.get(edit.state, "")
+            click.echo(f"{edit.id}\t{edit.at}\t{mark}{edit.summary}")
 
 
 # -- machine translation ----------------------------------------------------------

@@ -23,6 +23,10 @@ class NotFoundError(WorkbenchError):
     """An id that names nothing in the store."""
 
 
+class HistoryConflict(WorkbenchError):
+    """An undo or redo that would overwrite a change made outside the history."""
+
+
 class ModelError(WorkbenchError):
     """A machine-translation package is missing, invalid or failed to load."""
 

@@ -92,4 +92,6 @@ class Edit:
     summary: str          # human-readable description
     before: str | None    # JSON of the affected rows before
     after: str | None     # JSON of the affected rows after
-    undone: bool
+    undone: bool          # undone (redoable) or dropped from the walkable history
+    state: str = "done"   # 'done', 'undone' or 'dropped'
+    document_id: int | None = None

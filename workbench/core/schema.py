@@ -90,6 +90,26 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE units ADD COLUMN pe_chrf REAL",
         "ALTER TABLE units ADD COLUMN pe_ter REAL",
     ],
+    # 3: one undo/redo history per document, owned by the core.  An edit row
+    # is 'done' (can be undone), 'undone' (can be redone) or 'dropped' (left
+    # the walkable history: a new edit after an undo drops the redo branch).
+    # ``payload`` always holds the command that (re)applies the edit and
+    # ``inverse`` the one that undoes it; ``fingerprint`` is a hash of the rows
+    # the edit touched as the edit left them, so an undo notices a change made
+    # outside the history (e.g. a translation run) and refuses instead of
+    # overwriting it.  ``merge_key`` lets consecutive commits of one typing
+    # burst become one step; ``undo_seq`` orders undone edits for redo.
+    # Versions 1-2 recorded an undo as a new forward edit ("undoes"); those
+    # pairs are dropped from the walkable history.
+    [
+        "ALTER TABLE edits ADD COLUMN state TEXT NOT NULL DEFAULT 'done'"
+        " CHECK (state IN ('done', 'undone', 'dropped'))",
+        "ALTER TABLE edits ADD COLUMN merge_key TEXT",
+        "ALTER TABLE edits ADD COLUMN fingerprint TEXT",
+        "ALTER TABLE edits ADD COLUMN undo_seq INTEGER",
+        "UPDATE edits SET state = 'dropped' WHERE undone = 1 OR undoes IS NOT NULL",
+        "CREATE INDEX edits_document_state ON edits(document_id, state, id)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
