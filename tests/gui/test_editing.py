@@ -53,8 +53,8 @@ def test_typing_is_saved_after_a_pause_and_is_one_undo_step(qtbot, window):
     qtbot.waitUntil(lambda: stored(window, 2).target == "Большинство уехало в Россию.", timeout=3000)
     assert stored(window, 2).status is Status.EDITED
     assert window.pane.saved_label.text().startswith("saved")
-    stack = window.session.undo_group.activeStack()
-    assert stack.count() == 1  # two commits of one burst merged
+    doc = window.unit_model.document_id
+    assert len(window.session.store.history(doc)) == 1  # two commits of one burst merged
     window.controller.undo()
     assert stored(window, 2).target == "Перевод 2." and stored(window, 2).status is Status.MACHINE
     assert editor.toPlainText() == "Перевод 2."
@@ -70,7 +70,7 @@ def test_moving_to_another_unit_commits_and_starts_a_new_step(qtbot, window):
     assert stored(window, 1).target == "Первая правка."
     window.pane.target.setPlainText("Вторая правка.")
     window.pane.flush()
-    assert window.session.undo_group.activeStack().count() == 2
+    assert len(window.session.store.history(window.unit_model.document_id)) == 2
     window.controller.undo()
     assert stored(window, 2).target == "Перевод 2." and stored(window, 1).target == "Первая правка."
 
@@ -180,7 +180,7 @@ def test_find_and_replace_all_is_one_undo_step(qtbot, window):
     dialog.replacement.setText(r"Текст \1")
     assert dialog.run_replace_all() == 6
     assert stored(window, 3).target == "Текст 3."
-    assert window.session.undo_group.activeStack().count() == 1
+    assert len(window.session.store.history(window.unit_model.document_id)) == 1
     window.controller.undo()
     assert all(stored(window, r).target == f"Перевод {r}." for r in range(6))
     dialog.regex.setChecked(False)

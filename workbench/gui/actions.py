@@ -2,6 +2,7 @@
 editor buttons and the keyboard-shortcuts dialog all come from the same place."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -43,7 +44,7 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("quit", "&Quit", "window.close", "&File", (KEY.Quit,), "Close the window"),
     ActionSpec("undo", "&Undo", "controller.undo", "&Edit", (KEY.Undo,), "Undo the last edit",
                SP.SP_ArrowBack, toolbar=True),
-    ActionSpec("redo", "&Redo", "controller.redo", "&Edit", (KEY.Redo, "Ctrl+Shift+Z"), "Redo",
+    ActionSpec("redo", "&Redo", "controller.redo", "&Edit", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo",
                SP.SP_ArrowForward, toolbar=True),
     ActionSpec("find", "&Find and replace…", "window.show_find", "&Edit", ("Ctrl+F",),
                "Find in sources or targets (regular expressions too); replace in targets"),
@@ -126,6 +127,30 @@ SEPARATOR_BEFORE = {"quit", "find", "approve_next", "dark_palette", "focus_table
 ALIGNMENT_ACTIONS = tuple(spec.name for spec in SPECS if spec.menu == "&Align")
 
 
+@functools.cache  # needs a QGuiApplication: QKeySequence parses through it
+def shared_key_actions() -> frozenset[str]:
+    """Actions whose keys another action also uses (the alignment view's
+    confirm/merge/split on the post-editing keys for the same ideas)."""
+    owners: dict[str, list[str]] = {}
+    for spec in SPECS:
+        for key in spec.shortcuts:
+            text = QKeySequence(key).toString(QKeySequence.SequenceFormat.PortableText)
+            owners.setdefault(text, []).append(spec.name)
+    return frozenset(name for names in owners.values() if len(names) > 1 for name in names)
+
+
+def sync_shared_shortcuts(actions: dict[str, QAction]) -> None:
+    """Give a shared key only to the enabled action that uses it, so no two
+    actions of the window ever hold the same key (Qt would call the key
+    ambiguous and do nothing)."""
+    by_name = {spec.name: spec for spec in SPECS}
+    for name in shared_key_actions():
+        action = actions[name]
+        keys = [QKeySequence(k) for k in by_name[name].shortcuts] if action.isEnabled() else []
+        if action.shortcuts() != keys:
+            action.setShortcuts(keys)
+
+
 def build_actions(window: MainWindow, menubar: QMenuBar, toolbar: QToolBar) -> dict[str, QAction]:
     actions: dict[str, QAction] = {}
     menus = {title: menubar.addMenu(title) for title in MENUS}
@@ -169,7 +194,11 @@ def shortcut_rows(actions: dict[str, QAction]) -> list[tuple[str, str, str]]:
     rows = []
     for spec in SPECS:
         action = actions[spec.name]
-        keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+        held = action.shortcuts()
+        if not held and spec.name in shared_key_actions():
+            # A shared key is held only while its action is enabled: list it anyway.
+            held = [QKeySequence(k) for k in spec.shortcuts]
+        keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in held)
         if keys:
             rows.append((spec.menu.replace("&", ""), action.text().replace("&", "").rstrip("…"), keys))
     return rows

@@ -39,13 +39,13 @@ class AlignmentController(QObject):
 
     def set_session(self, session: ReviewSession | None) -> None:
         if self.session is not None:
-            self.session.undo_group.indexChanged.disconnect(self._history_moved)
+            self.session.history_changed.disconnect(self._history_moved)
         self.session = session
         self.view.set_session(session)
         if session is not None:
-            session.undo_group.indexChanged.connect(self._history_moved)
+            session.history_changed.connect(self._history_moved)
 
-    def _history_moved(self, _index: int) -> None:
+    def _history_moved(self) -> None:
         """After Undo/Redo (not our own edits), show a link the step changed."""
         if self._applying or not self.view.isVisible() or self.model.document_id is None:
             return

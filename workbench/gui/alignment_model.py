@@ -85,10 +85,12 @@ class AlignmentModel(QAbstractTableModel):
         if self._session is not None:
             self._session.units_changed.disconnect(self.refresh_links)
             self._session.structure_changed.disconnect(self._structure_changed)
+            self._session.external_change.disconnect(self.refresh_shown)
         self._session = session
         if session is not None:
             session.units_changed.connect(self.refresh_links)
             session.structure_changed.connect(self._structure_changed)
+            session.external_change.connect(self.refresh_shown)
         self.set_document(None)
 
     def set_document(self, document_id: int | None) -> None:
@@ -155,6 +157,13 @@ class AlignmentModel(QAbstractTableModel):
             return
         self._pages.refresh(self._ids, rows)
         self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], self.columnCount() - 1))
+
+    def refresh_shown(self, document_id: int) -> None:
+        """Another process changed links we cannot name: read shown pages again."""
+        if document_id != self.document_id or not self._ids:
+            return
+        self._pages.clear()
+        self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1))
 
     def _structure_changed(self, document_id: int, unit_ids: list) -> None:
         if document_id == self.document_id:

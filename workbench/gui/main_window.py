@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ..core.errors import WorkbenchError
 from ..core.store import default_db_path
 from . import dialogs, palette
-from .actions import ALIGNMENT_ACTIONS, build_actions
+from .actions import ALIGNMENT_ACTIONS, build_actions, sync_shared_shortcuts
 from .alignment_controller import AlignmentController
 from .alignment_view import AlignmentView
 from .document_list import DocumentList, DocumentListModel
@@ -232,11 +232,8 @@ class MainWindow(QMainWindow):
             session.saved.connect(lambda when: self.saved_label.setText(f"saved {when}"))
             session.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
             self.setWindowTitle(f"Workbench — {Path(session.db_path).name}")
-            group = session.undo_group
-            group.canUndoChanged.connect(self._update_undo_actions)
-            group.canRedoChanged.connect(self._update_undo_actions)
-            group.undoTextChanged.connect(self._update_undo_actions)
-            group.redoTextChanged.connect(self._update_undo_actions)
+            session.history_changed.connect(self._update_undo_actions)
+            session.external_change.connect(self._document_changed)
             last = self.settings.value("database/last_document")
             ids = self.doc_model.document_ids()
             wanted = int(last) if last is not None and str(last).isdigit() and int(last) in ids else (
@@ -271,7 +268,7 @@ class MainWindow(QMainWindow):
         if document_id is not None:
             self.document_opened.emit(document_id)
 
-    def _document_changed(self, document_id: int, _unit_ids: list) -> None:
+    def _document_changed(self, document_id: int, _unit_ids: list | None = None) -> None:
         self.figures.changed(document_id, scores=document_id == self.unit_model.document_id)
 
     def _current_unit_changed(self, _unit) -> None:
@@ -294,12 +291,14 @@ class MainWindow(QMainWindow):
         self.actions["translate_all"].setEnabled(has_db and not self.jobs.busy)
         self.actions["import_files"].setEnabled(has_db and not self.jobs.busy)
         self.actions["cancel_job"].setEnabled(self.jobs.busy)
+        sync_shared_shortcuts(self.actions)
         self._update_undo_actions()
 
     def _update_undo_actions(self, *_args) -> None:
-        group = self.session.undo_group if self.session is not None else None
-        for name, can, text in (("undo", group and group.canUndo(), group and group.undoText()),
-                                ("redo", group and group.canRedo(), group and group.redoText())):
+        session = self.session
+        steps = (session.next_undo(), session.next_redo()) if session is not None else (None, None)
+        for name, step in zip(("undo", "redo"), steps):
+            can, text = step is not None, step.summary if step is not None else ""
             action = self.actions[name]
             action.setEnabled(bool(can))
             # The text stays short (it is on the toolbar); what it would undo goes in the tip.

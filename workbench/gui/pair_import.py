@@ -127,9 +127,7 @@ class PairImporter(QObject):
     def _done(self, result: PairResult) -> None:
         window = self.window
         if window.session is not None:
-            # The document's units were replaced under the undo stack: its
-            # steps refer to units that are gone.
-            window.session.stack(result.source_document_id).clear()
+            window.session.history_changed.emit()  # the alignment is a step of its own
         window.doc_model.reload()
         if window.doc_list.current_document_id() == result.source_document_id:
             window.show_document(result.source_document_id)

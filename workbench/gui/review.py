@@ -121,13 +121,13 @@ class ReviewController(QObject):
         if self.session is None:
             return
         self.flush()
-        stack = self.session.undo_group.activeStack()
-        if stack is None or not (stack.canUndo() if undo else stack.canRedo()):
+        if self.document_id is None:
             return
         self._follow_changes = True
-        stack.undo() if undo else stack.redo()
-        self._follow_changes = False
-        self.session.end_burst()
+        try:
+            self.session.undo(self.document_id) if undo else self.session.redo(self.document_id)
+        finally:
+            self._follow_changes = False
 
     # -- edits -----------------------------------------------------------------------
     def _ready(self) -> tuple[ReviewSession, int, Unit] | None:

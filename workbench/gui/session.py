@@ -1,19 +1,24 @@
-"""The open database, seen from the window: one Store, one undo stack per
-document, and signals that say which rows changed.
+"""The open database, seen from the window: one Store, the core's history,
+and signals that say which rows changed.
 
 Every edit is a core command applied through ``Store.apply`` (one SQLite
-transaction: the edit is on disk when ``apply`` returns), then pushed onto the
-document's QUndoStack.
+transaction: the edit is on disk when ``apply`` returns).  Undo and redo walk
+the history the core keeps in the database, per document: the same steps
+``workbench undo``/``redo`` walk from a terminal, so the two can be mixed.
+
+Other processes (command-line commands, the window's own workers) commit to
+the same file; a timer asks SQLite whether anything changed
+(``PRAGMA data_version``, a cheap read) and tells the views.
 """
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoGroup, QUndoStack
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..core.align_commands import MergeLinks, MoveSegment, RealignRange, SplitLink
 from ..core.commands import (
@@ -26,8 +31,8 @@ from ..core.commands import (
     SplitSegment,
 )
 from ..core.errors import WorkbenchError
+from ..core.model import Edit
 from ..core.store import Store
-from .undo import StoreUndoCommand, TargetEditUndoCommand
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +40,13 @@ log = logging.getLogger(__name__)
 _STRUCTURAL = (SplitSegment, MergeSegments, RestoreRows, SetExcluded,
                MergeLinks, SplitLink, MoveSegment, RealignRange)
 
+EXTERNAL_POLL_MS = 1000  # how often the window looks for commits of other processes
+
 
 def is_structural(command: Command) -> bool:
     if isinstance(command, Batch):
         return any(is_structural(c) for c in command.commands)
-    return isinstance(command, _STRUCTURAL)
+    return isinstance(command, _STRUCTURAL) or getattr(command, "structural", False)
 
 
 class ReviewSession(QObject):
@@ -47,37 +54,85 @@ class ReviewSession(QObject):
     structure_changed = Signal(int, list)   # document id, ids of units touched (rows came or went)
     saved = Signal(str)                     # a write committed (local time, HH:MM:SS)
     failed = Signal(str)                    # a write was refused (one-line message)
+    history_changed = Signal()              # what Undo/Redo would do may differ now
+    external_change = Signal(int)           # another process or worker committed (active document)
 
-    def __init__(self, db_path: str | Path, parent: QObject | None = None):
+    def __init__(self, db_path: str | Path, parent: QObject | None = None, *,
+                 poll_ms: int = EXTERNAL_POLL_MS):
         super().__init__(parent)
         self.store = Store(db_path)  # DatabaseError for a file that is not a workbench database
         self.db_path = self.store.path
-        self.undo_group = QUndoGroup(self)
-        self._stacks: dict[int, QUndoStack] = {}
+        self.active_document: int | None = None
         self._burst = 0
+        # Typing bursts merge into one history step only within this window.
+        self._typing_key = f"typing:{os.getpid()}:{id(self)}"
+        self._seen_version = self.store.history_version()
+        self._seen_newest_edit: int | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(poll_ms)
+        self._poll.timeout.connect(self.check_external_changes)
+        if poll_ms > 0:
+            self._poll.start()
 
     def close(self) -> None:
+        self._poll.stop()
         self.store.close()
 
-    # -- undo stacks -------------------------------------------------------------
-    def stack(self, document_id: int) -> QUndoStack:
-        stack = self._stacks.get(document_id)
-        if stack is None:
-            stack = self._stacks[document_id] = QUndoStack(self.undo_group)
-        return stack
-
+    # -- history -------------------------------------------------------------------
     def activate(self, document_id: int | None) -> None:
-        self.undo_group.setActiveStack(self.stack(document_id) if document_id is not None else None)
+        """The document whose history Undo/Redo walk."""
+        self.active_document = document_id
+        self._seen_newest_edit = self._newest_edit(document_id)
+        self.history_changed.emit()
 
     def end_burst(self) -> None:
         """The next target edit starts a new undo step."""
         self._burst += 1
 
-    # -- edits ---------------------------------------------------------------------
-    def execute(self, document_id: int, command: Command) -> Command | None:
-        """Apply a command to the store now; its inverse, or None if refused."""
+    def next_undo(self, document_id: int | None = None) -> Edit | None:
+        """The step Undo would take back in this document, or None."""
+        doc = self.active_document if document_id is None else document_id
+        return self.store.next_undo(doc) if doc is not None else None
+
+    def next_redo(self, document_id: int | None = None) -> Edit | None:
+        """The step Redo would apply again in this document, or None."""
+        doc = self.active_document if document_id is None else document_id
+        return self.store.next_redo(doc) if doc is not None else None
+
+    def undo(self, document_id: int) -> Edit | None:
+        """Undo the document's newest step; the step, or None (nothing or refused)."""
+        return self._walk(document_id, undo=True)
+
+    def redo(self, document_id: int) -> Edit | None:
+        """Redo the document's most recently undone step; the step, or None."""
+        return self._walk(document_id, undo=False)
+
+    def _walk(self, document_id: int, *, undo: bool) -> Edit | None:
+        self.end_burst()
         try:
-            inverse = self.store.apply(command)
+            step = self.store.undo(document_id) if undo else self.store.redo(document_id)
+        except WorkbenchError as exc:
+            self.failed.emit(str(exc))
+            self.history_changed.emit()
+            return None
+        except sqlite3.Error as exc:  # locked for 30 s, disk full, file gone
+            log.exception("undo/redo failed")
+            self.failed.emit(f"could not {'undo' if undo else 'redo'}: {exc}")
+            return None
+        if step is None:
+            return None
+        self._committed()
+        self._announce(document_id, step.applied, step.opposite)
+        self.saved.emit(time.strftime("%H:%M:%S"))
+        self.history_changed.emit()
+        return step.edit
+
+    # -- edits ---------------------------------------------------------------------
+    def execute(self, document_id: int, command: Command, *, merge_key: str | None = None) -> Command | None:
+        """Apply a command to the store now (one history step, or part of the
+        step ``merge_key`` names); its inverse, or None if refused."""
+        try:
+            inverse = self.store.apply(command, merge_key=merge_key)
         except WorkbenchError as exc:
             self.failed.emit(str(exc))
             return None
@@ -85,34 +140,63 @@ class ReviewSession(QObject):
             log.exception("write failed")
             self.failed.emit(f"could not save the change: {exc}")
             return None
+        self._committed()
         self._announce(document_id, command, inverse)  # views take the new rows first
         self.saved.emit(time.strftime("%H:%M:%S"))
+        self.history_changed.emit()
         return inverse
 
     def apply(self, document_id: int, command: Command, text: str | None = None) -> bool:
-        """Apply and push onto the document's undo stack (one undo step)."""
-        inverse = self.execute(document_id, command)
-        if inverse is None:
-            return False
+        """Apply a command as one undo step (``text`` is kept for callers that
+        name the step; the history describes it itself)."""
         self.end_burst()
-        self.stack(document_id).push(
-            StoreUndoCommand(self, document_id, command, inverse, text or _title(command)))
-        return True
+        ok = self.execute(document_id, command) is not None
+        self.end_burst()
+        return ok
 
     def edit_target(self, document_id: int, unit_id: int, text: str) -> bool:
-        """Set a unit's target as typed; consecutive edits of one unit merge."""
+        """Set a unit's target as typed; consecutive commits of one burst of
+        typing in one unit are one undo step."""
         try:
             if self.store.unit(unit_id).target == text:
                 return True
         except WorkbenchError as exc:
             self.failed.emit(str(exc))
             return False
-        command = SetTarget(unit_id, text)
-        inverse = self.execute(document_id, command)
-        if inverse is None:
+        key = f"{self._typing_key}:{self._burst}:{unit_id}"
+        return self.execute(document_id, SetTarget(unit_id, text), merge_key=key) is not None
+
+    # -- other processes ---------------------------------------------------------------
+    def _committed(self) -> None:
+        """Our own commit: not news for the poll."""
+        self._seen_version = self.store.history_version()
+        self._seen_newest_edit = self._newest_edit(self.active_document)
+
+    def _newest_edit(self, document_id: int | None) -> int | None:
+        edit = self.store.history(document_id, 1) if document_id is not None else []
+        return edit[0].id if edit else None
+
+    def check_external_changes(self) -> bool:
+        """Tell the views when another connection committed since we last
+        looked (True then).  Rows of the active document are read again; a new
+        history step there (a split from the command line, say) reloads its
+        row list."""
+        try:
+            version = self.store.history_version()
+        except sqlite3.Error:
             return False
-        self.stack(document_id).push(
-            TargetEditUndoCommand(self, document_id, command, inverse, unit_id, self._burst))
+        if version == self._seen_version:
+            return False
+        self._seen_version = version
+        doc = self.active_document
+        if doc is not None:
+            newest = self._newest_edit(doc)
+            if newest != self._seen_newest_edit:
+                self._seen_newest_edit = newest
+                self.structure_changed.emit(doc, [])
+            else:
+                self.external_change.emit(doc)
+        self.history_changed.emit()
         return True
 
     def _announce(self, document_id: int, command: Command, inverse: Command) -> None:

@@ -80,11 +80,13 @@ class UnitTableModel(QAbstractTableModel):
     def _connect(self, session: ReviewSession) -> None:
         session.units_changed.connect(self.refresh_units)
         session.structure_changed.connect(self._structure_changed)
+        session.external_change.connect(self.refresh_shown)
 
     def set_session(self, session: ReviewSession | None) -> None:
         if self._session is not None:
             self._session.units_changed.disconnect(self.refresh_units)
             self._session.structure_changed.disconnect(self._structure_changed)
+            self._session.external_change.disconnect(self.refresh_shown)
         self._session = session
         if session is not None:
             self._connect(session)
@@ -151,6 +153,14 @@ class UnitTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(start, 0), self.index(min(prev + 1, len(self._ids) - 1), last_column))
             if row is not None:
                 start = prev = row
+
+    def refresh_shown(self, document_id: int) -> None:
+        """Another process changed rows we cannot name: drop every cached page
+        (pages are read again as they show) and repaint."""
+        if document_id != self.document_id or not self._ids:
+            return
+        self._pages.clear()
+        self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1))
 
     def _structure_changed(self, document_id: int, _unit_ids: list) -> None:
         if document_id == self.document_id:
