@@ -115,3 +115,30 @@ def test_store_never_opens_the_database_file_outside_sqlite(tmp_path, seeded_sto
         with Store(db):
             pass
     assert opened == []
+
+
+HOLD_WRITE_LOCK = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("LOCKED", flush=True)
+time.sleep(30)
+"""
+
+
+def test_a_writer_that_cannot_get_the_lock_says_so_in_one_line(seeded_store):
+    from .reliability.helpers import cli, dump
+
+    db, _doc, unit_ids = seeded_store
+    before = dump(db)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_WRITE_LOCK, str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().startswith("LOCKED")
+        outcome = cli(db, "set-target", unit_ids[0], "blocked", env={"WORKBENCH_BUSY_TIMEOUT": "1"})
+    finally:
+        holder.kill()
+        holder.wait(10)
+    assert outcome.code == 1, outcome.err
+    lines = [line for line in outcome.err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "busy" in lines[0] and "internal error" not in lines[0]
+    assert dump(db) == before

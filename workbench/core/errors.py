@@ -19,6 +19,10 @@ class DatabaseError(WorkbenchError):
     """The database file cannot be opened or has an unknown schema."""
 
 
+class DatabaseBusyError(DatabaseError):
+    """Another process held the write lock for longer than the busy timeout."""
+
+
 class NotFoundError(WorkbenchError):
     """An id that names nothing in the store."""
 

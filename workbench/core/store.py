@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from .errors import DatabaseError, HistoryConflict, NotFoundError
+from .errors import DatabaseBusyError, DatabaseError, HistoryConflict, NotFoundError
 from .model import Document, Edit, Segment, SegmentKind, Status, Unit
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -47,6 +47,16 @@ def default_db_path() -> Path:
     import platformdirs  # imported here: only the default path needs it
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "workbench.db"
+
+
+def busy_timeout() -> float:
+    """Seconds a writer waits for another process's write transaction
+    (``WORKBENCH_BUSY_TIMEOUT``, default 30).  Long jobs commit in short
+    batches, so a wait this long means something is stuck."""
+    try:
+        return max(0.0, float(os.environ.get("WORKBENCH_BUSY_TIMEOUT", "30")))
+    except ValueError:
+        return 30.0
 
 
 def _refuse_unusable_path(path: Path) -> None:
@@ -156,7 +166,7 @@ class Store:
                 raise DatabaseError(f"cannot create {self.path.parent}: {exc.strerror}") from None
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves.
-            conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+            conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=busy_timeout())
         except sqlite3.Error as exc:
             raise DatabaseError(f"cannot open database {self.path}: {exc}") from None
         self.db = sqlite_utils.Database(conn)
@@ -232,7 +242,15 @@ class Store:
                 finally:
                     self._depth -= 1
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise DatabaseBusyError(
+                        f"the database {self.path.name} stayed busy for {busy_timeout():g} s: another "
+                        f"workbench process is writing to it; nothing was changed, try again when it "
+                        f"has finished") from None
+                raise
             self._depth = 1
             try:
                 yield self.conn
