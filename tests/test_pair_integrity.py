@@ -331,3 +331,22 @@ def test_realigning_an_aligned_pair_keeps_confirmations_of_unchanged_links(store
     again = by_source(store, pair.source_document_id)[confirmed.source]
     assert (again.confirmed, str(again.status), again.target_segment_ids) == (
         True, "approved", confirmed.target_segment_ids)
+
+
+# -- defect 8: confirming a link is a change of the unit ----------------------------------
+
+def test_confirming_and_editing_links_update_the_change_time(store):
+    src = store.add_document(title="S", language="en", target_language="ru", source_path=None,
+                             checksum="s", date=None)
+    tgt = store.add_document(title="T", language="ru", target_language=None, source_path=None,
+                             checksum="t", date=None, translation_of=src)
+    s_ids = store.add_segments(src, [(0, "body", t, False) for t in ("One.", "Two.", "Three.")])
+    t_ids = store.add_segments(tgt, [(0, "body", t, False) for t in ("Раз.", "Два.", "Три.")], with_units=False)
+    replace_units(store, src, tgt, [([s], [t], 0.9) for s, t in zip(s_ids, t_ids)])
+    store.conn.execute("UPDATE units SET updated_at = '2000-01-01T00:00:00Z'")
+    ids = store.unit_ids(src)
+    store.apply(ConfirmLinks((ids[0],)))
+    assert store.unit(ids[0]).updated_at > "2020"
+    assert store.unit(ids[2]).updated_at == "2000-01-01T00:00:00Z"
+    store.apply(MergeLinks(ids[1]))
+    assert store.unit(ids[1]).updated_at > "2020"  # its target text changed

@@ -54,13 +54,16 @@ def _all_segment_ids(store: Store, unit_ids) -> set[int]:
 
 def refresh_target(store: Store, unit_id: int) -> None:
     """Target text := the unit's target segments joined (aligned links only)."""
+    from .store import utc_now
+
     texts = [r[0] for r in store.conn.execute(
         "SELECT s.text FROM unit_segments us JOIN segments s ON s.id = us.segment_id"
         " WHERE us.unit_id = ? AND us.side = 'target' ORDER BY s.seq", (unit_id,))]
     target = " ".join(texts)
+    # updated_at: the unit's target changed (export writes it as the change date).
     store.conn.execute(
         "UPDATE units SET target = ?, status = CASE WHEN ? = '' THEN 'new' ELSE 'edited' END,"
-        " confirmed = 0 WHERE id = ?", (target, target, unit_id))
+        " confirmed = 0, updated_at = ? WHERE id = ?", (target, target, utc_now(), unit_id))
     rescore(store.conn, unit_id)
 
 
@@ -207,12 +210,17 @@ class ConfirmLinks(Command):
         return structural(store, self.label, segs, units, lambda: self._change(store))
 
     def _change(self, store):
+        from .store import utc_now
+
+        now = utc_now()
         for uid in self.unit_ids:
             _unit_row(store, uid)
+            # A confirmation is a change of the unit: TMX shows updated_at as
+            # its changedate, which must not stay the import time.
             store.conn.execute(
                 "UPDATE units SET confirmed = ?, status = CASE WHEN ? AND target != '' THEN 'approved'"
-                " WHEN status = 'approved' THEN 'edited' ELSE status END WHERE id = ?",
-                (int(self.confirmed), int(self.confirmed), uid))
+                " WHEN status = 'approved' THEN 'edited' ELSE status END, updated_at = ? WHERE id = ?",
+                (int(self.confirmed), int(self.confirmed), now, uid))
         return [], []
 
     def describe(self) -> str:
