@@ -322,15 +322,25 @@ def test_import_pair_over_an_edited_article_needs_the_same_choice(db_path, files
         assert (kept.target, str(kept.status)) == (approved.target, "approved")
 
 
-def test_realigning_an_aligned_pair_keeps_confirmations_of_unchanged_links(store, files):
+def test_realigning_asks_about_confirmed_links_and_keeps_those_unchanged(store, files):
+    from workbench.core.errors import PostEditsError
+
     pair = import_pair(store, files["a.en.txt"], files["a.ru.txt"], use_mt=False)
     first = store.unit_ids(pair.source_document_id)[0]
     store.apply(ConfirmLinks((first,)))
     confirmed = store.unit(first)
-    attach_translation(store, pair.source_document_id, files["a.ru.txt"], use_mt=False)
+    before = tables(store.path)
+    # A confirmed link is an approved target: re-aligning does not drop it unasked.
+    with pytest.raises(PostEditsError, match="1 post-edited or approved target "):
+        attach_translation(store, pair.source_document_id, files["a.ru.txt"], use_mt=False)
+    assert tables(store.path) == before
+    attach_translation(store, pair.source_document_id, files["a.ru.txt"], use_mt=False, keep_targets=True)
     again = by_source(store, pair.source_document_id)[confirmed.source]
     assert (again.confirmed, str(again.status), again.target_segment_ids) == (
         True, "approved", confirmed.target_segment_ids)
+    attach_translation(store, pair.source_document_id, files["a.ru.txt"], use_mt=False, keep_targets=False)
+    again = by_source(store, pair.source_document_id)[confirmed.source]
+    assert (again.confirmed, str(again.status), again.target) == (False, "edited", confirmed.target)
 
 
 # -- defect 8: confirming a link is a change of the unit ----------------------------------

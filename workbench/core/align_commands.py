@@ -289,7 +289,7 @@ class RealignRange(_LinkCommand):
 LinkSpec = tuple[tuple[int, ...], tuple[int, ...], float | None]
 
 _POST_EDITED_SQL = """
-SELECT u.id, u.target,
+SELECT u.id, u.status, u.target,
        (SELECT group_concat(text, ' ') FROM (
             SELECT s.text FROM unit_segments us JOIN segments s ON s.id = us.segment_id
             WHERE us.unit_id = u.id AND us.side = 'target' ORDER BY s.seq))
@@ -300,15 +300,21 @@ FROM units u WHERE u.document_id = ? AND u.status IN ('edited', 'approved') ORDE
 def post_edited_unit_ids(store: Store, document_id: int) -> list[int]:
     """Units whose target a person wrote or signed off, in reading order.
 
-    That is status edited or approved with a target that is not just the
-    text of the unit's own target sentences: an aligned link's translation
-    is no post-edit, an untouched machine translation has status machine.
+    That is every approved unit with a target (an approved post-edit, an
+    approved MT, a confirmed link of an aligned translation) and every
+    edited unit whose target is not just the text of its own target
+    sentences: an aligned link's translation is no post-edit, an untouched
+    machine translation has status machine.
 
     :param store: the store to read.
     :param document_id: the (source) document.
     """
-    return [uid for uid, target, linked in store.conn.execute(_POST_EDITED_SQL, (document_id,))
-            if target.strip() and target != (linked or "")]
+    return [uid for uid, status, target, linked in store.conn.execute(_POST_EDITED_SQL, (document_id,))
+            if _reviewed(status, target, linked or "")]
+
+
+def _reviewed(status: str, target: str, linked: str) -> bool:
+    return bool(target.strip()) and (status == "approved" or (status == "edited" and target != linked))
 
 
 def check_post_edits(store: Store, document_id: int, keep_targets: bool | None) -> int:
@@ -338,9 +344,8 @@ class _OldUnit:
 
     @property
     def post_edited(self) -> bool:
-        target = self.row["target"]
-        return (self.row["status"] in ("edited", "approved") and bool(target.strip())
-                and target != " ".join(self.target_texts))
+        """A target a person wrote or signed off (see ``post_edited_unit_ids``)."""
+        return _reviewed(self.row["status"], self.row["target"], " ".join(self.target_texts))
 
 
 # The columns of a unit that carry over to its link when the link keeps it.
@@ -397,10 +402,11 @@ def align_units(store: Store, source_id: int, target_id: int, links: Sequence[Li
     A unit's target is its target sentences joined with a space, except:
 
     * a link with exactly the source and target sentences of an old unit
-      stays that unit (target, status, confirmation, MT, times), unless it
-      holds a post-edit being replaced: re-aligning keeps a person's checks;
+      stays that unit (target, status, confirmation, MT, times), unless its
+      target is being replaced: re-aligning keeps a person's checks;
     * ``keep_targets=True``: a link whose source sentences held post-edited
-      targets (see ``post_edited_unit_ids``) takes those targets, joined in
+      or approved targets (``post_edited_unit_ids``: confirmed links
+      included) takes those targets, joined in
       reading order, instead of the translation, whose sentences stay linked
       to it.  A link with exactly the source sentences of one post-edited
       unit keeps that unit's status (approved stays approved) and times; a

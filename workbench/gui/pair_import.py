@@ -127,7 +127,8 @@ class PairImporter(QObject):
         if post_edits:
             units = f"{post_edits:,} unit{'s' if post_edits != 1 else ''} of this document " + \
                 ("have targets" if post_edits != 1 else "has a target")
-            question = (f"{note}{units} that a person post-edited or approved.\n\n"
+            question = (f"{note}{units} that a person post-edited or approved"
+                        f"{' (confirmed links included)' if aligned else ''}.\n\n"
                         "Keep them: each stays its unit's target (an approved one stays approved), and the "
                         "translation's sentences are linked to the unit alongside.\n"
                         "Replace them: the units take the translation's sentences (machine translations "
