@@ -406,12 +406,12 @@ def align_units(store: Store, source_id: int, target_id: int, links: Sequence[Li
       target is being replaced: re-aligning keeps a person's checks;
     * ``keep_targets=True``: a link whose source sentences held post-edited
       or approved targets (``post_edited_unit_ids``: confirmed links
-      included) takes those targets, joined in
-      reading order, instead of the translation, whose sentences stay linked
-      to it.  A link with exactly the source sentences of one post-edited
-      unit keeps that unit's status (approved stays approved) and times; a
-      link that gathers more becomes edited.  A post-edit goes to the first
-      link that holds one of its sentences;
+      included) takes those targets, joined in reading order, instead of
+      the translation, whose sentences stay linked to it.  A link with
+      exactly the source sentences of one post-edited unit keeps that unit's
+      status (approved stays approved) and times; a link that gathers more
+      becomes edited.  A post-edit goes to the first link that holds one of
+      its sentences;
     * a machine translation carries over to a link with exactly the source
       sentences of the unit that had it.
 
