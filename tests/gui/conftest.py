@@ -24,6 +24,9 @@ def no_modal_dialogs(monkeypatch):
     monkeypatch.setattr(dialogs, "show_error", lambda parent, title, message: shown.append(("error", title, message)))
     monkeypatch.setattr(dialogs, "show_info", lambda parent, title, message: shown.append(("info", title, message)))
     monkeypatch.setattr(dialogs, "ask_yes_no", lambda parent, title, question: shown.append(("ask", title, question)) or True)
+    # A question with several answers: recorded as asked, the first (default) answer taken.
+    monkeypatch.setattr(dialogs, "ask_choice",
+                        lambda parent, title, question, choices: shown.append(("ask", title, question)) or choices[0][0])
     monkeypatch.setattr(dialogs, "choose_open_files", lambda *a: pytest.fail("file dialog opened in a test"))
     monkeypatch.setattr(dialogs, "choose_open_file", lambda *a: pytest.fail("file dialog opened in a test"))
     monkeypatch.setattr(dialogs, "choose_save_file", lambda *a: pytest.fail("file dialog opened in a test"))

@@ -399,11 +399,16 @@ def test_import_translation_of_the_selected_document(qtbot, db_path, tmp_path, n
     assert [kind for kind, *_ in no_modal_dialogs] == ["ask"]  # the draft is replaced: asked first
     assert win.aligning() and win.center_tabs.isTabEnabled(1)
     assert win.alignment_view.model.rowCount() == blocker.args[0].links
-    # The draft's step refers to a unit the alignment replaced: undo refuses
-    # clearly and changes nothing (it never brings the draft back on a link).
-    links_before = win.alignment_view.model.rowCount()
+    # The alignment is one step of the document's history: Ctrl+Z takes it
+    # back (the 1:0 units with the draft return), Ctrl+Shift+Z redoes it.
+    links = win.alignment_view.model.rowCount()
     win.controller.undo()
-    assert win.alignment_view.model.rowCount() == links_before
+    with Store(db_path) as store:
+        assert "Черновик." in [u.target for u in store.units(doc)]
+        assert not any(u.target_segment_ids for u in store.units(doc))
+    win.controller.redo()
+    with Store(db_path) as store:
+        assert sum(1 for _ in store.units(doc)) == links
 
 
 def test_a_failed_import_says_why(qtbot, db_path, tmp_path, no_models, monkeypatch, no_modal_dialogs):

@@ -101,6 +101,11 @@ def command_to_data(command: Command) -> dict:
 def command_from_data(data: dict) -> Command:
     cls = _REGISTRY.get(data.get("type", ""))
     if cls is None:
+        # History written by another process may name link commands this
+        # process has not imported yet: register them and look again.
+        from . import align_commands  # noqa: F401
+        cls = _REGISTRY.get(data.get("type", ""))
+    if cls is None:
         raise BadInputError(f"unknown edit command {data.get('type')!r} in history")
     return cls(**{k: _from_data(v) for k, v in data["args"].items()})
 
@@ -208,7 +213,9 @@ class RestoreRows(Command):
         return RestoreRows(self.segment_ids, self.unit_ids, current, name)
 
     def describe(self) -> str:
-        return f"{self.label} (segments {list(self.segment_ids)}, units {list(self.unit_ids)})"
+        def some(ids: tuple[int, ...]) -> str:
+            return ", ".join(map(str, ids[:5])) + (f" and {len(ids) - 5:,} more" if len(ids) > 5 else "")
+        return f"{self.label} (segments {some(self.segment_ids)}; units {some(self.unit_ids)})"
 
 
 def structural(store: Store, name: str, segment_ids: set[int], unit_ids: set[int], change) -> RestoreRows:

@@ -37,3 +37,8 @@ class ModelError(WorkbenchError):
 
 class Cancelled(WorkbenchError):
     """Long work stopped because ``cancelled()`` returned True."""
+
+
+class PostEditsError(BadInputError):
+    """Aligning would replace targets a person wrote or approved, and the
+    caller did not say whether to keep or replace them."""

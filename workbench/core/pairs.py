@@ -5,6 +5,13 @@ source).  Alignment replaces the source document's units by n:m units that
 link source segments to target segments; each unit's target text is its
 target segments joined with a space.  A machine translation already on a
 source segment is carried over to the unit that now holds it.
+
+A file is one document (its bytes' checksum is unique): a translation that
+is already the translation of another document, or an article of its own,
+is refused before anything is written.  The alignment itself is one edit
+(``AlignPair``) in the history, so undo puts the units back as they were;
+targets a person post-edited are never replaced without being asked
+(``keep_targets``).
 """
 from __future__ import annotations
 
@@ -12,9 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .align_commands import AlignPair, LinkSpec, align_units, check_post_edits
 from .errors import BadInputError
+from .model import Document
 from .progress import CancelledFn, ProgressFn, never_cancelled, no_progress
-from .store import Store, rescore, utc_now
+from .store import Store
 
 
 @dataclass(frozen=True)
@@ -23,6 +32,9 @@ class PairResult:
     target_document_id: int
     links: int
     used_mt: bool
+    created: bool = True               # False: this pair was aligned before; nothing changed
+    post_edits: int = 0                # units with a person's target when the alignment ran
+    kept_targets: bool | None = None   # what became of them: kept (True) or replaced (False)
 
 
 def _segments_of(store: Store, document_id: int):
@@ -42,9 +54,8 @@ def machine_translations(store: Store, texts: Sequence[str], src_lang: str, tgt_
         return None
 
 
-def align_documents(store: Store, source_id: int, target_id: int, *, use_mt: bool = True,
-                    packages_dir=None, progress: ProgressFn = no_progress,
-                    cancelled: CancelledFn = never_cancelled) -> PairResult:
+def _compute_links(store: Store, source_id: int, target_id: int, *, use_mt: bool, packages_dir,
+                   progress: ProgressFn, cancelled: CancelledFn) -> tuple[tuple[LinkSpec, ...], bool]:
     from .align import align
 
     source_doc, target_doc = store.document(source_id), store.document(target_id)
@@ -59,10 +70,54 @@ def align_documents(store: Store, source_id: int, target_id: int, *, use_mt: boo
                   target_doc.language, src_paragraphs=[s.paragraph for s in src],
                   tgt_paragraphs=[s.paragraph for s in tgt], mt=mt, progress=progress,
                   cancelled=cancelled)
-    entries = [([src[i].id for i in link.src], [tgt[j].id for j in link.tgt], link.confidence)
+    entries = [(tuple(src[i].id for i in link.src), tuple(tgt[j].id for j in link.tgt), link.confidence)
                for link in links]
-    replace_units(store, source_id, target_id, _with_excluded(entries, all_src))
-    return PairResult(source_id, target_id, len(links), mt is not None)
+    return tuple(_with_excluded(entries, all_src)), mt is not None
+
+
+def compute_links(store: Store, source_id: int, target_id: int, *, use_mt: bool = True,
+                  packages_dir=None, progress: ProgressFn = no_progress,
+                  cancelled: CancelledFn = never_cancelled) -> tuple[LinkSpec, ...]:
+    """Align two stored documents without changing anything: the links
+    ``(source segment ids, target segment ids, confidence)`` that
+    ``AlignPair`` applies, excluded source segments as 1:0 links.
+
+    :param store: the store to read (and whose MT cache to use).
+    :param source_id: the article.
+    :param target_id: its translation.
+    :param use_mt: use an installed model's MT as a signal when there is one.
+    :param packages_dir: where the models are (default: the Argos directory).
+    :param progress: ``progress(fraction, message)``.
+    :param cancelled: polled; True raises ``Cancelled``.
+    """
+    return _compute_links(store, source_id, target_id, use_mt=use_mt, packages_dir=packages_dir,
+                          progress=progress, cancelled=cancelled)[0]
+
+
+def align_documents(store: Store, source_id: int, target_id: int, *, use_mt: bool = True,
+                    keep_targets: bool | None = None, packages_dir=None,
+                    progress: ProgressFn = no_progress,
+                    cancelled: CancelledFn = never_cancelled) -> PairResult:
+    """Align a document with its (imported) translation, as one edit in the history.
+
+    :param store: the store to write.
+    :param source_id: the article whose units the alignment replaces.
+    :param target_id: its translation (``translation_of`` the article).
+    :param use_mt: use an installed model's MT as a signal when there is one.
+    :param keep_targets: what to do with targets a person post-edited: True
+        keep them, False replace them by the translation, None refuse
+        (``PostEditsError``) when there are any.
+    :param packages_dir: where the models are (default: the Argos directory).
+    :param progress: ``progress(fraction, message)``.
+    :param cancelled: polled; True raises ``Cancelled``.
+    """
+    # Asked before the (long) alignment runs, not after.
+    post_edits = check_post_edits(store, source_id, keep_targets)
+    links, used_mt = _compute_links(store, source_id, target_id, use_mt=use_mt, packages_dir=packages_dir,
+                                    progress=progress, cancelled=cancelled)
+    store.apply(AlignPair(source_id, target_id, links, keep_targets))
+    return PairResult(source_id, target_id, len(links), used_mt, post_edits=post_edits,
+                      kept_targets=keep_targets if post_edits else None)
 
 
 def _with_excluded(entries: list, all_src: Sequence) -> list:
@@ -74,45 +129,92 @@ def _with_excluded(entries: list, all_src: Sequence) -> list:
     for entry in entries:
         last = position[entry[0][0]] if entry[0] else last + 1e-6  # 0:m links stay where they are
         keyed.append((last, entry))
-    keyed += [(float(position[s.id]), ([s.id], [], None)) for s in all_src if s.excluded]
+    keyed += [(float(position[s.id]), ((s.id,), (), None)) for s in all_src if s.excluded]
     return [entry for _, entry in sorted(keyed, key=lambda item: item[0])]
 
 
 def replace_units(store: Store, source_id: int, target_id: int,
                   links: Sequence[tuple[Sequence[int], Sequence[int], float | None]]) -> None:
-    """Replace the units of a document by aligned units, in one transaction."""
-    now = utc_now()
-    with store.transaction() as conn:
-        carried = {}
-        for sid, mt, engine, model, version in conn.execute(
-                "SELECT us.segment_id, u.mt, u.mt_engine, u.mt_model, u.mt_version FROM units u"
-                " JOIN unit_segments us ON us.unit_id = u.id"
-                " WHERE u.document_id = ? AND us.side = 'source' AND u.mt IS NOT NULL"
-                " AND (SELECT count(*) FROM unit_segments x WHERE x.unit_id = u.id) = 1",
-                (source_id,)):
-            carried[sid] = (mt, engine, model, version)
-        conn.execute("DELETE FROM units WHERE document_id = ?", (source_id,))
-        texts = dict(conn.execute("SELECT id, text FROM segments WHERE document_id = ?", (target_id,)))
-        for n, (src_ids, tgt_ids, confidence) in enumerate(links):
-            target = " ".join(texts[t] for t in tgt_ids)
-            mt = carried.get(src_ids[0]) if len(src_ids) == 1 else None
-            uid = conn.execute(
-                "INSERT INTO units (document_id, target_document_id, seq, target, mt, mt_engine,"
-                " mt_model, mt_version, status, confidence, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (source_id, target_id, n + 1, target, *(mt or (None,) * 4),
-                 "edited" if target else "new", confidence, now, now)).lastrowid
-            conn.executemany("INSERT INTO unit_segments (segment_id, unit_id, side) VALUES (?, ?, ?)",
-                             [(s, uid, "source") for s in src_ids] + [(t, uid, "target") for t in tgt_ids])
-            if mt:
-                rescore(conn, uid)
+    """Replace the units of a document by aligned units, in one transaction,
+    without an entry in the history (fixtures and benchmarks build pairs with
+    it; a person's alignment goes through ``AlignPair``).  Post-edited
+    targets are replaced.
+
+    :param store: the store to write.
+    :param source_id: the article.
+    :param target_id: its translation.
+    :param links: ``(source segment ids, target segment ids, confidence)``.
+    """
+    with store.transaction():
+        align_units(store, source_id, target_id,
+                    [(tuple(s), tuple(t), c) for s, t, c in links], keep_targets=False)
+
+
+def _describe(store: Store, document: Document) -> str:
+    return f"document {document.id} (“{document.title}”)"
+
+
+def _refuse_a_translation_as_article(store: Store, document: Document) -> None:
+    if document.translation_of is not None:
+        original = store.document(document.translation_of)
+        raise BadInputError(f"document {document.id} is the translation of {_describe(store, original)}, "
+                            f"not an article to align: give translations to document {original.id}")
+
+
+def _existing_translation(store: Store, source_id: int | None, prepared) -> Document | None:
+    """The stored document with the translation file's bytes, if any, once it
+    is sure it can be the translation of ``source_id`` (None: a new article).
+
+    Same bytes, same document: a file that is the translation of another
+    document, or an article with units of its own, cannot become this
+    document's translation too (its sentences would belong to two units)."""
+    existing = store.document_by_checksum(prepared.checksum)
+    if existing is None:
+        return None
+    name = prepared.path.name
+    if existing.id == source_id:
+        raise BadInputError(f"{name} is document {source_id} itself, not its translation")
+    if existing.translation_of == source_id and source_id is not None:
+        return existing
+    if existing.translation_of is not None:
+        original = store.document(existing.translation_of)
+        raise BadInputError(f"{name} is already the translation of {_describe(store, original)} "
+                            f"(imported as document {existing.id}); a text can be the translation "
+                            "of one document only")
+    if store.conn.execute("SELECT 1 FROM units WHERE document_id = ? LIMIT 1", (existing.id,)).fetchone():
+        raise BadInputError(f"{name} is already imported as {_describe(store, existing)}, an article of "
+                            "its own: it cannot also be a translation")
+    return existing  # a translation whose article is gone: it is taken up again
+
+
+def _aligned_with(store: Store, source_id: int, target_id: int) -> bool:
+    return store.conn.execute("SELECT 1 FROM units WHERE document_id = ? AND target_document_id = ? LIMIT 1",
+                              (source_id, target_id)).fetchone() is not None
 
 
 def import_pair(store: Store, source_path: str | Path, target_path: str | Path, *,
                 source_lang: str | None = None, target_lang: str | None = None,
-                use_mt: bool = True, packages_dir=None, progress: ProgressFn = no_progress,
+                use_mt: bool = True, keep_targets: bool | None = None, packages_dir=None,
+                progress: ProgressFn = no_progress,
                 cancelled: CancelledFn = never_cancelled) -> PairResult:
-    """Import an article and its translation, and align them."""
+    """Import an article and its translation, and align them (one transaction:
+    a refusal or a cancel leaves the database as it was).
+
+    Importing a pair that is already aligned changes nothing (``created``
+    False).  An article imported before keeps its units' history; when a
+    person post-edited it, ``keep_targets`` must say what to do.
+
+    :param store: the store to write.
+    :param source_path: the article's text file.
+    :param target_path: its translation's text file.
+    :param source_lang: the article's language (detected when None).
+    :param target_lang: the translation's language (detected when None).
+    :param use_mt: use an installed model's MT as a signal when there is one.
+    :param keep_targets: post-edits: True keep, False replace, None refuse.
+    :param packages_dir: where the models are (default: the Argos directory).
+    :param progress: ``progress(fraction, message)``.
+    :param cancelled: polled; True raises ``Cancelled``.
+    """
     from .importer import prepare, store_article
 
     src = prepare(Path(source_path), source_lang)
@@ -120,35 +222,93 @@ def import_pair(store: Store, source_path: str | Path, target_path: str | Path, 
     if src.checksum == tgt.checksum:
         raise BadInputError("the source and the translation are the same file")
     with store.transaction():
+        # Every refusal before the first write.
+        existing = store.document_by_checksum(src.checksum)
+        if existing is not None and existing.translation_of is not None:
+            original = store.document(existing.translation_of)
+            raise BadInputError(f"{src.path.name} is already imported as the translation of "
+                                f"{_describe(store, original)}, not as an article")
+        translation = _existing_translation(store, existing.id if existing else None, tgt)
+        if existing is not None and translation is not None and _aligned_with(store, existing.id, translation.id):
+            return PairResult(existing.id, translation.id, len(store.unit_ids(existing.id)), False,
+                              created=False)
+        if existing is not None:
+            check_post_edits(store, existing.id, keep_targets)
         source = store_article(store, src, tgt.article.language)
         target = attach_prepared(store, source.document_id, tgt)
-        return align_documents(store, source.document_id, target, use_mt=use_mt,
+        return align_documents(store, source.document_id, target, use_mt=use_mt, keep_targets=keep_targets,
                                packages_dir=packages_dir, progress=progress, cancelled=cancelled)
 
 
 def attach_prepared(store: Store, source_id: int, prepared) -> int:
+    """Store a prepared translation file as the translation of ``source_id``
+    (or find it stored already as such); its document id.  Refuses a file
+    that is another document's translation or an article of its own.
+
+    :param store: the store to write.
+    :param source_id: the article.
+    :param prepared: the translation, as ``importer.prepare`` read it.
+    """
     from .importer import store_article
 
-    result = store_article(store, prepared, translation_of=source_id)
+    _refuse_a_translation_as_article(store, store.document(source_id))
+    existing = _existing_translation(store, source_id, prepared)
     with store.transaction() as conn:
+        if existing is None:
+            target = store_article(store, prepared, translation_of=source_id).document_id
+        else:
+            target = existing.id
+            conn.execute("UPDATE documents SET translation_of = ? WHERE id = ?", (source_id, target))
         conn.execute("UPDATE documents SET target_language = ? WHERE id = ?",
                      (prepared.article.language, source_id))
-    return result.document_id
+    return target
 
 
 def attach_translation(store: Store, source_id: int, target_path: str | Path, *,
-                       target_lang: str | None = None, use_mt: bool = True, packages_dir=None,
+                       target_lang: str | None = None, use_mt: bool = True,
+                       keep_targets: bool | None = None, packages_dir=None,
                        progress: ProgressFn = no_progress,
                        cancelled: CancelledFn = never_cancelled) -> PairResult:
-    """Give an existing document its human translation, and align them."""
+    """Give an existing document its human translation, and align them (one
+    transaction; the alignment is one edit in the history).
+
+    :param store: the store to write.
+    :param source_id: the article.
+    :param target_path: its translation's text file.
+    :param target_lang: the translation's language (detected when None).
+    :param use_mt: use an installed model's MT as a signal when there is one.
+    :param keep_targets: targets a person post-edited: True keep them (the
+        translation's sentences are linked to their units alongside), False
+        replace them by the translation, None refuse (``PostEditsError``).
+    :param packages_dir: where the models are (default: the Argos directory).
+    :param progress: ``progress(fraction, message)``.
+    :param cancelled: polled; True raises ``Cancelled``.
+    """
     from .importer import prepare
 
-    store.document(source_id)
+    _refuse_a_translation_as_article(store, store.document(source_id))
+    check_post_edits(store, source_id, keep_targets)  # before reading the file
     prepared = prepare(Path(target_path), target_lang)
     with store.transaction():
         target = attach_prepared(store, source_id, prepared)
-        return align_documents(store, source_id, target, use_mt=use_mt, packages_dir=packages_dir,
-                               progress=progress, cancelled=cancelled)
+        return align_documents(store, source_id, target, use_mt=use_mt, keep_targets=keep_targets,
+                               packages_dir=packages_dir, progress=progress, cancelled=cancelled)
+
+
+def existing_document(store: Store, path: str | Path) -> Document | None:
+    """The stored document with the bytes of the file at ``path`` (None when
+    there is none, or the file cannot be read: the import will say why).
+
+    :param store: the store to read.
+    :param path: a text file.
+    """
+    import hashlib
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    return store.document_by_checksum(hashlib.sha256(data).hexdigest())
 
 
 def translation_of(store: Store, source_id: int) -> int | None:

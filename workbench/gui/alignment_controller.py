@@ -3,6 +3,8 @@ links, through the session's undo stack (written to SQLite at once), and
 where the cursor goes next."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication
 
@@ -196,7 +198,7 @@ class AlignmentController(QObject):
         if todo and not self._apply(session, doc, ConfirmLinks(todo),
                                     "Confirm link" if len(todo) == 1 else f"Confirm {len(todo)} links"):
             return
-        self._go_to_next("unconfirmed", "every link is confirmed", after=ids[-1] if ids else None)
+        self._go_to_next("unconfirmed", self._all_confirmed, after=ids[-1] if ids else None)
 
     def unconfirm(self) -> None:
         ready = self._ready()
@@ -217,10 +219,20 @@ class AlignmentController(QObject):
                          f"with confidence of at least {link_queries.LOW_CONFIDENCE:.0%})")
 
     def next_unconfirmed(self) -> None:
-        self._go_to_next("unconfirmed", "every link is confirmed")
+        self._go_to_next("unconfirmed", self._all_confirmed)
 
-    def _go_to_next(self, wanted: str, none_left: str, after: int | None = None) -> bool:
-        """The first ``wanted`` link after ``after`` (default: the current link), wrapping around."""
+    def _all_confirmed(self) -> str:
+        """What to say when every link is confirmed: with the approved units
+        it comes to (a confirmed 1:0 link has no target to approve, so the
+        document list's count of approved units stays below the links)."""
+        doc = self.model.document_id
+        if self.session is None or doc is None:
+            return "every link is confirmed"
+        return link_queries.link_summary(self.session.store, doc, self.model.not_one_to_one).all_confirmed()
+
+    def _go_to_next(self, wanted: str, none_left: str | Callable[[], str], after: int | None = None) -> bool:
+        """The first ``wanted`` link after ``after`` (default: the current link), wrapping around;
+        ``none_left`` (or what it returns, asked only then) when there is none."""
         doc = self.model.document_id
         if self.session is None or doc is None:
             return False
@@ -233,6 +245,6 @@ class AlignmentController(QObject):
         row = link_queries.first_row_after(
             (r for r in (self.model.row_of(uid) for uid in candidates) if r is not None), start)
         if row is None:
-            self.message.emit(none_left)
+            self.message.emit(none_left() if callable(none_left) else none_left)
             return False
         return self.table.go_to_row(row)

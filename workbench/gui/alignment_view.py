@@ -243,7 +243,12 @@ class LinkDetail(QWidget):
             parts.append("target text edited in post-editing")
         self.caption.setText(" · ".join(parts))
         self.source.setPlainText(_numbered(link.sources, "(no source sentence)"))
-        self.target.setPlainText(_numbered(link.targets, "(no target sentence)"))
+        target = _numbered(link.targets, "(no target sentence)")
+        if link.target_edited and link.target:
+            # A post-edit kept when the translation was attached: the unit's
+            # target (what export writes) is not the linked sentences.
+            target += f"\n\nThe unit's target (post-edited, exported instead):\n{link.target}"
+        self.target.setPlainText(target)
 
 
 def _numbered(sentences, empty: str) -> str:
@@ -310,7 +315,7 @@ class AlignmentView(QWidget):
             self.summary.setText("This document has no aligned translation: "
                                  "File → Import translation of this document…")
             return
-        summary = link_queries.link_summary(self.session.store, doc, len(self.model.not_one_to_one))
+        summary = link_queries.link_summary(self.session.store, doc, self.model.not_one_to_one)
         self.summary.setText(summary.describe())
 
     def _data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, _roles=()) -> None:

@@ -24,6 +24,21 @@ def ask_yes_no(parent: QWidget | None, title: str, question: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def ask_choice(parent: QWidget | None, title: str, question: str,
+               choices: list[tuple[str, str]]) -> str | None:
+    """A question with several answers (``(key, button text)``, the first
+    the default) and Cancel; the key chosen, None for Cancel."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, question, QMessageBox.StandardButton.Cancel, parent)
+    buttons = {}
+    for key, text in choices:
+        buttons[key] = box.addButton(text, QMessageBox.ButtonRole.AcceptRole)
+    if choices:
+        box.setDefaultButton(buttons[choices[0][0]])
+    box.exec()
+    clicked = box.clickedButton()
+    return next((key for key, button in buttons.items() if button is clicked), None)
+
+
 def choose_open_files(parent: QWidget | None, caption: str, file_filter: str) -> list[str]:
     paths, _ = QFileDialog.getOpenFileNames(parent, caption, "", file_filter)
     return paths

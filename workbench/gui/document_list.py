@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ..core.model import Document, Status
 from . import queries
-from .link_queries import pair_document_ids
+from .link_queries import confirmed_links, pair_document_ids
 from .session import ReviewSession
 from .unit_table import STATUS_HUES, mix
 
@@ -40,6 +40,18 @@ class DocumentRow:
     approved: int
     total: int
     translation: str | None = None  # title of its aligned human translation, if any
+    confirmed: int | None = None    # of a pair: links a person confirmed (the total are links)
+
+    @property
+    def links_line(self) -> str | None:
+        """A pair's two counts side by side, each saying what it counts."""
+        if self.translation is None or self.confirmed is None:
+            return None
+        line = (f"{self.confirmed:,}/{self.total:,} links confirmed, "
+                f"{self.approved:,}/{self.total:,} units approved")
+        if self.confirmed > self.approved:
+            line += " (a confirmed link is approved only when it has a target: 1:0 links are not)"
+        return line
 
     @property
     def subtitle(self) -> str:
@@ -74,19 +86,23 @@ class DocumentListModel(QAbstractListModel):
         documents = store.documents()
         titles = {doc.id: doc.title for doc in documents}
         translations = {src: titles.get(tgt) for src, tgt in pair_document_ids(store).items()}
+        confirmed = confirmed_links(store, translations)
         # A human translation (imported with its source, or aligned to it) has
         # no units of its own: its text shows as the targets of the source
         # document, and its row says so.
-        return [DocumentRow(doc, *progress.get(doc.id, (0, 0)), translation=translations.get(doc.id))
+        return [DocumentRow(doc, *progress.get(doc.id, (0, 0)), translation=translations.get(doc.id),
+                            confirmed=confirmed.get(doc.id))
                 for doc in documents if doc.translation_of is None]
 
-    def set_progress(self, document_id: int, approved: int, total: int) -> None:
+    def set_progress(self, document_id: int, approved: int, total: int, confirmed: int | None = None) -> None:
+        """New counts of a document (``confirmed``: its confirmed links, for a pair)."""
         row = self.row_of(document_id)
         if row is None:
             return
         old = self._rows[row]
-        if (old.approved, old.total) != (approved, total):
-            self._rows[row] = replace(old, approved=approved, total=total)
+        confirmed = old.confirmed if confirmed is None else confirmed
+        if (old.approved, old.total, old.confirmed) != (approved, total, confirmed):
+            self._rows[row] = replace(old, approved=approved, total=total, confirmed=confirmed)
             self.dataChanged.emit(self.index(row), self.index(row))
 
     def row_of(self, document_id: int) -> int | None:
@@ -107,7 +123,7 @@ class DocumentListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             doc = row.document
             paired = f"aligned with its translation “{row.translation}”" if row.translation else None
-            return "\n".join(filter(None, [doc.title, row.subtitle, paired, doc.source_path,
+            return "\n".join(filter(None, [doc.title, row.subtitle, paired, row.links_line, doc.source_path,
                                            f"imported {doc.imported_at}"]))
         if role == DOCUMENT_ROLE:
             return row

@@ -67,13 +67,13 @@ class _Debounced(QObject):
 
 
 class BackgroundFigures(QObject):
-    counts_ready = Signal(object)   # {document id: {status: count}}
+    counts_ready = Signal(object)   # {document id: queries.DocumentCounts}
     figures_ready = Signal(object)  # DocumentFigures
     failed = Signal(str)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._counts = _Debounced("counts", COUNTS_DELAY_MS, queries.status_counts_of,
+        self._counts = _Debounced("counts", COUNTS_DELAY_MS, queries.document_counts_of,
                                   self.counts_ready.emit, self.failed.emit, self)
         self._scores = _Debounced("scores", SCORES_DELAY_MS, queries.figures_of,
                                   self._figures, self.failed.emit, self)

@@ -8,7 +8,7 @@ asks for the ids of the candidates.  Qt free, like ``queries``.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..core.store import Store
@@ -52,31 +52,76 @@ class LinkRow:
 
 @dataclass(frozen=True)
 class LinkSummary:
+    """Counts of a document's links, in link words.
+
+    A link is confirmed when a person checked it; confirming a link that has
+    a target approves its unit (export takes approved units), so a confirmed
+    1:0 link (a sentence with no translation) is never approved: the two
+    counts differ by such links, and every view says which one it shows."""
     links: int
     confirmed: int
-    not_one_to_one: int
+    not_one_to_one: int     # n:m and one-sided links
     low_confidence: int
+    approved: int = 0       # units approved (what the document list and export count)
+    one_sided: int = 0      # 1:0 and 0:1 links (a sentence on one side only)
+    suspicious: int = 0     # unconfirmed and not 1:1 or of low confidence (F8 visits them)
+    confirmed_without_target: int = 0  # confirmed, but nothing to approve (1:0)
+
+    @property
+    def unconfirmed(self) -> int:
+        return self.links - self.confirmed
+
+    @property
+    def many(self) -> int:
+        """n:m links with sentences on both sides (2:1, 1:2...)."""
+        return self.not_one_to_one - self.one_sided
 
     def describe(self) -> str:
-        return (f"{self.links:,} links · {self.confirmed:,} confirmed · "
-                f"{self.not_one_to_one:,} not 1:1 · {self.low_confidence:,} below "
-                f"{LOW_CONFIDENCE:.0%} confidence")
+        """The alignment view's summary line."""
+        return (f"{self.links:,} links · {self.confirmed:,} confirmed · {self.approved:,}/{self.links:,} "
+                f"approved · {self.many:,} n:m · {self.one_sided:,} one-sided (1:0 or 0:1) · "
+                f"{self.low_confidence:,} below {LOW_CONFIDENCE:.0%} confidence")
+
+    def status_line(self) -> str:
+        """The status bar's counts while the alignment view is shown."""
+        return (f"{self.confirmed:,}/{self.links:,} links confirmed · {self.unconfirmed:,} unconfirmed · "
+                f"{self.suspicious:,} suspicious · {self.approved:,} approved")
+
+    def all_confirmed(self) -> str:
+        """What to say when no link is left to confirm."""
+        text = f"every link is confirmed · {self.approved:,}/{self.links:,} units approved"
+        if self.confirmed_without_target:
+            n = self.confirmed_without_target
+            text += (f" ({n:,} confirmed 1:0 link{'s have' if n != 1 else ' has'} no target to approve)")
+        return text
 
 
 def is_pair(store: Store, document_id: int) -> bool:
-    """Whether the document has a human translation aligned to it."""
-    if store.conn.execute("SELECT 1 FROM documents WHERE translation_of = ? LIMIT 1",
-                          (document_id,)).fetchone():
-        return True
+    """Whether the document's units are aligned to a human translation.
+
+    Asked of the units, not of ``translation_of``: undoing an alignment puts
+    the 1:0 units back while the translation stays imported."""
     return store.conn.execute(
         "SELECT 1 FROM units WHERE document_id = ? AND target_document_id IS NOT NULL LIMIT 1",
         (document_id,)).fetchone() is not None
 
 
 def pair_document_ids(store: Store) -> dict[int, int]:
-    """``{source document id: its translation's id}`` for every pair."""
+    """``{source document id: its translation's id}`` for every aligned pair."""
     return {src: tgt for tgt, src in store.conn.execute(
-        "SELECT id, translation_of FROM documents WHERE translation_of IS NOT NULL ORDER BY id")}
+        "SELECT d.id, d.translation_of FROM documents d WHERE d.translation_of IS NOT NULL AND EXISTS"
+        " (SELECT 1 FROM units u WHERE u.document_id = d.translation_of AND u.target_document_id = d.id)"
+        " ORDER BY d.id")}
+
+
+def confirmed_links(store: Store, document_ids: Iterable[int]) -> dict[int, int]:
+    """``{document id: confirmed links}`` for the given documents (pairs)."""
+    ids = list(document_ids)
+    if not ids:
+        return {}
+    return {doc: n for doc, n in store.conn.execute(
+        f"SELECT document_id, sum(confirmed) FROM units WHERE document_id IN ({','.join('?' * len(ids))})"
+        " GROUP BY document_id", ids)}
 
 
 # Only the links that are not 1:1 (a minority): the view gives their rows more
@@ -95,12 +140,30 @@ def links_not_one_to_one(store: Store, document_id: int) -> dict[int, tuple[int,
     return {uid: (n, m) for uid, n, m in store.conn.execute(_NOT_ONE_TO_ONE_SQL, (document_id,))}
 
 
-def link_summary(store: Store, document_id: int, not_one_to_one: int) -> LinkSummary:
-    """Counts of the document's links (the caller knows how many are not 1:1)."""
-    links, confirmed, low = store.conn.execute(
-        "SELECT count(*), coalesce(sum(confirmed), 0), coalesce(sum(confidence < ?), 0)"
-        " FROM units WHERE document_id = ?", (LOW_CONFIDENCE, document_id)).fetchone()
-    return LinkSummary(links, confirmed, not_one_to_one, low)
+def link_summary(store: Store, document_id: int,
+                 not_one_to_one: Mapping[int, tuple[int, int]] | None = None) -> LinkSummary:
+    """Counts of the document's links; ``not_one_to_one`` is what
+    ``links_not_one_to_one`` returns (read when not given).
+
+    :param store: the store to read.
+    :param document_id: a document pair's source document.
+    :param not_one_to_one: the shapes of its links that are not 1:1.
+    """
+    shapes = links_not_one_to_one(store, document_id) if not_one_to_one is None else not_one_to_one
+    links = confirmed = low = approved = suspicious = bare = 0
+    for uid, is_confirmed, confidence, status, target in store.conn.execute(
+            "SELECT id, confirmed, confidence, status, target FROM units WHERE document_id = ?", (document_id,)):
+        links += 1
+        weak = confidence is not None and confidence < LOW_CONFIDENCE
+        low += weak
+        approved += status == "approved"
+        if is_confirmed:
+            confirmed += 1
+            bare += target == ""
+        elif weak or uid in shapes:
+            suspicious += 1
+    one_sided = sum(1 for n, m in shapes.values() if n == 0 or m == 0)
+    return LinkSummary(links, confirmed, len(shapes), low, approved, one_sided, suspicious, bare)
 
 
 def link_rows(store: Store, unit_ids: Sequence[int]) -> dict[int, LinkRow]:

@@ -37,6 +37,7 @@ from .figures import BackgroundFigures
 from .jobs import JobBar, JobRunner
 from .metrics_panel import MetricsPanel
 from .pair_import import PairImporter
+from .queries import DocumentCounts
 from .review import ReviewController
 from .session import ReviewSession
 from .settings import open_settings, read_bool
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.mt_batch_size = 32  # sentences per committed batch: rows fill in at this pace
         self.session: ReviewSession | None = None
         self._find_dialog = None
+        self._counts: DocumentCounts | None = None  # of the document shown, once counted
 
         self.doc_model = DocumentListModel()
         self.doc_list = DocumentList()
@@ -260,16 +262,20 @@ class MainWindow(QMainWindow):
         if document_id is not None and self.unit_model.rowCount():
             self.table.go_to_row(0)
         self.table.scrollToTop()
+        self._counts = None
         self.counts_label.setText("")
         self.metrics.clear()
+        if pair:
+            self.metrics.show_alignment(None)  # post-edit scores mean nothing for a human translation
         if document_id is not None:
-            self.figures.changed(document_id, now=True)
+            self.figures.changed(document_id, scores=not pair, now=True)
         self._update_enabled()
         if document_id is not None:
             self.document_opened.emit(document_id)
 
     def _document_changed(self, document_id: int, _unit_ids: list | None = None) -> None:
-        self.figures.changed(document_id, scores=document_id == self.unit_model.document_id)
+        self.figures.changed(document_id, scores=document_id == self.unit_model.document_id
+                             and self.alignment_view.document_id != document_id)
 
     def _current_unit_changed(self, _unit) -> None:
         self.metrics.set_current(self.pane.unit.id if self.pane.unit else None)
@@ -308,17 +314,33 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
 
     # -- counts and scores (computed in the background) ------------------------------
-    def _counts_ready(self, counts: dict) -> None:
-        for doc, by_status in counts.items():
-            total = sum(by_status.values())
-            self.doc_model.set_progress(doc, by_status["approved"], total)
+    def _counts_ready(self, counts: dict[int, DocumentCounts]) -> None:
+        for doc, figures in counts.items():
+            self.doc_model.set_progress(doc, figures.statuses["approved"], figures.units,
+                                        figures.links.confirmed if figures.links else None)
             if doc == self.unit_model.document_id:
-                self.counts_label.setText(
-                    f"{by_status['approved']:,}/{total:,} approved · {by_status['edited']:,} edited · "
-                    f"{by_status['machine']:,} MT · {by_status['new']:,} empty")
+                self._counts = figures
+                self._show_counts()
+                if figures.links is not None and doc == self.alignment_view.document_id:
+                    self.metrics.show_alignment(figures.links)
+
+    def _show_counts(self) -> None:
+        """The status bar's counts in the words of the view shown: links in
+        the alignment view, unit statuses in post-editing."""
+        figures = self._counts
+        if figures is None or figures.document_id != self.unit_model.document_id:
+            self.counts_label.setText("")
+        elif figures.links is not None and self.aligning():
+            self.counts_label.setText(figures.links.status_line())
+        else:
+            by_status = figures.statuses
+            self.counts_label.setText(
+                f"{by_status['approved']:,}/{figures.units:,} approved · {by_status['edited']:,} edited · "
+                f"{by_status['machine']:,} MT · {by_status['new']:,} empty")
 
     def _figures_ready(self, figures) -> None:
-        if figures.document_id == self.unit_model.document_id:
+        if figures.document_id == self.unit_model.document_id and \
+                figures.document_id != self.alignment_view.document_id:
             self.metrics.show_figures(figures)
             self.metrics.set_current(self.pane.unit.id if self.pane.unit else None)
 
@@ -369,6 +391,7 @@ class MainWindow(QMainWindow):
         action.setChecked(index == 1)
         action.blockSignals(False)
         self._update_enabled()
+        self._show_counts()
         (self.alignment_view.table if index == 1 else self.table).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_export(self) -> None:

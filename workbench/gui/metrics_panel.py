@@ -11,8 +11,12 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from .link_queries import LOW_CONFIDENCE, LinkSummary
 from .queries import DocumentFigures
 from .unit_table import mix
+
+SCORES_TITLE = "<b>Post-edit scores</b>"
+ALIGNMENT_TITLE = "<b>Alignment</b>"
 
 TER_CEILING = 100.0  # bars are clipped here: a TER above 100 is "rewritten"
 
@@ -131,10 +135,11 @@ class MetricsPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.title = QLabel("<b>Post-edit scores</b>")
+        self.title = QLabel(SCORES_TITLE)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.values: dict[str, QLabel] = {}
+        self._score_widgets: list[QWidget] = []
         grid = QGridLayout()
         for column, (name, tip) in enumerate((
                 ("BLEU", "Corpus BLEU of the MT against your targets (higher: less editing)"),
@@ -153,6 +158,7 @@ class MetricsPanel(QWidget):
             grid.addWidget(value, 0, column)
             grid.addWidget(caption, 1, column)
             self.values[name.lower()] = value
+            self._score_widgets += [value, caption]
         self.chart = EffortChart()
         self.chart.unit_clicked.connect(self.unit_clicked)
         layout = QVBoxLayout(self)
@@ -161,10 +167,23 @@ class MetricsPanel(QWidget):
         layout.addLayout(grid)
         layout.addWidget(self.note)
         layout.addWidget(self.chart, 1)
+        self._layout = layout
+        self._score_widgets.append(self.chart)
         self.figures: DocumentFigures | None = None
         self.clear()
 
+    def _show_scores(self, shown: bool) -> None:
+        """Post-edit scores, or (for a document pair) alignment figures in their place."""
+        self.title.setText(SCORES_TITLE if shown else ALIGNMENT_TITLE)
+        for widget in self._score_widgets:
+            widget.setVisible(shown)
+        # Without the chart the note takes the room, its text at the top.
+        self._layout.setStretchFactor(self.note, 0 if shown else 1)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignLeft | (
+            Qt.AlignmentFlag.AlignVCenter if shown else Qt.AlignmentFlag.AlignTop))
+
     def clear(self) -> None:
+        self._show_scores(True)
         self.figures = None
         for label in self.values.values():
             label.setText("–")
@@ -172,7 +191,34 @@ class MetricsPanel(QWidget):
         self.note.setText("")
         self.chart.set_figures(None)
 
+    def show_alignment(self, links: LinkSummary | None) -> None:
+        """A document pair: its links in figures instead of post-edit scores,
+        which compare MT with a human translation nobody post-edited and so
+        mean nothing there (None: not counted yet)."""
+        self._show_scores(False)
+        self.figures = None
+        self.chart.set_figures(None)
+        if links is None:
+            self.note.setText("counting links…")
+            return
+        one_to_one = links.links - links.not_one_to_one
+        lines = [
+            f"{links.links:,} links: {one_to_one:,} 1:1, {links.many:,} n:m, "
+            f"{links.one_sided:,} one-sided (1:0 or 0:1)",
+            f"{links.confirmed:,} confirmed, {links.unconfirmed:,} unconfirmed "
+            f"({links.suspicious:,} suspicious)",
+            f"{links.approved:,} of {links.links:,} units approved"
+            + (f" ({links.confirmed_without_target:,} confirmed without a target)"
+               if links.confirmed_without_target else ""),
+            f"{links.low_confidence:,} below {LOW_CONFIDENCE:.0%} confidence",
+            "",
+            "<i>Post-edit scores (MT against the target) are not shown: the targets are a human "
+            "translation, not post-edited MT.</i>",
+        ]
+        self.note.setText("<br>".join(lines))
+
     def show_figures(self, figures: DocumentFigures) -> None:
+        self._show_scores(True)
         self.figures = figures
         scores = figures.scores
         reviewed = sum(figures.reviewed)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from ..core.align_commands import post_edited_unit_ids
+from ..core.pairs import existing_document
 from ..core.progress import CancelledFn, ProgressFn
 from . import dialogs, link_queries
 from .workers import CallWorker
@@ -20,24 +22,26 @@ ARTICLE_FILTER = "Articles (*.txt *.text *.md);;All files (*)"
 
 # -- job functions (plain data in, plain data out; own Store) --------------------------
 
-def import_pair_job(db_path: str, source_path: str, target_path: str, packages_dir: str | None, *,
-                    progress: ProgressFn, cancelled: CancelledFn) -> PairResult:
+def import_pair_job(db_path: str, source_path: str, target_path: str, packages_dir: str | None,
+                    keep_targets: bool | None = None, *, progress: ProgressFn,
+                    cancelled: CancelledFn) -> PairResult:
     from ..core.pairs import import_pair
     from ..core.store import Store
 
     with Store(db_path, create=False) as store:
         return import_pair(store, source_path, target_path, packages_dir=packages_dir,
-                           progress=progress, cancelled=cancelled)
+                           keep_targets=keep_targets, progress=progress, cancelled=cancelled)
 
 
-def attach_translation_job(db_path: str, source_id: int, target_path: str, packages_dir: str | None, *,
-                           progress: ProgressFn, cancelled: CancelledFn) -> PairResult:
+def attach_translation_job(db_path: str, source_id: int, target_path: str, packages_dir: str | None,
+                           keep_targets: bool | None = None, *, progress: ProgressFn,
+                           cancelled: CancelledFn) -> PairResult:
     from ..core.pairs import attach_translation
     from ..core.store import Store
 
     with Store(db_path, create=False) as store:
         return attach_translation(store, source_id, target_path, packages_dir=packages_dir,
-                                  progress=progress, cancelled=cancelled)
+                                  keep_targets=keep_targets, progress=progress, cancelled=cancelled)
 
 
 class PairImporter(QObject):
@@ -81,12 +85,22 @@ class PairImporter(QObject):
         return True
 
     def start_pair(self, source_path: str, target_path: str) -> bool:
-        if not self._can_start("Import document pair"):
+        title = "Import document pair"
+        if not self._can_start(title):
             return False
         window = self.window
         window.controller.flush()
+        # An article imported before is the same document (same bytes): what
+        # a person did on it is asked about as for Import translation.
+        keep_targets = None
+        existing = existing_document(window.session.store, source_path)
+        if existing is not None and existing.translation_of is None and \
+                post_edited_unit_ids(window.session.store, existing.id):
+            go, keep_targets = self._targets_choice(window.session.store, existing.id, title)
+            if not go:
+                return False
         worker = CallWorker("pair import", import_pair_job, str(window.session.db_path), str(source_path),
-                            str(target_path), _str_or_none(window.packages_dir))
+                            str(target_path), _str_or_none(window.packages_dir), keep_targets)
         return self._start(worker, f"aligning {Path(source_path).name} with {Path(target_path).name}")
 
     def start_translation(self, source_id: int, target_path: str) -> bool:
@@ -95,27 +109,36 @@ class PairImporter(QObject):
             return False
         window = self.window
         window.controller.flush()
-        store = window.session.store
-        if not self._replacing_is_fine(store, source_id):
+        go, keep_targets = self._targets_choice(window.session.store, source_id, title)
+        if not go:
             return False
         worker = CallWorker("alignment", attach_translation_job, str(window.session.db_path), source_id,
-                            str(target_path), _str_or_none(window.packages_dir))
+                            str(target_path), _str_or_none(window.packages_dir), keep_targets)
         return self._start(worker, f"aligning with {Path(target_path).name}")
 
-    def _replacing_is_fine(self, store, source_id: int) -> bool:
-        """Aligning replaces the document's units: say what is lost, and ask."""
-        counts = store.status_counts(source_id)
-        reviewed = counts["edited"] + counts["approved"]
-        if link_queries.is_pair(store, source_id):
-            question = ("This document already has an aligned translation. Importing another one "
-                        "re-aligns the document: the current links and their confirmations are replaced.")
-        elif reviewed:
-            question = (f"{reviewed:,} units of this document have post-edited or approved targets. "
-                        "Aligning with a human translation replaces the units: their targets become "
-                        "the translation's sentences (machine translations are kept).")
-        else:
-            return True
-        return dialogs.ask_yes_no(self.window, "Import translation", question + "\n\nGo on?")
+    def _targets_choice(self, store, source_id: int, title: str) -> tuple[bool, bool | None]:
+        """Aligning replaces the document's units: say what it does to what a
+        person did, and ask.  ``(go on, keep_targets)``: the same choice as
+        the command line's --keep-targets / --replace-targets."""
+        aligned = link_queries.is_pair(store, source_id)
+        note = ("This document already has an aligned translation: aligning again replaces its links "
+                "(a link that comes out the same keeps its confirmation). ") if aligned else ""
+        post_edits = len(post_edited_unit_ids(store, source_id))
+        if post_edits:
+            units = f"{post_edits:,} unit{'s' if post_edits != 1 else ''} of this document " + \
+                ("have targets" if post_edits != 1 else "has a target")
+            question = (f"{note}{units} that a person post-edited or approved"
+                        f"{' (confirmed links included)' if aligned else ''}.\n\n"
+                        "Keep them: each stays its unit's target (an approved one stays approved), and the "
+                        "translation's sentences are linked to the unit alongside.\n"
+                        "Replace them: the units take the translation's sentences (machine translations "
+                        "are kept).")
+            choice = dialogs.ask_choice(self.window, title, question,
+                                        [("keep", "Keep the post-edits"), ("replace", "Replace them")])
+            return (choice is not None, choice == "keep" if choice is not None else None)
+        if aligned:
+            return dialogs.ask_yes_no(self.window, title, note + "\n\nGo on?"), None
+        return True, None
 
     def _start(self, worker: CallWorker, label: str) -> bool:
         window = self.window
@@ -135,7 +158,13 @@ class PairImporter(QObject):
             window.doc_list.select_document(result.source_document_id)
         window.show_alignment(True)
         mt = "" if result.used_mt else " (without machine translation: no model installed)"
-        window.statusBar().showMessage(f"aligned {result.links:,} links{mt}", 10000)
+        edits = ""
+        if result.post_edits:
+            edits = (f"; {result.post_edits:,} post-edited target{'s' if result.post_edits != 1 else ''} "
+                     f"{'kept' if result.kept_targets else 'replaced'}")
+        text = (f"aligned {result.links:,} links{mt}{edits}" if result.created else
+                f"this pair was imported before: {result.links:,} links, nothing changed")
+        window.statusBar().showMessage(text, 10000)
         self.finished.emit(result)
 
     def _failed(self, message: str, cancelled: bool) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..core.metrics import CorpusScores, document_scores
 from ..core.model import Unit
 from ..core.store import Store
+from .link_queries import LinkSummary, is_pair, link_summary
 
 # Kinds that are not part of the article proper: dimmed, and hidden on request.
 SKIPPED_KINDS = ("meta", "boilerplate")
@@ -178,10 +179,26 @@ def figures_of(db_path: str | Path, document_ids: Sequence[int]) -> list[Documen
     return [document_figures(db_path, doc) for doc in document_ids]
 
 
-def status_counts_of(db_path: str | Path, document_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """Units per status for each document, through a Store of its own."""
+@dataclass(frozen=True)
+class DocumentCounts:
+    """What the status bar, the document list and (for a pair) the figures
+    panel count for one document."""
+    document_id: int
+    statuses: dict[str, int]           # units per status (all four keys)
+    links: LinkSummary | None = None   # a document pair's links, in link words
+
+    @property
+    def units(self) -> int:
+        return sum(self.statuses.values())
+
+
+def document_counts_of(db_path: str | Path, document_ids: Sequence[int]) -> dict[int, DocumentCounts]:
+    """Units per status for each document, and the links of document pairs,
+    through a Store of its own (runs in a worker thread)."""
     with Store(db_path, create=False) as store:
-        return {doc: store.status_counts(doc) for doc in document_ids}
+        return {doc: DocumentCounts(doc, store.status_counts(doc),
+                                    link_summary(store, doc) if is_pair(store, doc) else None)
+                for doc in document_ids}
 
 
 def describe_unit(unit: Unit) -> str:
