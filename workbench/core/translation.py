@@ -4,7 +4,8 @@ Resumable by construction: every batch is committed (translations, cache and
 provenance in one transaction) before the next starts, so a crash or a cancel
 keeps what was done and a re-run only translates what is left.  A source text
 already translated by the same model chain is taken from the cache, never
-sent to the model again.
+sent to the model again; "the same" means the same package codes, versions and
+model files (``cache_key``).
 """
 from __future__ import annotations
 
@@ -53,6 +54,17 @@ def model_key(chain: Sequence) -> tuple[str, str]:
     return ("+".join(p.code for p in chain), "+".join(str(p.package_version) for p in chain))
 
 
+def cache_key(chain: Sequence) -> str:
+    """The MT cache's name for a model chain: each model's code, version and
+    content hash (``translate-en_ru@1.9#3f2a…``, joined by ``+`` for a pivot),
+    so an upgrade or the same version with other weights starts a new cache.
+
+    :param chain: the packages a text goes through, in order."""
+    from .mt.packages import fingerprint
+
+    return "+".join(f"{p.code}@{p.package_version}#{fingerprint(p)[:16]}" for p in chain)
+
+
 def _wanted(unit: Unit, include_excluded: bool, include_boilerplate: bool) -> bool:
     if not unit.source.strip():
         return False
@@ -77,6 +89,7 @@ def translate_document(store: Store, document_id: int, *, to_lang: str | None = 
         raise BadInputError(f"document {document_id} has no target language: pass --to LANG")
     chain = packages.find_pair(doc.language, target, packages_dir=packages_dir)
     code, version = model_key(chain)
+    key = cache_key(chain)
     progress(0.0, f"translating {doc.title[:40]!r} with {code}")
 
     todo: list[Unit] = []
@@ -89,7 +102,7 @@ def translate_document(store: Store, document_id: int, *, to_lang: str | None = 
         else:
             todo.append(unit)
 
-    cached = store.cached_translations(code, [u.source for u in todo])
+    cached = store.cached_translations(key, [u.source for u in todo])
     from_cache = [u for u in todo if u.source in cached]
     if from_cache:
         store.set_machine_translations(
@@ -115,7 +128,7 @@ def translate_document(store: Store, document_id: int, *, to_lang: str | None = 
         rows = [(uid, out, ENGINE, code, version)
                 for src, out in zip(batch, outputs, strict=True) for uid in by_source[src]]
         with store.transaction():
-            store.cache_translations(code, zip(batch, outputs))
+            store.cache_translations(key, zip(batch, outputs))
             store.set_machine_translations(rows)
         done_units += len(rows)
         done_sentences += len(batch)
@@ -141,15 +154,15 @@ def translate_texts_cached(store: Store, texts: Sequence[str], from_lang: str, t
     from .mt import engine, packages
 
     chain = packages.find_pair(from_lang, to_lang, packages_dir=packages_dir)
-    code, _version = model_key(chain)
-    cached = store.cached_translations(code, list(texts))
+    key = cache_key(chain)
+    cached = store.cached_translations(key, list(texts))
     missing = list(dict.fromkeys(t for t in texts if t not in cached and t.strip()))
     for start in range(0, len(missing), batch_size):
         if cancelled():
             raise Cancelled("machine translation cancelled")
         batch = missing[start:start + batch_size]
         outputs = engine.translate_chain(chain, batch, beam_size=beam_size)
-        store.cache_translations(code, zip(batch, outputs))
+        store.cache_translations(key, zip(batch, outputs))
         cached.update(zip(batch, outputs))
         progress((start + len(batch)) / len(missing), f"translated {start + len(batch)}/{len(missing)}")
     return [cached.get(t, "") for t in texts]
