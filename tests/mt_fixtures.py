@@ -33,3 +33,17 @@ def argos_env(monkeypatch, packages_dir):
     """Point the workbench (and Argos) at the test packages."""
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(packages_dir))
     return packages_dir
+
+
+@pytest.fixture(scope="session")
+def other_weights(tmp_path_factory):
+    """en→ru packages with other weights than ``model_archives``: an upgrade
+    (``"2.0"``), the same version 1.9 rebuilt (``"1.9"``), and en→de 1.9
+    rebuilt (``"en_de"``, for pivot chains)."""
+    root = tmp_path_factory.mktemp("argos-other")
+    archives = {}
+    for name, (src, tgt, version, seed) in {"2.0": ("en", "ru", "2.0", 7), "1.9": ("en", "ru", "1.9", 8),
+                                             "en_de": ("en", "de", "1.9", 9)}.items():
+        archives[name] = root / f"{name}.argosmodel"
+        build_test_package(root / name, src, tgt, seed=seed, package_version=version, zip_to=archives[name])
+    return archives

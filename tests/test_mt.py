@@ -128,3 +128,93 @@ def test_progress_cancel_and_models_load_once(packages_dir, monkeypatch):
     with pytest.raises(Cancelled):
         translator.translate([f"Sentence {i}." for i in range(5)],
                              cancelled=lambda: calls.append(1) or len(calls) > 1)
+
+
+def _finished_process_tag():
+    """The owner tag of a process that has exited (its leftovers belong to nobody)."""
+    import subprocess
+
+    proc = subprocess.Popen(["sleep", "30"])
+    tag = packages.owner_tag(proc.pid)
+    proc.kill()
+    proc.wait()
+    return tag
+
+
+def test_install_cleans_leftovers_of_dead_installs_only(tmp_path, model_archives):
+    import subprocess
+
+    root = tmp_path / "models"
+    install_file(model_archives[("en", "ru")], root)
+    dead = _finished_process_tag()
+    live_proc = subprocess.Popen(["sleep", "30"])
+    try:
+        live = packages.owner_tag(live_proc.pid)
+        assert dead and live and dead != live
+        staging_dead = root / f".installing-{dead}-x1" / "translate-en_ru-2_0"
+        staging_live = root / f".installing-{live}-x2" / "translate-en_ru-2_0"
+        retired_dead = root / f".deleting-{dead}-x3" / "translate-xx_yy-1_0"
+        for folder in (staging_dead, staging_live, retired_dead):
+            (folder / "model").mkdir(parents=True)
+            (folder / "model" / "model.bin").write_bytes(b"partial")
+        install_file(model_archives[("ru", "en")], root)
+        left = sorted(p.name for p in root.iterdir())
+        assert left == sorted([f".installing-{live}-x2", "translate-en_ru-1_9", "translate-ru_en-1_9"])
+    finally:
+        live_proc.kill()
+        live_proc.wait()
+
+
+def test_a_package_moved_aside_by_a_killed_install_comes_back(tmp_path, model_archives):
+    """Where folders cannot be swapped in one step, the old package is moved
+    aside before the new one moves in; an install killed between the two
+    leaves it aside, and the next install puts it back."""
+    root = tmp_path / "models"
+    install_file(model_archives[("en", "ru")], root)
+    aside = root / f".previous-{_finished_process_tag()}-x1"
+    aside.mkdir()
+    (root / "translate-en_ru-1_9").rename(aside / "translate-en_ru-1_9")
+    assert installed(root) == []
+    install_file(model_archives[("ru", "en")], root)
+    assert installed(root) == ["translate-en_ru", "translate-ru_en"]
+    assert sorted(p.name for p in root.iterdir()) == ["translate-en_ru-1_9", "translate-ru_en-1_9"]
+
+
+def test_files_and_folders_reach_the_disk_before_the_package_moves_in(tmp_path, model_archives, monkeypatch):
+    import os
+
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        return real_fsync(fd)
+
+    def replace(src, dst, **kw):
+        events.append(("move", str(dst)))
+        return real_replace(src, dst, **kw)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    root = tmp_path / "models"
+    install_file(model_archives[("en", "ru")], root)
+    final = str(root / "translate-en_ru-1_9")
+    moved = events.index(("move", final))
+    synced = {path for kind, path in events[:moved] if kind == "fsync"}
+    staged = [p for p in synced if p.endswith("/translate-en_ru-1_9/model/model.bin")]
+    assert staged and any(p.endswith("/translate-en_ru-1_9/model") for p in synced)
+    assert any(p.endswith("/translate-en_ru-1_9") for p in synced)
+    assert ("fsync", str(root)) in events[moved:]
+
+
+def test_staging_folders_of_older_versions_are_removed_once_old(tmp_path, model_archives):
+    import os
+
+    root = tmp_path / "models"
+    root.mkdir()
+    stale, recent = root / ".installing-k2j4x8q1", root / ".installing-p9w3z0a7"
+    for folder in (stale, recent):
+        (folder / "pkg").mkdir(parents=True)
+    os.utime(stale, (1_000_000_000, 1_000_000_000))  # 2001: no install takes that long
+    install_file(model_archives[("en", "ru")], root)
+    assert sorted(p.name for p in root.iterdir()) == [".installing-p9w3z0a7", "translate-en_ru-1_9"]

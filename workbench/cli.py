@@ -321,7 +321,7 @@ def translate_cmd(ctx: Context, doc_ids, all_docs, to_lang, beam, include_boiler
         if as_json:
             emit_json({"id": doc_id, "units": summary.units, "translated": summary.translated,
                        "from_cache": summary.from_cache, "skipped": summary.skipped,
-                       "sentences": summary.sentences_translated,
+                       "sentences": summary.sentences_translated, "changed": summary.changed,
                        "seconds": round(summary.seconds, 3), "models": summary.models})
         else:
             click.echo(f"{doc_id}: {summary.describe()}")

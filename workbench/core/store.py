@@ -576,6 +576,35 @@ class Store:
                     (mt, engine, model, version, mt, now, unit_id))
                 rescore(conn, unit_id)
 
+    def unit_sources(self, unit_ids: Sequence[int]) -> dict[int, str]:
+        """The current source text of each unit, as ``Unit.source`` builds it
+        (ids of units that no longer exist are absent)."""
+        found: dict[int, str] = {}
+        for start in range(0, len(unit_ids), 500):
+            chunk = list(unit_ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            found.update((uid, source or "") for uid, source in self.conn.execute(
+                "SELECT u.id, (SELECT group_concat(text, ' ') FROM ("
+                " SELECT s.text FROM unit_segments us JOIN segments s ON s.id = us.segment_id"
+                " WHERE us.unit_id = u.id AND us.side = 'source' ORDER BY s.seq))"
+                f" FROM units u WHERE u.id IN ({marks})", chunk))
+        return found
+
+    def set_machine_translations_if_source(
+            self, rows: Iterable[tuple[int, str, str, str, str, str]]) -> set[int]:
+        """Store ``(unit_id, source, mt, engine, model, version)`` like
+        ``set_machine_translations``, but only for units whose source text is
+        still ``source``, checked in the same transaction as the write (a split
+        or merge committed meanwhile by another connection is seen).  Returns
+        the ids of the units left alone because their source changed or they
+        are gone."""
+        rows = list(rows)
+        with self.transaction():
+            current = self.unit_sources([r[0] for r in rows])
+            stale = {r[0] for r in rows if current.get(r[0]) != r[1]}
+            self.set_machine_translations((r[0], *r[2:]) for r in rows if r[0] not in stale)
+        return stale
+
 
 def rescore(conn: sqlite3.Connection, unit_id: int) -> None:
     """Recompute a unit's stored post-edit scores from its mt and target."""

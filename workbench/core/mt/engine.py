@@ -37,6 +37,10 @@ MAX_LENGTH_SLACK = 10
 MAX_DECODING_LENGTH = 256
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
 def default_threads() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -50,23 +54,29 @@ class Translator:
 
         self.package = package
         self.compute_type = compute_type
+        where = f"{package.code} ({package.path.name})"
         try:
             self._translator = ctranslate2.Translator(
                 str(package.path / "model"), device=device, compute_type=compute_type,
                 inter_threads=1, intra_threads=threads or default_threads())
-        except (RuntimeError, ValueError) as exc:
-            raise ModelError(f"cannot load model {package.code} from {package.path}: {exc}") from None
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelError(f"cannot load model {where}: model/model.bin: {_one_line(exc)}") from None
         self._lock = threading.Lock()
-        if package.tokenizer == "bpe":
-            from argostranslate.tokenizer import BPETokenizer  # only for legacy BPE packages
+        try:
+            if package.tokenizer == "bpe":
+                from argostranslate.tokenizer import BPETokenizer  # only for legacy BPE packages
 
-            self._bpe = BPETokenizer(package.path / "bpe.model", package.from_code, package.to_code)
-            self._sp = None
-        else:
-            import sentencepiece as spm
+                self._bpe = BPETokenizer(package.path / "bpe.model", package.from_code, package.to_code)
+                self._sp = None
+            else:
+                import sentencepiece as spm
 
-            self._bpe = None
-            self._sp = spm.SentencePieceProcessor(model_file=str(package.path / "sentencepiece.model"))
+                self._bpe = None
+                self._sp = spm.SentencePieceProcessor(model_file=str(package.path / "sentencepiece.model"))
+        # A damaged tokenizer raises whatever its parser raises ("could not parse ModelProto").
+        except Exception as exc:  # noqa: BLE001
+            raise ModelError(f"cannot load model {where}: {package.tokenizer} tokenizer: "
+                             f"{_one_line(exc)}") from None
 
     # -- tokens ------------------------------------------------------------
     def encode(self, sentences: Sequence[str]) -> list[list[str]]:
@@ -129,11 +139,17 @@ _registry_lock = threading.Lock()
 
 def get_translator(package: ModelPackage, *, compute_type: str = "auto",
                    threads: int | None = None) -> Translator:
-    """The loaded translator for a package (loaded on first use, then reused)."""
-    key = (str(package.path), package.package_version, compute_type, threads)
+    """The loaded translator for a package (loaded on first use, then reused
+    while the package's files stay the same: files replaced by another process
+    are loaded afresh)."""
+    from .packages import fingerprint
+
+    key = (str(package.path), package.package_version, fingerprint(package), compute_type, threads)
     with _registry_lock:
         translator = _registry.get(key)
         if translator is None:
+            for stale in [k for k in _registry if k[0] == key[0] and k[1:3] != key[1:3]]:
+                del _registry[stale]
             translator = _registry[key] = Translator(package, compute_type=compute_type, threads=threads)
         return translator
 
