@@ -187,3 +187,27 @@ def test_any_sequence_of_edits_undoes_to_the_start(tmp_path_factory, ops):
         for inverse in reversed(inverses):
             store.apply(inverse)
         assert state(store, doc) == start
+
+
+def test_split_drops_the_machine_translation_of_the_whole_sentence(store, small_doc):
+    """A split unit's MT translated the whole sentence: neither half keeps it,
+    so the next translation run fills both (it skipped the first before)."""
+    doc, ids = small_doc
+    uid = store.unit_for_segment(ids[1]).id
+    store.set_machine_translations([(uid, "Первое. Второе.", "argos", "en_ru", "1.9")])
+    assert str(store.unit(uid).status) == "machine"
+    store.apply(SplitSegment(ids[1], 16))
+    halves = [store.unit_for_segment(s.id) for s in store.segments(doc)[1:3]]
+    assert [(u.mt, u.target, str(u.status)) for u in halves] == [(None, "", "new"), (None, "", "new")]
+    store.undo(doc)
+    assert (store.unit(uid).mt, store.unit(uid).target) == ("Первое. Второе.", "Первое. Второе.")
+
+
+def test_split_keeps_a_persons_target_but_not_the_stale_mt(store, small_doc):
+    doc, ids = small_doc
+    uid = store.unit_for_segment(ids[1]).id
+    store.set_machine_translations([(uid, "Первое. Второе.", "argos", "en_ru", "1.9")])
+    store.apply(SetTarget(uid, "Раз. Два."))
+    store.apply(SplitSegment(ids[1], 16, target_offset=4))
+    halves = [store.unit_for_segment(s.id) for s in store.segments(doc)[1:3]]
+    assert [(u.mt, u.target) for u in halves] == [(None, "Раз."), (None, "Два.")]

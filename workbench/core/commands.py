@@ -471,6 +471,11 @@ class SplitSegment(Command):
             "SELECT document_id, target_document_id, seq, target, mt, status FROM units WHERE id = ?",
             (unit_id,)).fetchone()
         first_target, second_target = target, ""
+        if status == "machine":
+            # The target was the machine translation of the whole sentence: it
+            # belongs to neither half.  Both start empty and the next
+            # translation run fills them.
+            target = first_target = ""
         if self.target_offset is not None and 0 <= self.target_offset <= len(target):
             first_target = target[:self.target_offset].rstrip()
             second_target = target[self.target_offset:].lstrip()
@@ -478,7 +483,9 @@ class SplitSegment(Command):
         # The source changed, so an approval or an MT copy no longer holds.
         first_status = status_after_edit(first_target, None)
         second_status = status_after_edit(second_target, None)
-        conn.execute("UPDATE units SET target = ?, status = ?, updated_at = ? WHERE id = ?",
+        # The MT was of the whole sentence: stale for both halves.
+        conn.execute("UPDATE units SET target = ?, status = ?, mt = NULL, mt_engine = NULL,"
+                     " mt_model = NULL, mt_version = NULL, updated_at = ? WHERE id = ?",
                      (first_target, str(first_status), now, unit_id))
         rescore(conn, unit_id)
         new_uid = conn.execute(
