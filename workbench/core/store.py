@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
+from . import dbfiles
 from .errors import DatabaseError, NotFoundError
 from .model import Document, Edit, Segment, SegmentKind, Status, Unit
 from .schema import MIGRATIONS, SCHEMA_VERSION
@@ -119,6 +120,8 @@ class Store:
             raise DatabaseError(f"cannot open database {self.path}: {exc}") from None
         self.db = sqlite_utils.Database(conn)
         self.conn = conn
+        dbfiles.register(self.path)
+        self._registered = True
         self._depth = 0
         self._lock = threading.RLock()
         try:
@@ -129,15 +132,18 @@ class Store:
             self.db.enable_wal()
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            conn.close()
+            self.close()
             raise DatabaseError(f"{self.path} is not a usable workbench database: {exc}") from None
         except DatabaseError:
-            conn.close()
+            self.close()
             raise
 
     # -- lifecycle -------------------------------------------------------
     def close(self) -> None:
         self.conn.close()
+        if self._registered:
+            self._registered = False
+            dbfiles.unregister(self.path)
 
     def __enter__(self) -> Store:
         return self
