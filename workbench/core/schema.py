@@ -90,6 +90,23 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE units ADD COLUMN pe_chrf REAL",
         "ALTER TABLE units ADD COLUMN pe_ter REAL",
     ],
+    # 3: imports commit in short chunks, invisibly.  A document whose
+    # ``pending`` names a row of ``imports`` is being imported: no reader sees
+    # it (nor its segments and units) until the import publishes all its
+    # documents in one short transaction.  A killed import leaves its rows
+    # pending; the next import removes them (an import is stale when its
+    # process is gone, or its heartbeat, refreshed with every chunk, is old).
+    [
+        "ALTER TABLE documents ADD COLUMN pending TEXT",
+        "CREATE INDEX documents_pending ON documents(pending) WHERE pending IS NOT NULL",
+        """CREATE TABLE imports (
+            token TEXT PRIMARY KEY,
+            pid INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            heartbeat REAL NOT NULL
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -76,7 +76,8 @@ def is_pair(store: Store, document_id: int) -> bool:
 def pair_document_ids(store: Store) -> dict[int, int]:
     """``{source document id: its translation's id}`` for every pair."""
     return {src: tgt for tgt, src in store.conn.execute(
-        "SELECT id, translation_of FROM documents WHERE translation_of IS NOT NULL ORDER BY id")}
+        "SELECT id, translation_of FROM documents WHERE translation_of IS NOT NULL"
+        " AND pending IS NULL ORDER BY id")}
 
 
 # Only the links that are not 1:1 (a minority): the view gives their rows more
