@@ -209,6 +209,9 @@ CASES = [
         t / "attrs.tmx", tmx_with_attributes(100_000))], "attributes", slow=True),
     Case("tmx-100k-props", HOSTILE, lambda t, d: ["import", write(t / "props.tmx", tmx_with_props(100_000))],
          "props", slow=True),
+    Case("xliff-100k-attributes", HOSTILE, lambda t, d: ["import", write(
+        t / "attrs.xlf", XLIFF.replace('<trans-unit id="1"', '<trans-unit id="1" ' + " ".join(
+            f'x{i}="v"' for i in range(100_000))))], "attributes"),
     Case("xliff-truncated", HOSTILE, lambda t, d: ["import", write(t / "cut.xlf", XLIFF[:-60])],
          "not well-formed"),
     Case("xliff-entities", HOSTILE, lambda t, d: ["import", write(
