@@ -192,7 +192,11 @@ CASES = [
     Case("tmx-deep-nesting", HOSTILE, lambda t, d: ["import", write(
         t / "deep.tmx", TMX_HEAD + '<tu><tuv xml:lang="en"><seg>' + "<hi>" * 5000 + "x"
         + "</hi>" * 5000 + '</seg></tuv><tuv xml:lang="ru"><seg>y</seg></tuv></tu></body></tmx>')],
-         "deep.tmx"),
+         "nested more than 256 deep"),
+    Case("tmx-huge-text-node", HOSTILE, lambda t, d: ["import", write(
+        t / "node.tmx", TMX_HEAD + '<tu><tuv xml:lang="en"><seg>' + "x" * 11_000_000
+        + '</seg></tuv><tuv xml:lang="ru"><seg>y</seg></tuv></tu></body></tmx>')],
+         "more than 10,000,000 characters"),
     Case("tmx-tuv-without-language", HOSTILE, lambda t, d: ["import", write(
         t / "nolang.tmx", TMX_HEAD + '<tu><tuv><seg>a</seg></tuv></tu></body></tmx>')],
          "without a language"),

@@ -153,6 +153,11 @@ def _syntax_error(path: Path, error: etree.XMLSyntaxError) -> BadInputError:
     else:
         (line, column), message = error.position, error.msg
     message = re.sub(r",? line \d+, column \d+.*$", "", str(message)).strip()
+    # libxml2's safety limits name a parser option; say what the file does instead.
+    if "Excessive depth" in message:
+        message = "elements nested more than 256 deep (refusing an absurd file)"
+    elif "too long" in message or "huge text node" in message.lower():
+        message = "a text of more than 10,000,000 characters (refusing an absurd file)"
     return BadInputError(
         f"{path.name}: not well-formed XML at line {line}, column {column}: {message}")
 
