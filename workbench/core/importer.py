@@ -7,7 +7,7 @@ One import is all-or-nothing, whatever mix of files it gets:
    through their importer's checking pass); a bad one stops the import before
    anything is written;
 2. the documents are then written in short transactions of bounded work
-   (``CHUNK_SECONDS``), marked *pending* (schema migration 3): no reader sees
+   (``CHUNK_SECONDS``), marked *pending* (``documents.pending``): no reader sees
    them, and an edit from another process waits at most one chunk for the
    write lock instead of the whole import;
 3. one short final transaction makes them all visible.

@@ -87,7 +87,7 @@ FROM units u
 """
 
 
-# Rows of documents being imported are invisible (schema migration 3): every
+# Rows of documents being imported are invisible (documents.pending): every
 # reader of documents, segments and units filters them out with this.
 _NOT_PENDING = "NOT IN (SELECT id FROM documents WHERE pending IS NOT NULL)"
 
