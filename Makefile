@@ -30,6 +30,7 @@ test-reliability: venv
 
 bench: venv
 	$(PY) bench/import_bench.py
+	$(PY) bench/import_lock_bench.py
 	$(PY) bench/mt_bench.py
 	$(PY) bench/export_bench.py
 	$(PY) bench/align_bench.py

@@ -220,3 +220,78 @@ def test_language_model_loads_without_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(textio, "_identifier", None)  # force a fresh load
     assert detect_language("Les négociations reprendront lundi à Genève.") == "fr"
+
+
+# --- mixed and damaged encodings: refused, never stored as mojibake -------------------
+
+RU_PARAGRAPH = ("Министр иностранных дел провёл переговоры с коллегой. Стороны обсудили водную "
+                "и энергетическую повестку, а также вопросы приграничной торговли.\n\n")
+
+
+def _damaged_utf8() -> bytes:
+    text = "Talks\u00a0resumed on Monday. The ministers met in Geneva.\n\n" * 20
+    return text.encode("utf-8") + b"\xff\xfe\x81\x8d\x90"
+
+
+@pytest.mark.parametrize("data, message", [
+    # A UTF-8 article with five invalid bytes at the end: was decoded whole as
+    # cp1252, every no-break space becoming "Â\xa0".
+    (_damaged_utf8(), "UTF-8 text with 5 invalid bytes (the first at line 41)"),
+    # A cp1251 article with a UTF-8 paragraph: was stored as "–ú–ł–Ĺ...".
+    (RU_PARAGRAPH.encode("utf-8") + RU_PARAGRAPH.encode("cp1251") * 5,
+     "mixes UTF-8 with another encoding (UTF-8 at line 1, the other at line 3)"),
+    # UTF-8 Russian ending with one cp1251 word: was stored as GB18030 "Chinese".
+    (RU_PARAGRAPH.encode("utf-8") * 5 + "Привет".encode("cp1251"), "UTF-8 text with 6 invalid"),
+    (RU_PARAGRAPH.encode("utf-8") * 3 + RU_PARAGRAPH.encode("koi8-r"), "--encoding"),
+])
+def test_partly_utf8_bytes_are_refused_with_a_hint(data, message):
+    with pytest.raises(BadInputError, match="--encoding") as info:
+        decode_bytes(data, name="a.txt")
+    assert message in str(info.value) and str(info.value).startswith("a.txt ")
+    assert "\n" not in str(info.value)
+
+
+def test_legacy_text_with_accidental_utf8_sequences_is_not_refused():
+    # cp866 Russian forms valid UTF-8 sequences by the hundred (all CJK-like);
+    # cp1251 "В" + NBSP is the UTF-8 of NBSP; koi8-r "сё" is the UTF-8 of "ӣ".
+    for text, encoding in [(RU_LONG, "cp866"), ("В\u00a0Москве всё спокойно.", "cp1251"),
+                           ("Всё хорошо.", "koi8-r"), (RU_PARAGRAPH * 3, "cp866")]:
+        text = _encodable(text, encoding)
+        assert decode_bytes(text.encode(encoding)) == text
+
+
+def test_detection_reports_encoding_and_confidence():
+    found = textio.detect_encoding("Привет, мир".encode("utf-8"))
+    assert (found.encoding, found.confidence) == ("utf-8", 1.0)
+    found = textio.detect_encoding(RU_LONG.encode("cp1251"))
+    assert found.encoding == "cp1251" and textio.MIN_CONFIDENCE < found.confidence <= 1
+    assert found.text == RU_LONG
+
+
+def test_a_named_encoding_is_used_as_given():
+    mixed = RU_PARAGRAPH.encode("utf-8") + RU_PARAGRAPH.encode("cp1251")
+    assert decode_bytes(mixed, encoding="cp1251").endswith(RU_PARAGRAPH)
+    # a handful of bad bytes in the named encoding become U+FFFD ...
+    assert decode_bytes(_damaged_utf8(), encoding="utf-8").endswith("Geneva.\n\n" + "\ufffd" * 5)
+    assert decode_bytes(b"\xef\xbb\xbfBOM", encoding="utf-8") == "BOM"
+    # ... many mean the file is not in that encoding
+    with pytest.raises(BadInputError, match="is not utf-8 text: 123 bytes"):
+        decode_bytes(RU_PARAGRAPH.encode("cp1251"), name="x", encoding="UTF8")
+
+
+@pytest.mark.parametrize("name, message", [("no-such-codec", "unknown encoding 'no-such-codec'"),
+                                           ("base64", "not a text encoding")])
+def test_unknown_encodings_are_refused(name, message):
+    with pytest.raises(BadInputError, match=message):
+        decode_bytes(b"text", encoding=name)
+
+
+def test_non_utf8_file_names_are_shown_with_replacement_characters(tmp_path):
+    import os
+    path = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.txt"))
+    path.write_bytes(b"")
+    with pytest.raises(BadInputError) as info:
+        read_text_file(path)
+    assert str(info.value).endswith("caf\ufffd.txt is empty")
+    str(info.value).encode("utf-8")  # printable and storable
+    assert textio.display_path(path).endswith("caf\ufffd.txt")

@@ -52,38 +52,51 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 # -- documents -----------------------------------------------------------------
 
+def _encoding_option(ctx, param, value):
+    if value is None:
+        return None
+    from .core.errors import BadInputError
+    from .core.textio import check_encoding_name
+
+    try:
+        return check_encoding_name(value)
+    except BadInputError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--lang", help="Language of the text (ISO 639-1); detected when omitted.")
 @click.option("--to", "target_lang", help="Language to translate into (default: ru for en, en otherwise).")
+@click.option("--encoding", callback=_encoding_option,
+              help="Encoding of the text files (e.g. cp1251); detected when omitted. "
+                   "A few undecodable bytes become U+FFFD; more are refused.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @pass_ctx
-def import_cmd(ctx: Context, paths, lang, target_lang, as_json, quiet) -> None:
-    """Import articles (text files or directories of them) and print their document ids.
+def import_cmd(ctx: Context, paths, lang, target_lang, encoding, as_json, quiet) -> None:
+    """Import articles and corpora (files or directories of them); print document ids.
 
-    TMX, CSV and TSV files are imported as already-aligned corpora (a document pair)."""
-    from .core.corpus import corpus_suffixes, import_corpus
-    from .core.importer import import_paths
+    TMX, XLIFF, CSV and TSV files (recognised by content, whatever their
+    extension) are imported as already-aligned corpora (a document pair).
+    One command imports everything or, when any file is bad, nothing."""
+    from .core.importer import CorpusImportResult, import_paths
 
-    corpora = [p for p in paths if Path(p).suffix.lower() in corpus_suffixes()]
-    texts = [p for p in paths if p not in corpora]
-    results = import_paths(ctx.store, texts, lang=lang, target_lang=target_lang) if texts else []
-    for r in results:
-        if as_json:
+    for r in import_paths(ctx.store, paths, lang=lang, target_lang=target_lang, encoding=encoding):
+        if isinstance(r, CorpusImportResult):
+            if as_json:
+                emit_json({"id": r.source_document_id, "translation": r.target_document_id,
+                           "path": r.path, "format": r.format, "created": r.created,
+                           "units": r.units, "skipped": r.skipped})
+            elif not quiet:
+                note = "" if r.created else "  (already imported)"
+                click.echo(f"{r.source_document_id}\t{r.units} units (+{r.skipped} skipped)\t{r.path}{note}")
+        elif as_json:
             emit_json({"id": r.document_id, "path": r.path, "created": r.created,
                        "title": r.title, "language": r.language, "segments": r.segments})
         elif not quiet:
             note = "" if r.created else "  (already imported)"
             click.echo(f"{r.document_id}\t{r.language}\t{r.segments} segments\t{r.title}{note}")
-    for path in corpora:
-        c = import_corpus(ctx.store, path, source_lang=lang, target_lang=target_lang)
-        if as_json:
-            emit_json({"id": c.source_document_id, "translation": c.target_document_id, "path": path,
-                       "created": c.created, "units": c.units, "skipped": c.skipped})
-        elif not quiet:
-            note = "" if c.created else "  (already imported)"
-            click.echo(f"{c.source_document_id}\t{c.units} units (+{c.skipped} skipped)\t{path}{note}")
 
 
 @cli.command("docs")

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from workbench.core.errors import BadInputError
 from workbench.core.formats import ExportOptions, get_importer_for
-from workbench.core.formats.csv_tsv import (CsvExporter, CsvImporter, TsvExporter, TsvImporter,
-                                            guard_formula, unguard_formula)
+from workbench.core.formats.csv_tsv import (GUARD_COLUMN, CsvExporter, CsvImporter, TsvExporter,
+                                            TsvImporter, guard_formula, unguard_formula)
 
 from .contract import SAMPLES, FormatContract, make_units
 
@@ -20,13 +20,13 @@ class TestCsvContract(FormatContract):
     suffix = ".csv"
 
     def read_pairs(self, out):
-        corpus = CsvImporter(restore_formulas=True).read(out)
+        corpus = CsvImporter().read(out)  # the guard marker restores formulas
         return [(unit.source, unit.target) for unit in corpus.units()]
 
     def check_valid(self, out):
         with open(out, newline="", encoding="utf-8") as handle:
             rows = list(csv.reader(handle, strict=True))
-        assert rows[0][:2] == ["en", "ru"]
+        assert rows[0] == ["en", "ru", GUARD_COLUMN]
         assert len({len(row) for row in rows}) == 1
 
 
@@ -35,13 +35,13 @@ class TestTsvContract(FormatContract):
     suffix = ".tsv"
 
     def read_pairs(self, out):
-        corpus = TsvImporter(restore_formulas=True).read(out)
+        corpus = TsvImporter().read(out)
         return [(unit.source, unit.target) for unit in corpus.units()]
 
     def check_valid(self, out):
         lines = out.read_text(encoding="utf-8").split("\n")
-        assert lines[0].split("\t") == ["en", "ru"] and lines[-1] == ""
-        assert all(line.count("\t") == 1 for line in lines[:-1])
+        assert lines[0].split("\t") == ["en", "ru", GUARD_COLUMN] and lines[-1] == ""
+        assert all(line.count("\t") == 2 for line in lines[:-1])
 
 
 # --- formula guard ------------------------------------------------------------------
@@ -57,17 +57,45 @@ def test_formula_guard_is_owasp_and_reversible(cell, guarded):
     assert unguard_formula(guarded) == cell
 
 
-def test_csv_neutralises_formulas_by_default_and_imports_them_as_written(tmp_path):
+def test_csv_neutralises_formulas_by_default_and_its_marker_restores_them(tmp_path):
     out = tmp_path / "f.csv"
-    units = make_units([("=HYPERLINK(\"http://x\")", "- Реплика"), ("@cmd", "+1")])
+    units = make_units([("=HYPERLINK(\"http://x\")", "- Реплика"), ("@cmd", "+1"), ("'=x", "'Tis")])
     CsvExporter().export(units, out)
     with open(out, newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    assert rows[1:] == [["'=HYPERLINK(\"http://x\")", "'- Реплика"], ["'@cmd", "'+1"]]
-    # By default the importer keeps what is in the file (it cannot know who wrote it).
-    assert [u.source for u in CsvImporter().read(out)] == ["'=HYPERLINK(\"http://x\")", "'@cmd"]
-    assert [u.source for u in CsvImporter(restore_formulas=True).read(out)] == [
-        "=HYPERLINK(\"http://x\")", "@cmd"]
+    assert rows == [["en", "ru", GUARD_COLUMN], ["'=HYPERLINK(\"http://x\")", "'- Реплика", ""],
+                    ["'@cmd", "'+1", ""], ["''=x", "'Tis", ""]]
+    # The marker column says the workbench guarded the file: the importer undoes
+    # exactly its guard (the "-dialogue line" kept its apostrophe before).
+    corpus = CsvImporter().read(out)
+    assert [(u.source, u.target) for u in corpus] == [(u.source, u.target) for u in units]
+    assert all(GUARD_COLUMN not in u.props for u in corpus)
+    # A file without the marker was not guarded by us: its cells are kept as written.
+    plain = write(tmp_path, "plain.csv", "en,ru\n'=x,'- Реплика\n".encode())
+    assert [(u.source, u.target) for u in CsvImporter().read(plain)] == [("'=x", "'- Реплика")]
+    assert [u.source for u in CsvImporter(restore_formulas=True).read(plain)] == ["=x"]
+    assert [u.source for u in CsvImporter(restore_formulas=False).read(out)][0].startswith("'=")
+
+
+def test_a_guarded_tsv_whose_trailing_tabs_were_stripped_still_reads(tmp_path):
+    out = tmp_path / "g.tsv"
+    TsvExporter().export(make_units([("-a", "=b"), ("c", "d")]), out)
+    stripped = "\n".join(line.rstrip("\t") for line in out.read_text(encoding="utf-8").split("\n"))
+    path = write(tmp_path, "stripped.tsv", stripped.encode())
+    assert [(u.source, u.target) for u in TsvImporter().read(path)] == [("-a", "=b"), ("c", "d")]
+
+
+@pytest.mark.parametrize("exporter, importer", [(CsvExporter(), CsvImporter()),
+                                                (TsvExporter(), TsvImporter())])
+def test_cells_of_any_length_round_trip(tmp_path, exporter, importer):
+    """CSV refused cells over 131,072 characters ("field larger than field
+    limit"), its own export of a 200,000-character target included."""
+    long_target = ("Очень длинный перевод, строка за строкой.\n" * 5000)[:200_000]
+    units = make_units([("Short.", long_target), ("=" + "x" * 150_000, "ok")])
+    out = tmp_path / f"long.{exporter.name}"
+    exporter.export(units, out, options=ExportOptions(columns=("mt",)))
+    corpus = importer.read(out)
+    assert [(u.source, u.target) for u in corpus] == [(u.source, u.target) for u in units]
 
 
 def test_safe_formulas_off_writes_cells_verbatim(tmp_path):
@@ -85,7 +113,8 @@ def test_bom_and_extra_columns(tmp_path):
     CsvExporter().export(units, out, options=ExportOptions(
         bom=True, columns=("tuid", "status", "document", "mt", "chrf", "created_at")))
     raw = out.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbfen,ru,tuid,status,document,mt,chrf,created_at\r\n")
+    assert raw.startswith(b"\xef\xbb\xbfen,ru,tuid,status,document,mt,chrf,created_at,"
+                          + GUARD_COLUMN.encode() + b"\r\n")
     corpus = CsvImporter().read(out)
     first = next(iter(corpus))
     assert first.tuid == "1" and first.created_at == "2025-04-24T14:26:00Z"
@@ -104,8 +133,9 @@ def test_csv_quotes_newlines_and_tsv_escapes_them(tmp_path):
     units = make_units([("a\nb", "c\td\\e")])
     CsvExporter().export(units, tmp_path / "n.csv")
     TsvExporter().export(units, tmp_path / "n.tsv")
-    assert (tmp_path / "n.csv").read_bytes() == b'en,ru\r\n"a\nb",c\td\\e\r\n'
-    assert (tmp_path / "n.tsv").read_bytes() == b"en\tru\na\\nb\tc\\td\\\\e\n"
+    marker = GUARD_COLUMN.encode()
+    assert (tmp_path / "n.csv").read_bytes() == b'en,ru,' + marker + b'\r\n"a\nb",c\td\\e,\r\n'
+    assert (tmp_path / "n.tsv").read_bytes() == b"en\tru\t" + marker + b"\na\\nb\tc\\td\\\\e\t\n"
 
 
 @pytest.mark.parametrize("exporter", [CsvExporter(), TsvExporter()])

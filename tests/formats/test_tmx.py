@@ -315,3 +315,57 @@ def test_texts_holding_the_fast_path_separator_take_the_slow_path_intact(tmp_pat
     TmxExporter().export(make_units(pairs), out)
     validate_against_dtd(out)
     assert TestTmxContract().read_pairs(out) == pairs
+
+
+# --- absurd element sizes: linear work, then a clear refusal -----------------------------
+
+def _tmx_with_tu(tu_open: str, children: str = "") -> str:
+    return ('<?xml version="1.0"?>\n<tmx version="1.4"><header srclang="en"/><body>'
+            f'{tu_open}{children}<tuv xml:lang="en"><seg>a</seg></tuv>'
+            '<tuv xml:lang="ru"><seg>б</seg></tuv></tu></body></tmx>\n')
+
+
+def _attributes(count: int) -> str:
+    return "<tu " + " ".join(f'x-a{i}="v{i}"' for i in range(count)) + ">"
+
+
+def _best_time(fn, runs: int = 3) -> float:
+    import time
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def test_work_per_unit_grows_linearly_with_its_attributes(tmp_path, monkeypatch):
+    """Reading every attribute of a <tu> was quadratic (lxml looks each value
+    up by name): 10k attributes took 0.75 s, 100k 38.5 s.  With the limit
+    lifted, four times the attributes must cost about four times the time
+    (quadratic would be sixteen); the bound is loose on purpose."""
+    from workbench.core.formats import xmlutil
+    monkeypatch.setattr(xmlutil, "MAX_ATTRIBUTES", 10**6, raising=False)
+    times = {}
+    for count in (10_000, 40_000):
+        path = tmp_path / f"a{count}.tmx"
+        path.write_text(_tmx_with_tu(_attributes(count)), encoding="utf-8")
+        corpus = TmxImporter().read(path)
+        (unit,) = list(corpus.units())
+        assert len(unit.props) == count and unit.props[f"x-a{count - 1}"] == f"v{count - 1}"
+        times[count] = _best_time(lambda: list(corpus.units()))
+    assert times[40_000] < 8 * times[10_000] + 0.05, times
+
+
+@pytest.mark.parametrize("tu_open, children, message", [
+    (_attributes(100_000), "", r"line 2: <tu> has 100,000 attributes \(the limit is 1,000\)"),
+    ("<tu>", '<prop type="x">v</prop>' * 100_000,
+     r"line 2: <tu> has 100,000 props and notes \(the limit is 1,000\)"),
+    ('<tu><tuv xml:lang="de" ' + " ".join(f'a{i}="v"' for i in range(5000)) + "><seg>x</seg></tuv>",
+     "", r"<tuv> has 5,001 attributes"),
+])
+def test_absurd_attribute_and_prop_counts_are_refused(tmp_path, tu_open, children, message):
+    path = tmp_path / "absurd.tmx"
+    path.write_text(_tmx_with_tu(tu_open, children), encoding="utf-8")
+    with pytest.raises(BadInputError, match=message):
+        TmxImporter().read(path)

@@ -134,3 +134,13 @@ def test_bad_xliff(tmp_path, text, message):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(BadInputError, match=message):
         XliffImporter().read(path)
+
+
+def test_absurd_attribute_counts_are_refused(tmp_path):
+    attributes = " ".join(f'x{i}="v"' for i in range(100_000))
+    path = tmp_path / "absurd.xlf"
+    path.write_text(f'<xliff version="1.2"><file source-language="en" target-language="ru">'
+                    f'<body><trans-unit id="1" {attributes}><source>a</source></trans-unit>'
+                    f'</body></file></xliff>', encoding="utf-8")
+    with pytest.raises(BadInputError, match=r"line 1: <trans-unit> has 100,001 attributes"):
+        XliffImporter().read(path)

@@ -84,6 +84,43 @@ def test_drag_and_drop_imports_and_bad_files_are_reported(qtbot, db_path, tmp_pa
     assert win.doc_model.rowCount() == 2
 
 
+XLIFF = ('<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="1.2" '
+         'xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="d" source-language="en" '
+         'target-language="ru" datatype="plaintext"><body><trans-unit id="1"><source>Hello.'
+         '</source><target>Привет.</target></trans-unit></body></file></xliff>\n')
+TMX = ('<?xml version="1.0"?>\n<tmx version="1.4"><header srclang="en"/><body><tu>'
+       '<tuv xml:lang="en"><seg>Good morning.</seg></tuv><tuv xml:lang="ru"><seg>Доброе утро.</seg>'
+       '</tuv></tu></body></tmx>\n')
+
+
+def test_dropped_corpora_are_told_by_content_and_a_bad_one_imports_nothing(qtbot, db_path, tmp_path,
+                                                                           no_modal_dialogs):
+    win = make_window(qtbot, db_path)
+    xliff, tmx_as_txt = tmp_path / "corpus.xlf", tmp_path / "saved-as.txt"
+    xliff.write_text(XLIFF, encoding="utf-8")
+    tmx_as_txt.write_text(TMX, encoding="utf-8")
+    bad = tmp_path / "ragged.csv"
+    bad.write_text("en,ru\na,b\nc,d,e\n", encoding="utf-8")
+    with qtbot.waitSignal(win.import_finished, timeout=15000):
+        drop_files(win, [SEEDS / "en_uzbek_interior_ministry_cis_migration_2023-09-28.txt", xliff, bad])
+    assert no_modal_dialogs[-1][:2] == ("error", "Import failed") and "ragged.csv" in no_modal_dialogs[-1][2]
+    assert win.doc_model.rowCount() == 0  # all or nothing: the article did not land either
+    with qtbot.waitSignal(win.import_finished, timeout=15000) as blocker:
+        drop_files(win, [xliff, tmx_as_txt])
+    ids = blocker.args[0]
+    with Store(db_path) as store:
+        assert [[(u.source, u.target) for u in store.units(i)] for i in ids] == [
+            [("Hello.", "Привет.")], [("Good morning.", "Доброе утро.")]]
+
+
+def test_the_import_dialog_offers_every_importable_format():
+    from workbench.gui.main_window import import_file_filter
+
+    patterns = import_file_filter().split(";;")[0]
+    for suffix in ("*.txt", "*.md", "*.tmx", "*.xlf", "*.xliff", "*.csv", "*.tsv"):
+        assert suffix in patterns
+
+
 def test_translate_fills_rows_as_batches_finish_and_reports_progress(qtbot, seeded_db, packages_dir):
     db, docs = seeded_db
     win = make_window(qtbot, db, packages_dir=packages_dir)

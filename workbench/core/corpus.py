@@ -1,12 +1,10 @@
 """The store side of interchange: which units go out, and bringing corpora in.
 
 Export streams: one SQL cursor, one ``ExportUnit`` at a time, straight into
-the format's writer.  Import checks the whole file first (the format's
-``read``), then writes the document pair in one transaction.
+the format's writer.  Import is ``importer.import_paths`` (re-exported here).
 """
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -15,7 +13,7 @@ from pathlib import Path
 from .errors import BadInputError
 from .formats.base import ExportOptions, ExportUnit
 from .progress import CancelledFn, ProgressFn, never_cancelled, no_progress
-from .store import Store, rescore, utc_now
+from .store import Store
 
 STATUSES = ("new", "machine", "edited", "approved")
 
@@ -49,7 +47,8 @@ class ExportFilter:
         for doc in store.documents():
             target = doc.target_language or "und"
             translation = store.conn.execute(
-                "SELECT language FROM documents WHERE translation_of = ? ORDER BY id DESC", (doc.id,)).fetchone()
+                "SELECT language FROM documents WHERE translation_of = ? AND pending IS NULL"
+                " ORDER BY id DESC", (doc.id,)).fetchone()
             if translation:
                 target = translation[0]
             if (self.source_lang and doc.language != self.source_lang) or (
@@ -139,82 +138,13 @@ def export_corpus(store: Store, format_name: str, out: Path, flt: ExportFilter,
 
 
 # -- import ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class CorpusImportResult:
-    source_document_id: int
-    target_document_id: int
-    units: int
-    skipped: int
-    created: bool
-
-
-def _checksum(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def import_corpus(store: Store, path: str | Path, *, source_lang: str | None = None,
-                  target_lang: str | None = None, progress: ProgressFn = no_progress,
-                  cancelled: CancelledFn = never_cancelled) -> CorpusImportResult:
-    """Import a TMX or CSV/TSV file as a new document pair of aligned units."""
-    from .formats import get_importer_for
-
-    path = Path(path)
-    if not path.is_file():
-        raise BadInputError(f"no such file: {path}")
-    corpus = get_importer_for(path).read(path, source_lang=source_lang, target_lang=target_lang)
-    checksum = _checksum(path)
-    existing = store.document_by_checksum(checksum)
-    if existing is not None:
-        target = store.conn.execute("SELECT id FROM documents WHERE translation_of = ?",
-                                    (existing.id,)).fetchone()
-        return CorpusImportResult(existing.id, target[0] if target else existing.id,
-                                  len(store.unit_ids(existing.id)), corpus.skipped, False)
-    title = path.stem
-    now = utc_now()
-    with store.transaction() as conn:
-        src_doc = store.add_document(title=title, language=corpus.source_lang,
-                                     target_language=corpus.target_lang, source_path=str(path.resolve()),
-                                     checksum=checksum, date=None)
-        tgt_doc = store.add_document(title=f"{title} ({corpus.target_lang})", language=corpus.target_lang,
-                                     target_language=None, source_path=str(path.resolve()),
-                                     checksum=f"{checksum}:{corpus.target_lang}", date=None,
-                                     translation_of=src_doc)
-        n = 0
-        for n, unit in enumerate(corpus.units(), start=1):
-            if n % 2000 == 0:
-                if cancelled():
-                    raise BadInputError("import cancelled: nothing was imported")
-                progress(n / max(corpus.unit_count, 1), f"imported {n:,} units")
-            props = unit.props
-            status = props.get("x-status", "approved")
-            if status not in STATUSES:
-                status = "approved"
-            s_id = conn.execute("INSERT INTO segments (document_id, seq, paragraph, kind, text)"
-                                " VALUES (?, ?, ?, 'body', ?)", (src_doc, n, n - 1, unit.source)).lastrowid
-            t_id = conn.execute("INSERT INTO segments (document_id, seq, paragraph, kind, text)"
-                                " VALUES (?, ?, ?, 'body', ?)", (tgt_doc, n, n - 1, unit.target)).lastrowid
-            uid = conn.execute(
-                "INSERT INTO units (document_id, target_document_id, seq, target, mt, mt_engine, mt_model,"
-                " mt_version, status, confirmed, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-                (src_doc, tgt_doc, n, unit.target, props.get("x-mt"), props.get("x-mt-engine"),
-                 props.get("x-mt-model"), props.get("x-mt-version"), status,
-                 unit.created_at or now, unit.changed_at or unit.created_at or now)).lastrowid
-            conn.executemany("INSERT INTO unit_segments (segment_id, unit_id, side) VALUES (?, ?, ?)",
-                             [(s_id, uid, "source"), (t_id, uid, "target")])
-            if props.get("x-mt"):
-                rescore(conn, uid)
-        if n == 0:
-            raise BadInputError(f"{path}: no translation units with both {corpus.source_lang} and "
-                                f"{corpus.target_lang} text")
-    progress(1.0, f"imported {n:,} units")
-    return CorpusImportResult(src_doc, tgt_doc, n, corpus.skipped, True)
+# Corpus import lives in ``importer`` (one dispatcher for articles and corpora,
+# chunked and all-or-nothing); these names stay importable from here.
+from .importer import CorpusImportResult, import_corpus  # noqa: E402,F401
 
 
 def corpus_suffixes() -> Sequence[str]:
-    return (".tmx", ".csv", ".tsv")
+    """Extensions of the corpus formats (TMX, XLIFF, CSV, TSV)."""
+    from .formats import IMPORTERS
+
+    return tuple(sorted({ext for importer in IMPORTERS.values() for ext in importer.extensions}))

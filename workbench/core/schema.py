@@ -110,6 +110,23 @@ MIGRATIONS: list[list[str]] = [
         "UPDATE edits SET state = 'dropped' WHERE undone = 1 OR undoes IS NOT NULL",
         "CREATE INDEX edits_document_state ON edits(document_id, state, id)",
     ],
+    # 4: imports commit in short chunks, invisibly.  A document whose
+    # ``pending`` names a row of ``imports`` is being imported: no reader sees
+    # it (nor its segments and units) until the import publishes all its
+    # documents in one short transaction.  A killed import leaves its rows
+    # pending; the next import removes them (an import is stale when its
+    # process is gone, or its heartbeat, refreshed with every chunk, is old).
+    [
+        "ALTER TABLE documents ADD COLUMN pending TEXT",
+        "CREATE INDEX documents_pending ON documents(pending) WHERE pending IS NOT NULL",
+        """CREATE TABLE imports (
+            token TEXT PRIMARY KEY,
+            pid INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            heartbeat REAL NOT NULL
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

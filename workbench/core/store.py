@@ -14,8 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import sqlite3
 import threading
+import time
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
+from . import dbfiles
 from .errors import DatabaseBusyError, DatabaseError, HistoryConflict, NotFoundError
 from .model import Document, Edit, Segment, SegmentKind, Status, Unit
 from .schema import MIGRATIONS, SCHEMA_VERSION
@@ -93,6 +97,33 @@ SELECT u.id, u.document_id, u.target, u.mt, u.mt_engine, u.mt_model, u.mt_versio
             WHERE us.unit_id = u.id AND us.side = 'source') AS excluded
 FROM units u
 """
+
+
+# Rows of documents being imported are invisible (documents.pending): every
+# reader of documents, segments and units filters them out with this.
+_NOT_PENDING = "NOT IN (SELECT id FROM documents WHERE pending IS NOT NULL)"
+
+# An import whose process is gone is stale at once; one whose process cannot
+# be checked (another host, or a reused pid) when its heartbeat is this old.
+STALE_IMPORT_SECONDS = 600.0
+# Imports running in this process (their pid is ours, so it proves nothing).
+_live_imports: set[str] = set()
+_live_lock = threading.Lock()
+
+
+def _process_alive(pid: int) -> bool | None:
+    """True/False when the OS can tell (POSIX), None when it cannot."""
+    if os.name != "posix":
+        return None  # os.kill(pid, 0) would terminate the process on Windows
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    except OSError:
+        return None
+    return True
 
 
 def _ids(text: str | None) -> tuple[int, ...]:
@@ -171,6 +202,8 @@ class Store:
             raise DatabaseError(f"cannot open database {self.path}: {exc}") from None
         self.db = sqlite_utils.Database(conn)
         self.conn = conn
+        dbfiles.register(self.path)
+        self._registered = True
         self._depth = 0
         self._lock = threading.RLock()
         try:
@@ -181,15 +214,18 @@ class Store:
             self.db.enable_wal()
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            conn.close()
+            self.close()
             raise DatabaseError(f"{self.path} is not a usable workbench database: {exc}") from None
         except DatabaseError:
-            conn.close()
+            self.close()
             raise
 
     # -- lifecycle -------------------------------------------------------
     def close(self) -> None:
         self.conn.close()
+        if self._registered:
+            self._registered = False
+            dbfiles.unregister(self.path)
 
     def __enter__(self) -> Store:
         return self
@@ -264,13 +300,15 @@ class Store:
     # -- documents -------------------------------------------------------
     def add_document(self, *, title: str, language: str, target_language: str | None,
                      source_path: str | None, checksum: str, date: str | None,
-                     translation_of: int | None = None) -> int:
+                     translation_of: int | None = None, pending: str | None = None) -> int:
+        """Insert a document; ``pending`` (an import token from ``begin_import``)
+        keeps it invisible until ``publish_import``."""
         with self.transaction() as conn:
             cur = conn.execute(
                 "INSERT INTO documents (title, language, target_language, source_path, checksum,"
-                " date, imported_at, translation_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " date, imported_at, translation_of, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (title, language, target_language, source_path, checksum, date, utc_now(),
-                 translation_of))
+                 translation_of, pending))
             return cur.lastrowid
 
     def add_segments(self, document_id: int, rows: Iterable[tuple[int, str, str, bool]],
@@ -300,35 +338,39 @@ class Store:
                     [(seg[0], next_unit + n) for n, seg in enumerate(segments)])
         return [seg[0] for seg in segments]
 
-    def document_by_checksum(self, checksum: str) -> Document | None:
+    def document_by_checksum(self, checksum: str, *, import_token: str | None = None) -> Document | None:
+        """The visible document with this checksum, or one that the import
+        ``import_token`` wrote (the same file twice in one import)."""
         row = self.conn.execute(
-            "SELECT id FROM documents WHERE checksum = ?", (checksum,)).fetchone()
-        return self.document(row[0]) if row else None
+            f"SELECT {self._DOC_COLUMNS} FROM documents WHERE checksum = ?"
+            " AND (pending IS NULL OR pending = ?)", (checksum, import_token)).fetchone()
+        return Document(*row) if row else None
 
     _DOC_COLUMNS = ("id, title, language, target_language, source_path, checksum, date,"
                     " imported_at, translation_of")
 
     def document(self, document_id: int) -> Document:
-        row = self.conn.execute(f"SELECT {self._DOC_COLUMNS} FROM documents WHERE id = ?",
-                                (document_id,)).fetchone()
+        row = self.conn.execute(f"SELECT {self._DOC_COLUMNS} FROM documents WHERE id = ?"
+                                " AND pending IS NULL", (document_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no document with id {document_id}")
         return Document(*row)
 
     def documents(self) -> list[Document]:
         return [Document(*row) for row in self.conn.execute(
-            f"SELECT {self._DOC_COLUMNS} FROM documents ORDER BY id")]
+            f"SELECT {self._DOC_COLUMNS} FROM documents WHERE pending IS NULL ORDER BY id")]
 
     def segment_count(self, document_id: int) -> int:
-        return self.conn.execute("SELECT count(*) FROM segments WHERE document_id = ?",
-                                 (document_id,)).fetchone()[0]
+        return self.conn.execute("SELECT count(*) FROM segments WHERE document_id = ?"
+                                 f" AND document_id {_NOT_PENDING}", (document_id,)).fetchone()[0]
 
     def status_counts(self, document_id: int | None = None) -> dict[str, int]:
         """Units per status (all four keys present)."""
         counts = {str(s): 0 for s in Status}
-        where, args = ("WHERE document_id = ?", (document_id,)) if document_id else ("", ())
+        where, args = ("AND document_id = ?", (document_id,)) if document_id else ("", ())
         for status, n in self.conn.execute(
-                f"SELECT status, count(*) FROM units {where} GROUP BY status", args):
+                f"SELECT status, count(*) FROM units WHERE document_id {_NOT_PENDING} {where}"
+                " GROUP BY status", args):
             counts[status] = n
         return counts
 
@@ -342,13 +384,13 @@ class Store:
 
     def segments(self, document_id: int) -> list[Segment]:
         rows = self.conn.execute(
-            f"SELECT {self._SEG_COLUMNS} FROM segments WHERE document_id = ? ORDER BY seq",
-            (document_id,))
+            f"SELECT {self._SEG_COLUMNS} FROM segments WHERE document_id = ?"
+            f" AND document_id {_NOT_PENDING} ORDER BY seq", (document_id,))
         return [self._segment(row, n) for n, row in enumerate(rows)]
 
     def segment(self, segment_id: int) -> Segment:
-        row = self.conn.execute(f"SELECT {self._SEG_COLUMNS} FROM segments WHERE id = ?",
-                                (segment_id,)).fetchone()
+        row = self.conn.execute(f"SELECT {self._SEG_COLUMNS} FROM segments WHERE id = ?"
+                                f" AND document_id {_NOT_PENDING}", (segment_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no segment with id {segment_id}")
         position = self.conn.execute(
@@ -375,7 +417,8 @@ class Store:
         """All unit ids of a document in reading order (cheap: the GUI's
         lazy model keeps this list and fetches rows by id as they show)."""
         return [r[0] for r in self.conn.execute(
-            "SELECT id FROM units WHERE document_id = ? ORDER BY seq, id", (document_id,))]
+            f"SELECT id FROM units WHERE document_id = ? AND document_id {_NOT_PENDING}"
+            " ORDER BY seq, id", (document_id,))]
 
     def units_by_ids(self, unit_ids: Sequence[int]) -> list[Unit]:
         """Units for the given ids, in the order given (missing ids skipped)."""
@@ -383,17 +426,134 @@ class Store:
         for start in range(0, len(unit_ids), 500):
             chunk = list(unit_ids[start:start + 500])
             marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"{_UNIT_SELECT} WHERE u.id IN ({marks})", chunk):
+            for row in self.conn.execute(
+                    f"{_UNIT_SELECT} WHERE u.id IN ({marks}) AND u.document_id {_NOT_PENDING}", chunk):
                 unit = _unit_from_row(row)
                 found[unit.id] = unit
         return [found[i] for i in unit_ids if i in found]
 
     def units(self, document_id: int) -> Iterator[Unit]:
         """Stream a document's units in order, without a whole-list in memory."""
-        cursor = self.conn.execute(f"{_UNIT_SELECT} WHERE u.document_id = ? ORDER BY u.seq, u.id",
+        cursor = self.conn.execute(f"{_UNIT_SELECT} WHERE u.document_id = ?"
+                                   f" AND u.document_id {_NOT_PENDING} ORDER BY u.seq, u.id",
                                    (document_id,))
         for row in cursor:
             yield _unit_from_row(row)
+
+    # -- imports that commit in chunks --------------------------------------
+    # A long import writes in short transactions (a concurrent edit waits at
+    # most one chunk), its documents marked pending; ``publish_import`` shows
+    # them all at once, ``discard_import`` removes them after a failure, and
+    # ``discard_stale_imports`` what a killed import left.
+
+    def begin_import(self) -> str:
+        """Register an import of this process; returns its token (for
+        ``add_document(pending=...)`` and the other methods here)."""
+        token = uuid.uuid4().hex
+        with _live_lock:
+            _live_imports.add(token)
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO imports (token, pid, host, started_at, heartbeat)"
+                         " VALUES (?, ?, ?, ?, ?)",
+                         (token, os.getpid(), socket.gethostname(), utc_now(), time.time()))
+        return token
+
+    def touch_import(self, token: str) -> None:
+        """Refresh the import's heartbeat (inside each chunk's transaction)."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE imports SET heartbeat = ? WHERE token = ?", (time.time(), token))
+
+    def publish_import(self, token: str) -> None:
+        """Make every document of the import visible, in one short transaction."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE documents SET pending = NULL WHERE pending = ?", (token,))
+            conn.execute("DELETE FROM imports WHERE token = ?", (token,))
+        with _live_lock:
+            _live_imports.discard(token)
+
+    def discard_import(self, token: str, *, rows_per_transaction: int = 20000) -> None:
+        """Remove what an import wrote, a bounded number of rows per transaction
+        (the rows are invisible, so a half-done removal shows nothing)."""
+        docs = [r[0] for r in self.conn.execute(
+            "SELECT id FROM documents WHERE pending = ?", (token,))]
+        for doc in docs:
+            for table in ("units", "segments"):  # units first: unit_segments cascade
+                while True:
+                    with self.transaction() as conn:
+                        deleted = conn.execute(
+                            f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table}"
+                            " WHERE document_id = ? LIMIT ?)", (doc, rows_per_transaction)).rowcount
+                    if deleted < rows_per_transaction:
+                        break
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM documents WHERE pending = ?", (token,))
+            conn.execute("DELETE FROM imports WHERE token = ?", (token,))
+        with _live_lock:
+            _live_imports.discard(token)
+
+    def stale_imports(self) -> list[str]:
+        """Tokens of imports that will never finish: their process is gone (or
+        silent for ``STALE_IMPORT_SECONDS``), or pending rows without an import."""
+        host, now, stale = socket.gethostname(), time.time(), []
+        for token, pid, their_host, heartbeat in self.conn.execute(
+                "SELECT token, pid, host, heartbeat FROM imports"):
+            if pid == os.getpid() and their_host == host:
+                with _live_lock:
+                    alive = token in _live_imports
+            else:
+                alive = _process_alive(pid) if their_host == host else None
+                if alive is None or alive:  # a live pid may be a reused one
+                    alive = now - heartbeat < STALE_IMPORT_SECONDS
+            if not alive:
+                stale.append(token)
+        stale += [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT pending FROM documents WHERE pending IS NOT NULL"
+            " AND pending NOT IN (SELECT token FROM imports)")]
+        return stale
+
+    def discard_stale_imports(self) -> int:
+        """Remove the rows of every stale import; how many imports were removed."""
+        stale = self.stale_imports()
+        for token in stale:
+            self.discard_import(token)
+        return len(stale)
+
+    def add_corpus_units(self, source_doc: int, target_doc: int, rows: Sequence[tuple],
+                         *, start_seq: int, import_token: str | None = None) -> None:
+        """Append aligned 1:1 units to a document pair, in one transaction.
+
+        :param rows: ``(source, target, status, mt, mt_engine, mt_model,
+            mt_version, created_at, updated_at, pe_chrf, pe_ter)`` per unit.
+        :param start_seq: the seq (and paragraph) of the first row is this + 1.
+        :param import_token: refresh this import's heartbeat in the same transaction.
+        """
+        with self.transaction() as conn:
+            # Ids allocated up front, as in add_segments: executemany is several
+            # times faster than one INSERT and lastrowid per row.
+            next_segment, next_unit = (conn.execute(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0),"
+                f" coalesce((SELECT max(id) FROM {table}), 0)) + 1", (table,)).fetchone()[0]
+                for table in ("segments", "units"))
+            segments, units, links = [], [], []
+            for n, (source, target, status, mt, engine, model, version, created, updated,
+                    chrf, ter) in enumerate(rows):
+                seq = start_seq + n + 1
+                s_id, t_id, uid = next_segment + 2 * n, next_segment + 2 * n + 1, next_unit + n
+                segments += [(s_id, source_doc, seq, seq - 1, source),
+                             (t_id, target_doc, seq, seq - 1, target)]
+                units.append((uid, source_doc, target_doc, seq, target, mt, engine, model, version,
+                              status, created, updated, chrf, ter))
+                links += [(s_id, uid, "source"), (t_id, uid, "target")]
+            conn.executemany("INSERT INTO segments (id, document_id, seq, paragraph, kind, text)"
+                             " VALUES (?, ?, ?, ?, 'body', ?)", segments)
+            conn.executemany(
+                "INSERT INTO units (id, document_id, target_document_id, seq, target, mt, mt_engine,"
+                " mt_model, mt_version, status, confirmed, created_at, updated_at, pe_chrf, pe_ter)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)", units)
+            conn.executemany("INSERT INTO unit_segments (segment_id, unit_id, side) VALUES (?, ?, ?)",
+                             links)
+            if import_token is not None:
+                self.touch_import(import_token)
 
     # -- commands and history ----------------------------------------------
     # One history per document, owned by the core and persisted in ``edits``:

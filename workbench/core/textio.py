@@ -8,10 +8,18 @@ are letters in all of them; here those are told apart by how Russian the
 decoded letters look (letter frequencies and letter case).  Latin text that
 is not UTF-8 is taken as Windows-1252 when that gives only Latin letters and
 typography, and charset-normalizer is kept for everything else.
+
+Every guess comes with a confidence, and a file whose best explanation is not
+convincing is refused rather than stored as mojibake: above all a file that is
+*partly* UTF-8 (a UTF-8 article with a few damaged bytes, or a cp1251 article
+with a UTF-8 paragraph pasted in), which no single encoding explains.  The
+user can then name the encoding (``workbench import --encoding``), which is
+used as given; a few undecodable bytes then become U+FFFD, more are refused.
 """
 from __future__ import annotations
 
 import codecs
+import itertools
 import math
 import os
 import re
@@ -19,6 +27,7 @@ import stat
 import threading
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,15 +73,52 @@ _CYRILLIC_WORD = re.compile("[\u0400-\u04ff]{2}")
 _GLUED_PUNCTUATION = re.compile("[–—•…‚„†‡€‰™›‹!?][А-ЯЁа-яё]")
 
 
-def decode_bytes(data: bytes, name: str = "input") -> str:
+# Below this confidence a guessed encoding is not used: the file is refused
+# with a message asking for --encoding (see ``Detection``).
+MIN_CONFIDENCE = 0.5
+# With an encoding named by the user, this many undecodable bytes (at most, and
+# at most this share of the file) become U+FFFD; more means a wrong encoding.
+MAX_REPLACED_BYTES = 8
+MAX_REPLACED_SHARE = 0.01
+
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # an invalid byte, decoded with surrogateescape
+# What UTF-8 text outside ASCII is mostly made of: Latin letters and Latin-1
+# symbols (NBSP included), basic Cyrillic, general punctuation (dashes, quotes,
+# ellipsis), €, № and ™.  Valid UTF-8 sequences that the bytes of a single-byte
+# encoding form by accident are rare and isolated, and mostly decode to C1
+# controls, CJK, Indic or archaic letters instead.
+_COMMON_2_BYTES = re.compile("[\u00a0-\u024f\u0400-\u045f\u0490\u0491]")
+_COMMON_3_BYTES = re.compile("[\u2010-\u2027\u2030-\u205e\u20ac\u2116\u2122]")
+_COMMON_LETTER_RUN = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0400-\u045f"
+                                "\u0490\u0491]{3,}")
+_SAMPLE_PIECES, _SAMPLE_PIECE = 32, 32 * 1024
+_NON_ASCII_RUN = re.compile("[^\x00-\x7f\udc80-\udcff]{4,}")  # any script: CJK, Greek...
+
+
+@dataclass(frozen=True)
+class Detection:
+    """How a file's bytes were read: the encoding and how sure the guess is
+    (1.0 for a BOM or valid UTF-8; below ``MIN_CONFIDENCE`` it is refused)."""
+    encoding: str
+    confidence: float
+    text: str
+
+
+def decode_bytes(data: bytes, name: str = "input", encoding: str | None = None) -> str:
     """Decode an article's bytes to text with ``\\n`` newlines and no BOM.
 
+    :param data: the file's bytes.
+    :param name: how to name the file in messages.
+    :param encoding: the encoding the user says the file is in (any Python
+        codec name); None to detect it.
     Raises BadInputError (one line, naming ``name``) for empty input, binary
-    data, or bytes that are not text in any encoding.
+    data, bytes that are not text in any encoding, and bytes whose encoding
+    cannot be told with confidence (mixed or damaged).
     """
     if not data:
         raise BadInputError(f"{name} is empty")
-    text = _decode(data, name)
+    text = _decode_as(data, encoding, name) if encoding else detect_encoding(data, name).text
     if text.startswith("\ufeff"):
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -86,41 +132,141 @@ def decode_bytes(data: bytes, name: str = "input") -> str:
     return text
 
 
-def _decode(data: bytes, name: str) -> str:
+def check_encoding_name(encoding: str) -> str:
+    """The canonical name of a text encoding the user named; BadInputError if
+    Python has no such text codec ("base64" is a codec, but not of text)."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise BadInputError(f"unknown encoding {encoding!r} (e.g. utf-8, cp1251, koi8-r, "
+                            f"cp1252, utf-16)") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise BadInputError(f"{encoding!r} is not a text encoding")
+    return info.name
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _decode_as(data: bytes, encoding: str, name: str) -> str:
+    """Decode with the encoding the user named.  A handful of undecodable
+    bytes (a truncated last character, stray junk) become U+FFFD; many mean
+    the file is not in that encoding, which is refused."""
+    encoding = check_encoding_name(encoding)
+    if encoding.startswith("utf-8") and data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        first = error.start
+    except UnicodeError as error:  # utf-16 with an odd number of bytes, etc.
+        raise BadInputError(f"{name} is not {encoding} text ({error})") from None
+    text = data.decode(encoding, errors="surrogateescape")
+    bad = len(_ESCAPED_BYTE.findall(text))
+    if bad > MAX_REPLACED_BYTES or bad > MAX_REPLACED_SHARE * len(data):
+        raise BadInputError(
+            f"{name} is not {encoding} text: {bad:,} bytes are not valid {encoding} (the first "
+            f"at line {_line_of(data, first)}, offset {first}); give the file's real encoding")
+    return _ESCAPED_BYTE.sub("\ufffd", text)
+
+
+def detect_encoding(data: bytes, name: str = "input") -> Detection:
+    """Find the encoding that explains ``data`` best, with a confidence.
+
+    :param data: the file's bytes (not empty).
+    :param name: how to name the file in messages.
+    BOMs and valid UTF-8 are certain; bytes that are partly UTF-8 are refused
+    (no single encoding explains them); otherwise single-byte encodings are
+    scored (Cyrillic by how Russian the letters look, Windows-1252 by giving
+    only Latin letters, the rest by charset-normalizer's mess ratio).  Raises
+    BadInputError below ``MIN_CONFIDENCE``.
+    """
     for bom in _UTF32_BOMS:
         if data.startswith(bom):
-            return _strict(data, "utf-32", name)
+            return Detection("utf-32", 1.0, _strict(data, "utf-32", name))
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[len(codecs.BOM_UTF8):], "utf-8", name)
+        return Detection("utf-8-sig", 1.0, _strict(data[len(codecs.BOM_UTF8):], "utf-8", name))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16", name)
+        return Detection("utf-16", 1.0, _strict(data, "utf-16", name))
     # BOM-less UTF-16 has NUL bytes (ASCII characters) or, for Russian-only
     # text, 0x04 bytes, which would pass for ASCII control characters in UTF-8.
     if b"\x00" in data or b"\x04" in data:
         encoding = _bomless_utf16(data)
         if encoding is not None:
-            return _strict(data, encoding, name)
+            return Detection(encoding, 0.9, _strict(data, encoding, name))
         if b"\x00" in data:
             raise BadInputError(f"{name} looks like binary data, not text (it contains NUL bytes)")
     try:
-        return data.decode("utf-8")
+        return Detection("utf-8", 1.0, data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
+    verdict = _partly_utf8(data)
+    if verdict:
+        raise BadInputError(f"{name} {verdict}")
     cyrillic = _best_cyrillic_decoding(data)
     if cyrillic is not None:
         return cyrillic
     western = _western_decoding(data)
     if western is not None:
-        return western
-    return _charset_normalizer_decoding(data, name)
+        return Detection("cp1252", 0.8, western)
+    detection = _charset_normalizer_decoding(data, name)
+    if detection.confidence < MIN_CONFIDENCE:
+        raise BadInputError(
+            f"{name}: cannot tell its encoding for sure (best guess {detection.encoding}, "
+            f"{detection.confidence:.0%} sure); name it with --encoding")
+    return detection
+
+
+def _partly_utf8(data: bytes) -> str | None:
+    """Why bytes that are not valid UTF-8 are nevertheless partly UTF-8, or None.
+
+    Every byte >= 0x80 either belongs to a valid UTF-8 sequence or is invalid
+    (decoding with surrogateescape tells which).  The bytes are partly UTF-8
+    when most of them are valid sequences of common characters (UTF-8 with
+    damage, or with a legacy word), or when they hold UTF-8 words (three
+    common letters in a row, or runs of any script).  Single-byte text forms
+    valid sequences only by accident: isolated, and mostly decoding to odd
+    characters (cp866 Russian forms many, all CJK-like, none in a row)."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    valid = len(text.encode("utf-8", errors="ignore"))  # the escapes dropped
+    invalid = len(data) - valid
+    ascii_bytes = len(data.translate(None, _HIGH_BYTES))
+    if not invalid or valid == ascii_bytes:  # not a single valid multibyte sequence
+        return None
+    # Shares are judged on a sample (20 MB of Cyrillic is 10 million matches).
+    step = max(1, len(text) // _SAMPLE_PIECES)
+    sample = "".join(text[start:start + _SAMPLE_PIECE] for start in range(0, len(text), step)) \
+        if len(text) > _SAMPLE_PIECES * _SAMPLE_PIECE else text
+    raw = sample.encode("utf-8", errors="surrogateescape")
+    high = len(raw) - len(raw.translate(None, _HIGH_BYTES))
+    common_bytes = (2 * len(_COMMON_2_BYTES.findall(sample))
+                    + 3 * len(_COMMON_3_BYTES.findall(sample)))
+    mostly_utf8 = common_bytes >= 0.5 * high
+    run = _COMMON_LETTER_RUN.search(text)
+    if not (mostly_utf8 or run is not None
+            or len(list(itertools.islice(_NON_ASCII_RUN.finditer(text), 2))) == 2):
+        return None
+    first = _ESCAPED_BYTE.search(text)
+    first_bad = len(text[:first.start()].encode("utf-8", errors="surrogateescape"))
+    bad_line = _line_of(data, first_bad)
+    if mostly_utf8:
+        return (f"is UTF-8 text with {invalid:,} invalid byte{'s' * (invalid != 1)} "
+                f"(the first at line {bad_line}): damaged, or mixing encodings; repair it, or "
+                f"import it with --encoding (--encoding utf-8 turns the bad bytes into U+FFFD)")
+    where = (f" (UTF-8 at line {text.count(chr(10), 0, run.start()) + 1}, the other at line "
+             f"{bad_line})") if run else ""
+    return (f"mixes UTF-8 with another encoding{where}; convert it to one encoding, or import "
+            f"it with --encoding")
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise BadInputError(f"{name} is not valid {encoding.upper()} text "
-                            f"(bad byte at offset {error.start})") from None
+        raise BadInputError(f"{name} is not valid {encoding.upper()} text (bad byte at offset "
+                            f"{error.start}, line {_line_of(data, error.start)}); repair it, "
+                            f"or name its encoding with --encoding") from None
 
 
 def _bomless_utf16(data: bytes) -> str | None:
@@ -162,7 +308,7 @@ def _looks_like_text(text: str) -> bool:
     return printable >= 0.95 * len(text) and controls <= 0.01 * len(text)
 
 
-def _best_cyrillic_decoding(data: bytes) -> str | None:
+def _best_cyrillic_decoding(data: bytes) -> Detection | None:
     """The most Russian-looking single-byte decoding, or None if none looks Russian."""
     sample = data[:_SCORE_SAMPLE_BYTES]  # one byte per character: cut anywhere
     histogram = Counter(sample)
@@ -197,9 +343,12 @@ def _best_cyrillic_decoding(data: bytes) -> str | None:
         # make no Cyrillic word: leave them to charset-normalizer.
         return None
     try:
-        return data.decode(best_encoding)
+        text = data.decode(best_encoding)
     except UnicodeDecodeError:  # an undefined byte after the sample
         return None
+    # The threshold score maps to MIN_CONFIDENCE, Russian prose (about -3.2) to ~0.95.
+    confidence = min(1.0, max(0.0, MIN_CONFIDENCE + (best_score - _MIN_CYRILLIC_SCORE) / 4))
+    return Detection(best_encoding, confidence, text)
 
 
 @lru_cache(maxsize=None)
@@ -282,7 +431,7 @@ def _western_decoding(data: bytes) -> str | None:
     return text
 
 
-def _charset_normalizer_decoding(data: bytes, name: str) -> str:
+def _charset_normalizer_decoding(data: bytes, name: str) -> Detection:
     from charset_normalizer import from_bytes  # imported late: it is slow to import
 
     best = from_bytes(data).best()
@@ -291,39 +440,60 @@ def _charset_normalizer_decoding(data: bytes, name: str) -> str:
     text = str(best)
     if not _looks_like_text(text):
         raise BadInputError(f"{name} looks like binary data, not text")
-    return text
+    # chaos is charset-normalizer's share of "messy" characters (0: clean text).
+    return Detection(best.encoding, max(0.0, 1.0 - 2 * float(best.chaos)), text)
 
 
-def read_text_file(path: str | os.PathLike[str]) -> tuple[str, bytes]:
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as text that can be printed and stored: bytes of a file name that
+    are not valid in the file system's encoding (a Latin-1 name on a UTF-8
+    system) show as U+FFFD instead of unencodable surrogates."""
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        return text.decode("utf-8", errors="replace")
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", errors="replace")
+
+
+def read_text_file(path: str | os.PathLike[str], encoding: str | None = None) -> tuple[str, bytes]:
     """Read and decode a text file; returns (text, the bytes read) for checksums.
 
-    Refuses, with a BadInputError, missing paths, non-regular files and files
-    over MAX_IMPORT_BYTES (checked before reading, so huge files fail at once).
+    :param path: the file.
+    :param encoding: the file's encoding as the user named it; None to detect.
+    Refuses, with a BadInputError, missing paths, non-regular files, the open
+    database itself, and files over MAX_IMPORT_BYTES (checked before reading,
+    so huge files fail at once).
     """
+    from .dbfiles import refuse_database_file
+
     path = Path(path)
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise BadInputError(f"no such file: {path}") from None
+        raise BadInputError(f"no such file: {display_path(path)}") from None
     except OSError as error:
-        raise BadInputError(f"cannot read {path}: {error.strerror or error}") from None
+        raise BadInputError(f"cannot read {display_path(path)}: {error.strerror or error}") from None
     if not stat.S_ISREG(info.st_mode):
         kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-        raise BadInputError(f"cannot import {path}: it is {kind}")
+        raise BadInputError(f"cannot import {display_path(path)}: it is {kind}")
     if info.st_size > MAX_IMPORT_BYTES:
         raise BadInputError(_too_big_message(path, info.st_size))
+    refuse_database_file(path)
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_IMPORT_BYTES + 1)  # the file may have grown
     except OSError as error:
-        raise BadInputError(f"cannot read {path}: {error.strerror or error}") from None
+        raise BadInputError(f"cannot read {display_path(path)}: {error.strerror or error}") from None
     if len(data) > MAX_IMPORT_BYTES:
         raise BadInputError(_too_big_message(path, len(data)))
-    return decode_bytes(data, name=str(path)), data
+    return decode_bytes(data, name=display_path(path), encoding=encoding), data
 
 
 def _too_big_message(path: Path, size: int) -> str:
-    return (f"{path} is {size / 1048576:.1f} MB, over the import limit of "
+    return (f"{display_path(path)} is {size / 1048576:.1f} MB, over the import limit of "
             f"{MAX_IMPORT_BYTES / 1048576:.0f} MB")
 
 

@@ -109,7 +109,8 @@ def is_pair(store: Store, document_id: int) -> bool:
 def pair_document_ids(store: Store) -> dict[int, int]:
     """``{source document id: its translation's id}`` for every aligned pair."""
     return {src: tgt for tgt, src in store.conn.execute(
-        "SELECT d.id, d.translation_of FROM documents d WHERE d.translation_of IS NOT NULL AND EXISTS"
+        "SELECT d.id, d.translation_of FROM documents d WHERE d.translation_of IS NOT NULL"
+        " AND d.pending IS NULL AND EXISTS"
         " (SELECT 1 FROM units u WHERE u.document_id = d.translation_of AND u.target_document_id = d.id)"
         " ORDER BY d.id")}
 

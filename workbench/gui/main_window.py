@@ -443,9 +443,7 @@ class MainWindow(QMainWindow):
 
     # -- import -----------------------------------------------------------------------
     def import_files(self) -> None:
-        paths = dialogs.choose_open_files(
-            self, "Import articles or corpora",
-            "Articles and corpora (*.txt *.text *.md *.tmx *.csv *.tsv);;All files (*)")
+        paths = dialogs.choose_open_files(self, "Import articles or corpora", import_file_filter())
         if paths:
             self.import_paths(paths)
 
@@ -543,3 +541,12 @@ class MainWindow(QMainWindow):
     def resize_columns_to_width(self) -> None:
         """Share the table width between source, MT and target."""
         self.table.apply_default_widths()
+
+
+def import_file_filter() -> str:
+    """The import dialog's filter: every format the core imports (the core
+    also recognises files by content, hence "All files")."""
+    from ..core.formats.registry import importable_suffixes
+
+    patterns = " ".join(f"*{suffix}" for suffix in importable_suffixes())
+    return f"Articles and corpora ({patterns});;All files (*)"

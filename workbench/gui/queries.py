@@ -74,9 +74,11 @@ def unit_ids_with_status(store: Store, document_id: int, statuses: Sequence[str]
 
 
 def document_progress(store: Store) -> dict[int, tuple[int, int]]:
-    """``{document_id: (approved units, all units)}`` in one query."""
+    """``{document_id: (approved units, all units)}`` in one query (documents
+    still being imported left out)."""
     return {doc: (approved or 0, total) for doc, approved, total in store.conn.execute(
-        "SELECT document_id, sum(status = 'approved'), count(*) FROM units GROUP BY document_id")}
+        "SELECT document_id, sum(status = 'approved'), count(*) FROM units WHERE document_id"
+        " NOT IN (SELECT id FROM documents WHERE pending IS NOT NULL) GROUP BY document_id")}
 
 
 def next_segment_id(store: Store, segment_id: int) -> int | None:

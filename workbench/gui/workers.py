@@ -174,20 +174,11 @@ class CallWorker(Worker):
 
 def import_files(db_path: str, paths: Sequence[str], *, progress: ProgressFn,
                  cancelled: CancelledFn) -> list[int]:
-    """Import articles and TMX/CSV corpora; the ids of the documents."""
-    from ..core.corpus import corpus_suffixes, import_corpus
+    """Import articles and corpora (any mix, told apart by content), all or
+    nothing, through the core's one dispatcher; the ids of the documents."""
     from ..core.importer import import_paths
     from ..core.store import Store
 
-    corpora = [p for p in paths if Path(p).suffix.lower() in set(corpus_suffixes())]
-    articles = [p for p in paths if p not in corpora]
-    ids: list[int] = []
     with Store(db_path, create=False) as store:
-        if articles:
-            ids += [r.document_id for r in import_paths(store, articles, progress=progress, cancelled=cancelled)]
-        for path in corpora:
-            if cancelled():
-                break
-            progress(0.5, f"importing {Path(path).name}")
-            ids.append(import_corpus(store, path, progress=progress, cancelled=cancelled).source_document_id)
-    return ids
+        return [r.document_id for r in import_paths(store, paths, progress=progress,
+                                                    cancelled=cancelled)]

@@ -20,11 +20,23 @@ Formula injection (OWASP "CSV injection"): with ``safe_formulas`` (the
 default) a cell that a spreadsheet would run as a formula -- one starting with
 ``=`` ``+`` ``-`` ``@`` TAB or CR -- is written with a ``'`` in front.  So is a
 cell that already starts with apostrophes followed by one of those, which makes
-the change reversible: the importer leaves cells as they are by default (a
-leading apostrophe may be real text, "'Tis", and a file from elsewhere was not
-guarded), and ``restore_formulas=True`` removes exactly one ``'`` from cells
-matching ``'+[=+-@TAB CR]...``, which restores a guarded export exactly.
-Note that Russian dialogue lines starting with a hyphen get guarded too.
+the change reversible: removing exactly one ``'`` from cells matching
+``'+[=+-@TAB CR]...`` restores a guarded export exactly.  Russian dialogue
+lines starting with a hyphen get guarded too.
+
+The marker: a guarded export ends its header with one more column,
+``x-formula-guard`` (``GUARD_COLUMN``), whose cells are empty.  The importer
+undoes the guard in every cell of a file whose header has that column, and
+leaves the cells of any other file as written (a leading apostrophe may be
+real text, "'Tis", and a file from elsewhere was not guarded by us); the
+column itself is dropped.  ``restore_formulas=True``/``False`` overrides the
+marker.  An export with ``safe_formulas`` off writes cells verbatim and no
+marker.  So every export reads back exactly through its importer.  A guarded
+TSV whose trailing tabs an editor stripped still reads (the marker column may
+be missing at the end of a row).
+
+Cells have no size limit (Python's csv module stops at 131,072 characters by
+default; the file's size bounds them).
 """
 from __future__ import annotations
 
@@ -32,6 +44,7 @@ import codecs
 import csv
 import io
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, ClassVar, Iterable, Iterator
@@ -46,6 +59,7 @@ from .base import (CSV_COLUMNS, REPORT_EVERY, ExportOptions, ExportUnit, Importe
 # --- formula guard ----------------------------------------------------------
 
 FORMULA_TRIGGERS = frozenset("=+-@\t\r")
+GUARD_COLUMN = "x-formula-guard"     # the header column that marks a guarded export
 _GUARD_FIRST = FORMULA_TRIGGERS | {"'"}   # cells worth a closer look
 
 
@@ -129,7 +143,7 @@ class _DelimitedExporter:
         with atomic_writer(out, encoding="utf-8-sig" if options.bom else "utf-8",
                            newline="") as handle:
             write_row = self._row_writer(handle)
-            write_row([source, target, *columns])
+            write_row([source, target, *columns, *([GUARD_COLUMN] if guard else [])])
             for unit in stream:
                 if unit.source_lang != source or unit.target_lang != target:
                     check_pair(unit, source, target, fmt)
@@ -139,6 +153,7 @@ class _DelimitedExporter:
                 if guard:
                     row = [guard_formula(cell) if cell[:1] in _GUARD_FIRST else cell
                            for cell in row]
+                    row.append("")  # the marker column
                 write_row(row)
                 count += 1
                 if count % REPORT_EVERY == 0:
@@ -194,7 +209,9 @@ class _DelimitedImporter:
     name: ClassVar[str]
     extensions: ClassVar[tuple[str, ...]]
 
-    def __init__(self, *, restore_formulas: bool = False) -> None:
+    def __init__(self, *, restore_formulas: bool | None = None) -> None:
+        """:param restore_formulas: undo the formula guard; None (the default):
+            when the header has the ``GUARD_COLUMN`` marker."""
         self.restore_formulas = restore_formulas
 
     def read(self, path: Path, *, source_lang: str | None = None,
@@ -206,7 +223,7 @@ class _DelimitedImporter:
         for line, row in self._rows(path):
             if layout is None:
                 layout = _layout(path, row, source_lang, target_lang)
-            elif len(row) != len(layout.header):
+            elif len(row) != len(layout.header) and not _marker_stripped(layout, row):
                 raise BadInputError(
                     f"{path.name}: line {line} has {len(row)} columns, the header has "
                     f"{len(layout.header)}")
@@ -229,9 +246,11 @@ class _DelimitedImporter:
 
     def _units(self, path: Path, layout: _Layout) -> Iterator[ImportedUnit]:
         header = layout.header
-        restore = self.restore_formulas
+        marked = GUARD_COLUMN in header
+        restore = marked if self.restore_formulas is None else self.restore_formulas
         extra = [(index, name) for index, name in enumerate(header)
-                 if index not in (layout.source_column, layout.target_column)]
+                 if index not in (layout.source_column, layout.target_column)
+                 and name != GUARD_COLUMN]
         rows = self._rows(path)
         next(rows)  # the header
         for _, row in rows:
@@ -256,6 +275,12 @@ class _DelimitedImporter:
     def _rows(self, path: Path) -> Iterator[tuple[int, list[str]]]:
         """(line number, cells) for each non-blank row."""
         raise NotImplementedError
+
+
+def _marker_stripped(layout: _Layout, row: list[str]) -> bool:
+    """A row lacking only the (empty) marker column at the end: an editor
+    stripped the trailing tab of a guarded TSV."""
+    return len(row) == len(layout.header) - 1 and layout.header[-1] == GUARD_COLUMN
 
 
 def _layout(path: Path, header: list[str], source_lang: str | None,
@@ -343,6 +368,9 @@ class CsvImporter(_DelimitedImporter):
             yield first_line
             yield from source
 
+        # No cell size limit but the file's (the default, 131,072 characters,
+        # refused the workbench's own export of a long target).
+        csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
         reader = csv.reader(all_lines(), delimiter=delimiter, strict=True)
         try:
             for row in reader:

@@ -50,8 +50,8 @@ from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no
 from .base import (REPORT_EVERY, ExportOptions, ExportUnit, ImportedCorpus, ImportedUnit,
                    Ticker, atomic_writer, corpus_languages, iso_to_tmx_date,
                    language_code, now_iso, peek, tmx_to_iso_date)
-from .xmlutil import (finished_message, XML_LANG, check_no_entity_refs, escape_attr, escape_fields,
-                      local_name, release, safe_iterparse)
+from .xmlutil import (finished_message, XML_LANG, attribute_items, check_no_entity_refs, check_size,
+                      escape_attr, escape_fields, local_name, release, safe_iterparse)
 
 log = logging.getLogger(__name__)
 
@@ -219,14 +219,18 @@ class TmxImporter:
             if event != "end":
                 continue
             if name == "header":
+                check_size(element, path, children=len(element))
                 header = _header_fields(element)
                 release(element)
             elif name == "tu":
                 tus += 1
                 langs = set()
+                extras = 0
                 for tuv in element:
                     if local_name(tuv.tag) != "tuv":
+                        extras += 1
                         continue
+                    check_size(tuv, path, children=len(tuv))
                     lang = _tuv_lang(tuv)
                     if not lang:
                         raise BadInputError(
@@ -234,6 +238,7 @@ class TmxImporter:
                     code = language_code(lang)
                     first_lang = first_lang or code
                     langs.add(code)
+                check_size(element, path, children=extras)
                 check_no_entity_refs(element, path)
                 language_sets[frozenset(langs)] += 1
                 release(element)
@@ -272,15 +277,17 @@ class TmxImporter:
 def _header_fields(header: etree._Element) -> dict[str, str]:
     """Header attributes, then its props by type and notes as "note"."""
     fields = {local_name(key) if key != XML_LANG else "xml:lang": value
-              for key, value in header.attrib.items()}
+              for key, value in attribute_items(header)}
+    props: dict[str, list[str]] = {}
     notes = []
     for child in header:
         name = local_name(child.tag)
         if name == "prop" and child.get("type"):
-            key = child.get("type")
-            fields[key] = f"{fields[key]}\n{child.text or ''}" if key in fields else (child.text or "")
+            props.setdefault(child.get("type"), []).append(child.text or "")
         elif name == "note":
             notes.append(child.text or "")
+    for key, values in props.items():
+        fields[key] = "\n".join([fields[key], *values] if key in fields else values)
     if notes:
         fields["note"] = "\n".join(notes)
     return fields
@@ -308,8 +315,11 @@ def _children(element: etree._Element) -> Iterator[tuple[str, etree._Element]]:
 
 
 def _unit(tu: etree._Element, source: str, target: str) -> ImportedUnit | None:
-    """The hot loop of the import (lxml proxies are costly: touch each once)."""
+    """The hot loop of the import (lxml proxies are costly: touch each once).
+    Work is linear in the unit's size (``attribute_items``, props joined once);
+    the checking pass has refused absurd sizes."""
     props: dict[str, str] = {}
+    repeated: dict[str, list[str]] = {}
     notes: list[str] = []
     source_tuv = target_tuv = None
     for name, child in _children(tu):
@@ -320,20 +330,20 @@ def _unit(tu: etree._Element, source: str, target: str) -> ImportedUnit | None:
             elif code == target and target_tuv is None:
                 target_tuv = child
         elif name == "prop":
-            _add_prop(props, child.get("type") or "prop", child.text or "")
+            _add_prop(props, repeated, child.get("type") or "prop", child.text or "")
         elif name == "note":
             notes.append(child.text or "")
     if source_tuv is None or target_tuv is None:
         return None
     attributes = tu.attrib
     if len(attributes) > 1:
-        for key, value in attributes.items():
+        for key, value in attribute_items(tu):
             if key not in _TU_DATE_ATTRS:
                 props[local_name(key)] = value
     texts = []
     for side, tuv in (("source", source_tuv), ("target", target_tuv)):
         if len(tuv.attrib) > 1:
-            for key, value in tuv.attrib.items():
+            for key, value in attribute_items(tuv):
                 if key not in (XML_LANG, "lang"):
                     props[f"{side}:{local_name(key)}"] = value
         seg = None
@@ -341,7 +351,7 @@ def _unit(tu: etree._Element, source: str, target: str) -> ImportedUnit | None:
             if name == "seg":
                 seg = child
             elif name == "prop":
-                _add_prop(props, f"{side}:{child.get('type') or 'prop'}", child.text or "")
+                _add_prop(props, repeated, f"{side}:{child.get('type') or 'prop'}", child.text or "")
             elif name == "note":
                 notes.append(child.text or "")
         if seg is None:
@@ -350,6 +360,8 @@ def _unit(tu: etree._Element, source: str, target: str) -> ImportedUnit | None:
             texts.append(_seg_text(seg))
         else:
             texts.append(seg.text or "")
+    for key, values in repeated.items():
+        props[key] = "\n".join(values)
     created = attributes.get("creationdate") or target_tuv.get("creationdate")
     changed = attributes.get("changedate") or target_tuv.get("changedate")
     return ImportedUnit(
@@ -358,6 +370,12 @@ def _unit(tu: etree._Element, source: str, target: str) -> ImportedUnit | None:
         changed_at=_iso_date(changed) if changed else None, props=props, notes=tuple(notes))
 
 
-def _add_prop(props: dict[str, str], key: str, value: str) -> None:
-    # TMX allows a prop type to repeat (several x-domain...): keep them all.
-    props[key] = f"{props[key]}\n{value}" if key in props else value
+def _add_prop(props: dict[str, str], repeated: dict[str, list[str]], key: str, value: str) -> None:
+    # TMX allows a prop type to repeat (several x-domain...): keep them all,
+    # joined with "\n" once at the end (joining as they come is quadratic).
+    if key in repeated:
+        repeated[key].append(value)
+    elif key in props:
+        repeated[key] = [props.pop(key), value]
+    else:
+        props[key] = value

@@ -30,8 +30,8 @@ from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no
 
 from .base import (REPORT_EVERY, ExportOptions, ExportUnit, ImportedCorpus, ImportedUnit,
                    Ticker, atomic_writer, corpus_languages, language_code, now_iso, peek)
-from .xmlutil import (finished_message, check_no_entity_refs, escape_attr, escape_fields, local_name, release,
-                      safe_iterparse)
+from .xmlutil import (finished_message, attribute_items, check_no_entity_refs, check_size, escape_attr,
+                      escape_fields, local_name, release, safe_iterparse)
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +214,9 @@ def _walk(path: Path, *, check: bool) -> Iterator[tuple[str, object]]:
             continue
         if name == "trans-unit":
             if check:
+                check_size(element, path, children=len(element), what="child elements")
+                for child in element:
+                    check_size(child, path)
                 check_no_entity_refs(element, path)
             yield "unit", (pair, element, original)
             release(element)
@@ -250,7 +253,7 @@ def _unit(element: etree._Element, source: str, target: str, original: str) -> I
             for key in ("origin", "match-quality"):
                 if child.get(key):
                     props.setdefault(f"alt-trans:{key}", child.get(key))
-    for key, value in element.attrib.items():
+    for key, value in attribute_items(element):
         if key not in ("id", "{http://www.w3.org/XML/1998/namespace}space"):
             props[local_name(key)] = value
     return ImportedUnit(source=texts["source"], target=texts["target"], source_lang=source,
