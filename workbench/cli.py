@@ -7,6 +7,7 @@ traceback (unexpected failures are logged to a file and named in one line).
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import traceback
 from pathlib import Path
@@ -16,6 +17,7 @@ import click
 from .core.errors import WorkbenchError
 
 EXIT_USER_ERROR = 1
+EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 
 
@@ -24,9 +26,19 @@ def emit_json(obj: dict) -> None:
 
 
 class Context:
+    current: Context | None = None  # main() names the database in SQLite errors
+
     def __init__(self, db: str | None):
         self.db_path = db
         self._store = None
+        Context.current = self
+
+    @property
+    def path(self) -> Path:
+        """The database's path, without opening it."""
+        from .core.store import default_db_path
+
+        return Path(self.db_path).expanduser() if self.db_path else default_db_path()
 
     @property
     def store(self):
@@ -80,8 +92,11 @@ def import_cmd(ctx: Context, paths, lang, target_lang, encoding, as_json, quiet)
     TMX, XLIFF, CSV and TSV files (recognised by content, whatever their
     extension) are imported as already-aligned corpora (a document pair).
     One command imports everything or, when any file is bad, nothing."""
+    from .core.backups import imports_corpus
     from .core.importer import CorpusImportResult, import_paths
 
+    if imports_corpus(paths):
+        ctx.store.backup_before("import")  # a corpus can be a million units: keep the way back
     for r in import_paths(ctx.store, paths, lang=lang, target_lang=target_lang, encoding=encoding):
         if isinstance(r, CorpusImportResult):
             if as_json:
@@ -325,6 +340,8 @@ def translate_cmd(ctx: Context, doc_ids, all_docs, to_lang, beam, include_boiler
         doc_ids = [d.id for d in store.documents() if d.translation_of is None]
     if not doc_ids:
         raise BadInputError("name documents to translate, or --all")
+    if all_docs:
+        store.backup_before("translate")
     for doc_id in doc_ids:
         title = store.document(doc_id).title
         with progress_bar(f"{doc_id}: {title[:40]}", enabled=not as_json) as report:
@@ -355,9 +372,11 @@ def translate_cmd(ctx: Context, doc_ids, all_docs, to_lang, beam, include_boiler
 @click.option("--bom", is_flag=True, help="CSV/TSV: start with a UTF-8 byte order mark (for Excel).")
 @click.option("--unsafe-formulas", is_flag=True,
               help="CSV/TSV: do not neutralise cells starting with = + - @.")
+@click.option("--force", is_flag=True,
+              help="Overwrite an existing file that is not of this format (never the database).")
 @pass_ctx
 def export_cmd(ctx: Context, fmt, out, doc_ids, status, include_excluded, source_lang, target_lang,
-               bom, unsafe_formulas) -> None:
+               bom, unsafe_formulas, force) -> None:
     """Export translation units as TMX 1.4b, CSV, TSV, Moses plain text or XLIFF 1.2."""
     from .core.corpus import ExportFilter, export_corpus
     from .core.formats.base import ExportOptions
@@ -368,7 +387,7 @@ def export_cmd(ctx: Context, fmt, out, doc_ids, status, include_excluded, source
     options = ExportOptions(source_lang=source_lang, target_lang=target_lang, bom=bom,
                             safe_formulas=not unsafe_formulas)
     with progress_bar(f"export {fmt}") as report:
-        n = export_corpus(ctx.store, fmt, Path(out), flt, options, progress=report)
+        n = export_corpus(ctx.store, fmt, Path(out), flt, options, force=force, progress=report)
     click.echo(f"exported {n} units to {out}")
 
 
@@ -472,6 +491,7 @@ def import_pair_cmd(ctx: Context, source_file, target_file, src_lang, tgt_lang, 
     from .core.pairs import import_pair
 
     keep = _keep_targets(keep_targets, replace_targets)
+    ctx.store.backup_before("import-pair")
     r = _aligning(lambda: import_pair(ctx.store, source_file, target_file, source_lang=src_lang,
                                       target_lang=tgt_lang, use_mt=not no_mt, keep_targets=keep))
     _print_pair(r, as_json)
@@ -494,6 +514,7 @@ def attach_cmd(ctx: Context, doc_id, target_file, tgt_lang, no_mt, keep_targets,
     from .core.pairs import attach_translation
 
     keep = _keep_targets(keep_targets, replace_targets)
+    ctx.store.backup_before("attach")
     _print_pair(_aligning(lambda: attach_translation(ctx.store, doc_id, target_file, target_lang=tgt_lang,
                                                      use_mt=not no_mt, keep_targets=keep)), as_json)
 
@@ -535,6 +556,71 @@ def links_cmd(ctx: Context, doc_id: int, as_json: bool) -> None:
                        f"{unit.source[:60]}\t{unit.target[:60]}")
 
 
+# -- safety: check, backups, restore ----------------------------------------------------
+
+@cli.command("check")
+@pass_ctx
+def check_cmd(ctx: Context) -> None:
+    """Check the database thoroughly (SQLite integrity and foreign keys): one line per problem."""
+    from .core.backups import verify
+    from .core.errors import DamagedDatabaseError, NotFoundError
+    from .core.store import damaged_message
+
+    path = ctx.path
+    if not path.is_file():
+        raise NotFoundError(f"no database at {path}")
+    problems = verify(path)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise DamagedDatabaseError(damaged_message(path, f"{len(problems)} problem(s) listed above"))
+    click.echo(f"{path}: ok")
+
+
+@cli.command("backup")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the backup here (default: the backups folder).")
+@click.option("--force", is_flag=True, help="With --out: overwrite a file that is not an SQLite database.")
+@pass_ctx
+def backup_cmd(ctx: Context, out, force: bool) -> None:
+    """Back up the database now (SQLite's online backup API; safe while the window is open)."""
+    from .core.backups import backup_database
+
+    click.echo(f"backed up {ctx.path} to {backup_database(ctx.path, out=out, force=force)}")
+
+
+@cli.command("backups")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
+@pass_ctx
+def backups_cmd(ctx: Context, as_json: bool) -> None:
+    """List the database's backups, newest first (automatic ones: daily, before migrations and bulk work)."""
+    from .core.backups import backup_dir, list_backups
+
+    found = list_backups(ctx.path)
+    for b in found:
+        if as_json:
+            emit_json({"name": b.name, "path": str(b.path), "at": b.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                       "reason": b.reason, "size": b.size})
+        else:
+            click.echo(f"{b.name}\t{b.at:%Y-%m-%d %H:%M:%S} UTC\t{b.reason}\t{b.size / 1e6:.1f} MB")
+    if not found and not as_json:
+        click.echo(f"no backups of {ctx.path} yet (they are kept in {backup_dir(ctx.path)})")
+
+
+@cli.command("restore")
+@click.argument("backup", required=False)
+@pass_ctx
+def restore_cmd(ctx: Context, backup) -> None:
+    """Restore a backup (a name from 'workbench backups' or a path; default: the newest that is intact).
+
+    The backup is verified first; the current state is kept as a backup. Reopen
+    any workbench window on this database afterwards."""
+    from .core.backups import restore
+
+    result = restore(ctx.path, backup)
+    click.echo(f"restored {ctx.path} from {result.restored_from.name}; the state before is kept as"
+               f" {result.kept.name}")
+
+
 # -- window -----------------------------------------------------------------------
 
 @cli.command("gui")
@@ -561,17 +647,70 @@ def _log_crash() -> Path | None:
         return None
 
 
+class _SQLiteInt(click.types.IntParamType):
+    """An integer SQLite can store (64-bit): a bigger one is a usage error,
+    not an OverflowError deep in a query."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not -(2 ** 63) <= number < 2 ** 63:
+            self.fail(f"{value} is too large (at most {2 ** 63 - 1})", param, ctx)
+        return number
+
+
+def _bound_integers(command: click.Command) -> None:
+    """Every plain ``type=int`` parameter of every command becomes ``_SQLiteInt``
+    (commands added later are covered without touching their decorators)."""
+    for param in command.params:
+        if type(param.type) is click.types.IntParamType:
+            param.type = _SQLiteInt()
+    for sub in getattr(command, "commands", {}).values():
+        _bound_integers(sub)
+
+
+_bound_integers(cli)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _usage_error(exc: click.UsageError) -> str:
+    message = _one_line(exc.format_message())
+    if message and message[0].isupper() and not message[:2].isupper():
+        message = message[0].lower() + message[1:]
+    where = exc.ctx.command_path if exc.ctx is not None else "workbench"
+    return f"workbench: error: {message.rstrip('.')} (see '{where} --help')"
+
+
+def _log_warnings() -> None:
+    """Warnings (no daily backup made...) as one line on stderr each."""
+    import logging
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("workbench: warning: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    logging.getLogger("workbench").addHandler(handler)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _log_warnings()
     try:
         code = cli.main(args=argv, prog_name="workbench", standalone_mode=False)
         return code if isinstance(code, int) else 0
     except WorkbenchError as exc:
-        click.echo(f"workbench: error: {exc}", err=True)
+        click.echo(f"workbench: error: {_one_line(exc)}", err=True)
         return EXIT_USER_ERROR
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except click.ClickException as exc:
+    except click.exceptions.NoArgsIsHelpError as exc:  # a group without its command: its help
         exc.show()
+        return exc.exit_code
+    except click.UsageError as exc:
+        click.echo(_usage_error(exc), err=True)
+        return EXIT_USAGE
+    except click.ClickException as exc:
+        click.echo(f"workbench: error: {_one_line(exc.format_message())}", err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("workbench: interrupted", err=True)
@@ -579,11 +718,23 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("workbench: interrupted", err=True)
         return 130
+    except sqlite3.Error as exc:  # a full disk or a damaged page met outside a transaction
+        from .core.store import explain_sqlite_error
+
+        explained = explain_sqlite_error(exc, Context.current.path if Context.current else None)
+        if explained is None:
+            return _internal_error(exc)
+        click.echo(f"workbench: error: {_one_line(explained)}", err=True)
+        return EXIT_USER_ERROR
     except Exception as exc:  # noqa: BLE001 - the last line of defence
-        log = _log_crash()
-        where = f" (details in {log})" if log else ""
-        click.echo(f"workbench: internal error: {type(exc).__name__}: {exc}{where}", err=True)
-        return EXIT_INTERNAL
+        return _internal_error(exc)
+
+
+def _internal_error(exc: BaseException) -> int:
+    log = _log_crash()
+    where = f" (details in {log})" if log else ""
+    click.echo(f"workbench: internal error: {type(exc).__name__}: {exc}{where}", err=True)
+    return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ the format's writer.  Import is ``importer.import_paths`` (re-exported here).
 """
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,7 +107,7 @@ def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
         return ExportUnit(uid, sources, targets, src_lang, tgt_lang, doc_id, title, status,
                           mt, engine, model, version, chrf, created, changed)
 
-    conn = sqlite3.connect(str(store.path))
+    conn = store.read_connection()
     try:
         head: tuple | None = None
         segs: list[tuple] = []
@@ -125,12 +124,55 @@ def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
         conn.close()
 
 
+def export_outputs(store: Store, format_name: str, out: Path, flt: ExportFilter,
+                   options: ExportOptions | None = None) -> list[Path]:
+    """The files an export writes: ``out``, or for Moses ``out.<src>`` and
+    ``out.<tgt>`` (languages from the options, else from the first unit)."""
+    if format_name != "moses":
+        return [Path(out)]
+    from .formats.base import corpus_languages
+    from .formats.moses import moses_paths
+
+    options = options or ExportOptions(source_lang=flt.source_lang, target_lang=flt.target_lang)
+    first = None
+    if not (options.source_lang and options.target_lang):
+        units = iter_export_units(store, flt)
+        try:
+            first = next(units, None)
+        finally:
+            units.close()
+    return list(moses_paths(Path(out), *corpus_languages(first, options)))
+
+
+def check_export_outputs(store: Store, format_name: str, out: Path, flt: ExportFilter,
+                         options: ExportOptions | None = None, *, force: bool = False) -> list[Path]:
+    """Refuse an export that would write onto the database or a file the
+    workbench owns, or overwrite a file of another kind without ``force``
+    (``outputs.check_output_path`` for each file the export writes)."""
+    from .outputs import check_output_path
+
+    return [check_output_path(path, format_name=format_name, database=store.path, force=force)
+            for path in export_outputs(store, format_name, out, flt, options)]
+
+
 def export_corpus(store: Store, format_name: str, out: Path, flt: ExportFilter,
-                  options: ExportOptions | None = None, *, progress: ProgressFn = no_progress,
-                  cancelled: CancelledFn = never_cancelled) -> int:
+                  options: ExportOptions | None = None, *, force: bool = False,
+                  progress: ProgressFn = no_progress, cancelled: CancelledFn = never_cancelled) -> int:
+    """Export the units ``flt`` selects to ``out`` in ``format_name``; return how many.
+
+    Parameters:
+        store: the database.
+        format_name: tmx, csv, tsv, moses or xliff.
+        out: the output file (Moses: the prefix of two files).
+        flt: which units.
+        options: how to write (languages, BOM, formulas...).
+        force: overwrite an existing file that is not of the format (never
+            the database or the workbench's own files: see ``check_export_outputs``).
+        progress, cancelled: the long-work callbacks."""
     from .formats import get_exporter
 
     exporter = get_exporter(format_name)
+    check_export_outputs(store, format_name, Path(out), flt, options, force=force)
     total = count_units(store, flt)
     options = options or ExportOptions(source_lang=flt.source_lang, target_lang=flt.target_lang)
     return exporter.export(iter_export_units(store, flt), Path(out), options=options, total=total,

@@ -42,3 +42,29 @@ class Cancelled(WorkbenchError):
 class PostEditsError(BadInputError):
     """Aligning would replace targets a person wrote or approved, and the
     caller did not say whether to keep or replace them."""
+
+
+class DamagedDatabaseError(DatabaseError):
+    """SQLite found the database file damaged: nothing may be written to it."""
+
+
+class ReadOnlyDatabaseError(DatabaseError):
+    """A write was asked of a database opened read-only (file or folder not writable)."""
+
+
+class DiskFullError(DatabaseError):
+    """The disk holding the database filled up; the transaction was rolled back whole."""
+
+
+class OutputRefusedError(BadInputError):
+    """An output path that would overwrite the database or a file the workbench owns."""
+
+
+class OutputExistsError(OutputRefusedError):
+    """An existing file of another kind: overwriting it needs ``force``."""
+
+    def __init__(self, message: str, path: object = None, looks_like: str = "", wanted: str = ""):
+        super().__init__(message)
+        self.path = path                # the existing file
+        self.looks_like = looks_like    # what it seems to hold ("plain text", "an SQLite database"...)
+        self.wanted = wanted            # what would be written ("TMX file"...)

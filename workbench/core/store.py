@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import socket
 import sqlite3
 import threading
 import time
+import urllib.parse
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,7 +31,16 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from . import dbfiles
-from .errors import DatabaseBusyError, DatabaseError, HistoryConflict, NotFoundError
+from .errors import (
+    DamagedDatabaseError,
+    DatabaseBusyError,
+    DatabaseError,
+    DiskFullError,
+    HistoryConflict,
+    NotFoundError,
+    ReadOnlyDatabaseError,
+    WorkbenchError,
+)
 from .model import Document, Edit, Segment, SegmentKind, Status, Unit
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -37,6 +48,8 @@ if TYPE_CHECKING:
     from .commands import Command
 
 APP_NAME = "workbench"
+
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> str:
@@ -73,6 +86,123 @@ def _refuse_unusable_path(path: Path) -> None:
     database is asked of SQLite itself (``Store._check_is_sqlite``)."""
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a workbench database")
+
+
+# -- health, read-only access and what SQLite errors mean to a user -------------------------
+
+# Files up to this size get ``PRAGMA quick_check`` at every open: it reads
+# every page, ~5 ms per MiB from the page cache (bench/db_bench.py: 0.25 s for
+# a 48 MB, 100k-unit database), which is noise next to starting Python for
+# small files and too much for every command on big ones.  Bigger files are
+# checked once a day: the daily automatic backup is made right after a
+# passing check, so "a daily backup within 24 h" means "checked within 24 h".
+QUICK_CHECK_EVERY_OPEN_MAX = 16 * 1024 * 1024
+HEALTH_CHECK_EVERY = 24 * 3600.0
+# (device, inode) -> time of the last passing check in this process: the
+# window's workers open their own Store on the same file many times.
+_checked: dict[tuple[int, int], float] = {}
+
+
+def damaged_message(path: Path, detail: str) -> str:
+    """The one line that says a database is damaged and how to get it back."""
+    return (f"the database {path} is damaged ({detail}); nothing was written to it. Restore the latest"
+            f" backup with 'workbench restore' (list them: 'workbench backups'), or salvage the rest"
+            f" with 'sqlite3 {path.name} .recover' (details: 'workbench check')")
+
+
+def explain_sqlite_error(exc: BaseException, path: str | Path | None) -> WorkbenchError | None:
+    """The user-facing error for an SQLite failure a user can meet (damaged
+    file, full disk, read-only file, lock held by another process), or None
+    for anything else (a bug).
+
+    Parameters:
+        exc: the exception raised by sqlite3.
+        path: the database's path, named in the message (None: "the database")."""
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    where = Path(path) if path is not None else Path("the database")
+    text = str(exc)
+    if "malformed" in text or "file is not a database" in text or "encrypted" in text:
+        return DamagedDatabaseError(damaged_message(where, text))
+    if "database or disk is full" in text:
+        return DiskFullError(f"the disk holding {where} is full: the change was not saved and the database"
+                             f" is as it was; free some space and try again")
+    if "readonly database" in text or "read-only" in text:
+        return ReadOnlyDatabaseError(f"{where} is read-only: nothing was changed")
+    if "database is locked" in text or "database table is locked" in text:
+        return DatabaseBusyError(f"the database {where.name} stayed busy for {busy_timeout():g} s: another"
+                                 f" workbench process is using it; nothing was changed, try again")
+    if "disk I/O error" in text and path is not None and _disk_full(Path(path)):
+        # SQLite says only "I/O error" when it cannot even make its -shm file.
+        return DiskFullError(f"the disk holding {where} is full: nothing was read or changed; free some space"
+                             f" and try again")
+    if "disk I/O error" in text:
+        return DatabaseError(f"cannot read or write {where}: disk I/O error (a failing or full disk?)")
+    if "unable to open database file" in text:
+        return DatabaseError(f"cannot open {where}: the file or its folder cannot be read or written")
+    return None
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+
+
+def _writable(path: Path) -> str | None:
+    """None when SQLite may write ``path``, else why not (stat and access only).
+
+    The folder counts: SQLite creates its -wal, -shm and journal files there."""
+    if not os.access(path, os.W_OK):
+        return "the file cannot be written"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return "its folder cannot be written"
+    return None
+
+
+def read_only_connection(path: str | Path, *, isolation_level: str | None = None) -> sqlite3.Connection:
+    """A read-only SQLite connection, also for a WAL database in a folder that
+    cannot be written (no -shm can be made there: the file is read as immutable)."""
+    path = Path(path)
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path))
+    conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=isolation_level, timeout=busy_timeout())
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        if os.access(path.parent, os.W_OK):
+            raise
+    # Nobody can write a WAL database in a folder without write access (the
+    # -wal cannot be made), so reading it as immutable is safe.
+    return sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, isolation_level=isolation_level,
+                           timeout=busy_timeout())
+
+
+def quick_check(conn: sqlite3.Connection) -> list[str]:
+    """``PRAGMA quick_check``: structural problems (empty when healthy)."""
+    try:
+        rows = conn.execute("PRAGMA quick_check(20)").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if rows == [("ok",)] else [str(r[0]).replace("\n", " ").strip() for r in rows]
+
+
+def integrity_problems(conn: sqlite3.Connection, limit: int = 100) -> list[str]:
+    """Every problem SQLite finds: ``PRAGMA integrity_check`` (structure, indexes,
+    constraints) then ``PRAGMA foreign_key_check``, one line each."""
+    try:
+        rows = conn.execute(f"PRAGMA integrity_check({int(limit)})").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    problems = [] if rows == [("ok",)] else [" ".join(str(r[0]).split()) for r in rows]
+    try:
+        for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
+            problems.append(f"{table} row {rowid}: refers to a row of {parent} that does not exist")
+    except sqlite3.DatabaseError as exc:
+        problems.append(str(exc))
+    return problems
 
 
 # Columns in the order Unit rows are selected; the source text and the
@@ -185,19 +315,34 @@ def _resnapshot(store: Store, after_json: str | None) -> str | None:
 
 
 class Store:
-    def __init__(self, path: str | Path, *, create: bool = True):
+    def __init__(self, path: str | Path, *, create: bool = True, backups: bool = True):
+        """Open (or create) a database.
+
+        Parameters:
+            path: the database file.
+            create: create it when missing (else ``DatabaseError``).
+            backups: make the daily automatic backup when one is due.
+
+        A file that cannot be written (or whose folder cannot) is opened
+        read-only: reading works, writing raises ``ReadOnlyDatabaseError``.
+        A damaged file raises ``DamagedDatabaseError`` (see ``_check_health``)."""
         self.path = Path(path).expanduser()
         _refuse_unusable_path(self.path)
-        if not self.path.exists():
+        existed = self.path.exists()
+        if not existed:
             if not create:
                 raise DatabaseError(f"no database at {self.path}")
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseError(f"cannot create {self.path.parent}: {exc.strerror}") from None
+        self.read_only_reason = _writable(self.path) if existed else None
         try:
-            # isolation_level=None: we issue BEGIN/COMMIT ourselves.
-            conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=busy_timeout())
+            if self.read_only_reason:
+                conn = read_only_connection(self.path)
+            else:
+                # isolation_level=None: we issue BEGIN/COMMIT ourselves.
+                conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=busy_timeout())
         except sqlite3.Error as exc:
             raise DatabaseError(f"cannot open database {self.path}: {exc}") from None
         self.db = sqlite_utils.Database(conn)
@@ -209,16 +354,103 @@ class Store:
         try:
             self._check_is_sqlite()
             self._check_version()
+            if existed:
+                self._check_health()
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            self.db.enable_wal()
-            self._migrate()
+            if self.read_only:
+                if self.schema_version < SCHEMA_VERSION:
+                    raise ReadOnlyDatabaseError(
+                        f"{self.path} needs an upgrade to schema {SCHEMA_VERSION} but is read-only"
+                        f" ({self.read_only_reason})")
+            else:
+                conn.execute("PRAGMA synchronous = NORMAL")
+                self.db.enable_wal()
+                self._migrate()
+                if existed and backups:
+                    self._daily_backup()
         except sqlite3.DatabaseError as exc:
             self.close()
+            explained = explain_sqlite_error(exc, self.path)
+            if explained is not None:
+                raise explained from None
             raise DatabaseError(f"{self.path} is not a usable workbench database: {exc}") from None
         except DatabaseError:
             self.close()
             raise
+
+    @property
+    def read_only(self) -> bool:
+        """Opened read-only: the file or its folder cannot be written."""
+        return self.read_only_reason is not None
+
+    def read_connection(self) -> sqlite3.Connection:
+        """A new connection for a long read of its own (export), opened the way
+        this store's is (read-only ones through ``read_only_connection``)."""
+        if self.read_only:
+            return read_only_connection(self.path)
+        return sqlite3.connect(str(self.path), timeout=busy_timeout())
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
+    def _check_health(self) -> None:
+        """``PRAGMA quick_check`` on open: always for files up to
+        ``QUICK_CHECK_EVERY_OPEN_MAX``, once a day for bigger ones, once per
+        process per day for all (see the constant's comment)."""
+        from .backups import daily_due
+
+        identity = self._identity()
+        last = _checked.get(identity) if identity else None
+        if last is not None and time.time() - last < HEALTH_CHECK_EVERY:
+            return
+        try:
+            size = os.stat(self.path).st_size
+        except OSError:
+            size = 0
+        if size > QUICK_CHECK_EVERY_OPEN_MAX and not daily_due(self.path):
+            return
+        problems = quick_check(self.conn)
+        if problems:
+            raise DamagedDatabaseError(damaged_message(self.path, problems[0]))
+        if identity:
+            _checked[identity] = time.time()
+
+    def _daily_backup(self) -> None:
+        """The day's automatic backup, made after the health check passed.  A
+        backup that cannot be written (full disk...) never stops the open."""
+        from .backups import automatic_backup, daily_due
+
+        if not daily_due(self.path):
+            return
+        try:
+            automatic_backup(self.conn, self.path, "daily")
+        except (OSError, sqlite3.Error, WorkbenchError) as exc:
+            log.warning("no daily backup of %s: %s", self.path, exc)
+
+    def backup_before(self, reason: str) -> Path | None:
+        """An automatic backup before bulk work (``reason``: import, translate,
+        import-pair, attach...); None when automatic backups are off.
+
+        Parameters:
+            reason: names the backup (see ``backups.REASONS``).
+
+        A backup that cannot be made refuses the work (``DatabaseError``):
+        the backup is the way back from a bulk change."""
+        from .backups import automatic_backup
+
+        if self.read_only:
+            raise ReadOnlyDatabaseError(f"{self.path} is read-only ({self.read_only_reason}): nothing was changed")
+        try:
+            return automatic_backup(self.conn, self.path, reason)
+        except (OSError, sqlite3.Error) as exc:
+            detail = getattr(exc, "strerror", None) or str(exc)
+            raise DatabaseError(f"cannot back up {self.path} before this {reason} ({detail}): nothing was"
+                                f" changed; free some space, or set WORKBENCH_BACKUPS_KEEP=0 to go on"
+                                f" without a backup") from None
 
     # -- lifecycle -------------------------------------------------------
     def close(self) -> None:
@@ -257,6 +489,9 @@ class Store:
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if 0 < version < SCHEMA_VERSION:
+            # The way back if the new version misbehaves: made before any change.
+            self.backup_before("migration")
         for number in range(version, SCHEMA_VERSION):
             with self.transaction() as conn:
                 for statement in MIGRATIONS[number]:
@@ -269,7 +504,11 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; nested calls join the outer one."""
+        """One write transaction; nested calls join the outer one.
+
+        A failure rolls back whole and is raised as the user's error when it
+        is one (full disk, read-only or damaged file: ``explain_sqlite_error``),
+        never masked by a failing ROLLBACK (SQLite may already have rolled back)."""
         with self._lock:
             if self._depth:
                 self._depth += 1
@@ -278,6 +517,9 @@ class Store:
                 finally:
                     self._depth -= 1
                 return
+            if self.read_only:
+                raise ReadOnlyDatabaseError(f"{self.path} is read-only ({self.read_only_reason}):"
+                                            f" nothing was changed")
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
@@ -286,16 +528,33 @@ class Store:
                         f"the database {self.path.name} stayed busy for {busy_timeout():g} s: another "
                         f"workbench process is writing to it; nothing was changed, try again when it "
                         f"has finished") from None
-                raise
+                raise (explain_sqlite_error(exc, self.path) or exc) from None
+            except sqlite3.Error as exc:
+                raise (explain_sqlite_error(exc, self.path) or exc) from None
             self._depth = 1
             try:
                 yield self.conn
-            except BaseException:
+            except BaseException as exc:
                 self._depth = 0
-                self.conn.execute("ROLLBACK")
+                self._rollback()
+                explained = explain_sqlite_error(exc, self.path)
+                if explained is not None:
+                    raise explained from exc
                 raise
             self._depth = 0
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise (explain_sqlite_error(exc, self.path) or exc) from None
+
+    def _rollback(self) -> None:
+        """Roll back if SQLite has not already (it does on a full disk, for one)."""
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                log.exception("rollback failed after an error")  # the first error is the one to report
 
     # -- documents -------------------------------------------------------
     def add_document(self, *, title: str, language: str, target_language: str | None,

@@ -3,6 +3,7 @@ options change, the export itself in the background with progress and Cancel."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -22,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.corpus import ExportFilter, count_units
-from ..core.errors import WorkbenchError
+from ..core.corpus import ExportFilter, check_export_outputs, count_units
+from ..core.errors import OutputExistsError, WorkbenchError
 from ..core.formats.base import ExportOptions
 from ..core.progress import CancelledFn, ProgressFn
 from . import dialogs
@@ -57,13 +58,15 @@ ALL_DIRECTIONS = "all"
 
 
 def export_job(db_path: str, format_name: str, out: str, flt: ExportFilter, options: ExportOptions, *,
-               progress: ProgressFn, cancelled: CancelledFn) -> int:
-    """Export through a Store of its own (runs in a worker thread)."""
+               progress: ProgressFn, cancelled: CancelledFn, force: bool = False) -> int:
+    """Export through a Store of its own (runs in a worker thread); ``force``:
+    the person agreed to replace an existing file of another kind."""
     from ..core.corpus import export_corpus
     from ..core.store import Store
 
     with Store(db_path, create=False) as store:
-        return export_corpus(store, format_name, Path(out), flt, options, progress=progress, cancelled=cancelled)
+        return export_corpus(store, format_name, Path(out), flt, options, force=force, progress=progress,
+                             cancelled=cancelled)
 
 
 class ExportDialog(QDialog):
@@ -267,9 +270,12 @@ class ExportDialog(QDialog):
         if not out:
             dialogs.show_error(self, "Export", "Choose where to write the file first.")
             return False
+        force = self._may_write(out)
+        if force is None:
+            return False
         self.message.setText("")
-        worker = CallWorker("export", export_job, str(self.session.db_path), self.format_choice().name,
-                            out, self.export_filter(), self.export_options())
+        worker = CallWorker("export", partial(export_job, force=force), str(self.session.db_path),
+                            self.format_choice().name, out, self.export_filter(), self.export_options())
         worker.signals.progressed.connect(self._progressed)
         worker.signals.finished.connect(self._finished)
         worker.signals.failed.connect(self._failed)
@@ -279,6 +285,24 @@ class ExportDialog(QDialog):
         self._update_buttons()
         worker.start()
         return True
+
+    def _may_write(self, out: str) -> bool | None:
+        """Check the output before anything runs: never the database or the
+        workbench's own files; ask before replacing a file of another kind.
+        None: do not export; else whether to force the overwrite."""
+        try:
+            check_export_outputs(self.session.store, self.format_choice().name, Path(out),
+                                 self.export_filter(), self.export_options())
+        except OutputExistsError as exc:
+            name = Path(str(exc.path)).name
+            return True if dialogs.ask_yes_no(
+                self, "Replace the file?",
+                f"{name} already exists and is not a {exc.wanted}: it looks like {exc.looks_like}.\n\n"
+                f"Replace it with the export?") else None
+        except WorkbenchError as exc:
+            dialogs.show_error(self, "Export", str(exc))
+            return None
+        return False
 
     def _progressed(self, fraction: float, message: str) -> None:
         self.progress.setValue(round(fraction * 1000))

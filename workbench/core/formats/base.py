@@ -12,8 +12,6 @@ caller that writes units as it iterates never imports half a file.
 """
 from __future__ import annotations
 
-import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -208,33 +206,9 @@ class Ticker:
         self.progress(fraction, f"{self.what}: {done:,} units")
 
 
-@contextmanager
-def atomic_writer(path: Path, *, encoding: str = "utf-8",
-                  newline: str | None = "\n") -> Iterator[TextIO]:
-    """A text file written as ``PATH.part`` and renamed onto PATH on success, so
-    a failed or cancelled export never leaves a truncated file that looks
-    complete (and never clobbers a good one)."""
-    path = Path(path)
-    part = path.with_name(path.name + ".part")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(part, "w", encoding=encoding, newline=newline, buffering=1 << 20)
-    except OSError as error:
-        raise BadInputError(f"Cannot write {path}: {error.strerror or error}") from error
-    try:
-        with handle:
-            yield handle
-    except OSError as error:  # disk full, file system gone...
-        part.unlink(missing_ok=True)
-        raise BadInputError(f"Cannot write {path}: {error.strerror or error}") from error
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    try:
-        os.replace(part, path)
-    except OSError as error:
-        part.unlink(missing_ok=True)
-        raise BadInputError(f"Cannot write {path}: {error.strerror or error}") from error
+# The writer every exporter uses lives with the output checks (temp file,
+# fsync, rename, stale temp files removed); re-exported here for the formats.
+from workbench.core.outputs import atomic_writer  # noqa: E402,F401
 
 
 def corpus_languages(first: ExportUnit | None, options: ExportOptions) -> tuple[str, str]:
