@@ -48,16 +48,26 @@ def integrity_ok(path: Path) -> bool:
         conn.close()
 
 
-def flip_middle(path: Path, length: int = 64) -> None:
+def flip_middle(path: Path, length: int = 64) -> int:
     """Invert ``length`` bytes in the middle of the file (no connection open),
-    the damage of a bad sector or a torn copy."""
-    size = os.path.getsize(path)
-    with open(path, "r+b") as fh:
-        fh.seek(size // 2)
-        block = fh.read(length)
-        fh.seek(size // 2)
-        fh.write(bytes(b ^ 0xFF for b in block))
-    assert not integrity_ok(path), "the flip did not damage the database"
+    the damage of a bad sector or a torn copy; return the offset.
+
+    The flip starts at the page boundary at or below the middle, where a page
+    header sits; when that page's damage goes unnoticed (a free page, the
+    overflow text of a long row) the next page is tried, so any layout of
+    the file ends damaged the same way."""
+    data = bytearray(Path(path).read_bytes())
+    page_size = int.from_bytes(data[16:18], "big") or 65536
+    offset = (len(data) // 2) // page_size * page_size
+    while offset < len(data):
+        damaged = bytearray(data)
+        damaged[offset:offset + length] = bytes(b ^ 0xFF for b in data[offset:offset + length])
+        Path(path).write_bytes(damaged)
+        if not integrity_ok(path):
+            return offset
+        offset += page_size
+    Path(path).write_bytes(data)
+    raise AssertionError("no page in the second half of the file shows damage when flipped")
 
 
 def _mount(*args: str) -> None:

@@ -71,8 +71,7 @@ def test_restore_brings_back_the_latest_backup_and_keeps_the_damaged_file(tmp_pa
     db = make_corpus_db(tmp_path / "corpus.db")
     assert cli(db, "docs").code == 0  # today's automatic backup
     good = dump(db)
-    flip_middle(db)
-    middle = db.stat().st_size // 2
+    middle = flip_middle(db)
     damaged_bytes = db.read_bytes()[middle:middle + 64]
     outcome = cli(db, "restore")
     assert outcome.code == 0, outcome.err
