@@ -52,6 +52,7 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", type=click.Path(dir_okay=False), envvar="WORKBENCH_DB",
               help="Database file (default: workbench.db in your data directory; env WORKBENCH_DB).")

@@ -111,3 +111,19 @@ def test_export_into_a_folder_or_onto_a_pipe_is_refused(corpus, tmp_path):
     os.mkfifo(tmp_path / "pipe.tmx")
     assert_refused(cli(corpus, *EXPORT, tmp_path / "pipe.tmx"), contains="not a regular file")
     assert (tmp_path / "pipe.tmx").is_fifo()
+
+
+@pytest.mark.parametrize("command", [("import",), ("import-pair", "{db}", "{other}"),
+                                     ("attach", "--keep-targets", "1")])
+def test_reading_the_database_file_as_an_input_is_refused(corpus, tmp_path, command):
+    """Reading it with plain file calls would drop SQLite's locks in this process
+    (another process could then delete the WAL): refused before anything opens it."""
+    other = tmp_path / "article.txt"
+    other.write_text("The ministry counted migrants.\n", encoding="utf-8")
+    args = [a.format(db=corpus, other=other) for a in command]
+    if "{db}" not in " ".join(command):
+        args.append(str(corpus))
+    before = dump(corpus)
+    outcome = cli(corpus, *args)
+    assert_refused(outcome, contains="is the workbench database")
+    assert dump(corpus) == before
