@@ -33,6 +33,7 @@ bench: venv
 	$(PY) bench/import_lock_bench.py
 	$(PY) bench/mt_bench.py
 	$(PY) bench/export_bench.py
+	$(PY) bench/db_bench.py
 	$(PY) bench/align_bench.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_bench.py
 

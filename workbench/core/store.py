@@ -91,11 +91,14 @@ def _refuse_unusable_path(path: Path) -> None:
 # -- health, read-only access and what SQLite errors mean to a user -------------------------
 
 # Files up to this size get ``PRAGMA quick_check`` at every open: it reads
-# every page, ~5 ms per MiB from the page cache (bench/db_bench.py: 0.25 s for
-# a 48 MB, 100k-unit database), which is noise next to starting Python for
-# small files and too much for every command on big ones.  Bigger files are
-# checked once a day: the daily automatic backup is made right after a
-# passing check, so "a daily backup within 24 h" means "checked within 24 h".
+# every page, 8-10 ms per MiB from the page cache (bench/db_bench.py: 0.37-0.45 s
+# for a 45 MiB, 100k-unit database on a 2-core machine; an open without it
+# takes ~1 ms).  Up to 16 MiB (~35k units) that is <= 0.15 s, noise next to
+# starting Python; for every command on a big file it is too much.  Bigger
+# files are checked once a day: the daily automatic backup is made right after
+# a passing check, so "a daily backup within 24 h" means "checked within 24 h".
+# Damage met between checks still surfaces as the same one-line error
+# (``explain_sqlite_error``) and nothing is written.
 QUICK_CHECK_EVERY_OPEN_MAX = 16 * 1024 * 1024
 HEALTH_CHECK_EVERY = 24 * 3600.0
 # (device, inode) -> time of the last passing check in this process: the
