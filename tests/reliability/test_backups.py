@@ -199,3 +199,18 @@ def test_a_full_disk_at_open_names_the_full_disk(tmp_path):
         assert_refused(cli(db, "docs"), contains="full")
         (disk / "filler").unlink()
         assert integrity_ok(db) and dump(db) == before
+
+
+def test_a_killed_backup_leaves_no_temporary_file_for_long(corpus):
+    import subprocess
+    import sys
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    folder = corpus.parent / "backups"
+    folder.mkdir()
+    stale = folder / f"{corpus.name}.20200101T000000000000Z.daily.bak.{dead.pid}-0badc0de.part"
+    stale.write_bytes(b"SQLite format 3\0 half a backup")
+    assert cli(corpus, "docs").code == 0
+    assert len(backups(corpus, "daily")) == 1, sorted(p.name for p in folder.iterdir())
+    assert not stale.exists()

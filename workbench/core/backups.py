@@ -31,7 +31,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .errors import BadInputError, DamagedDatabaseError, DatabaseError, NotFoundError
-from .outputs import check_output_path, replace_durably, same_file, temporary_name
+from .outputs import check_output_path, remove_stale_parts, replace_durably, same_file, temporary_name
 from .store import busy_timeout
 
 KEEP_DEFAULT = 7
@@ -110,6 +110,7 @@ def _write_backup(source: sqlite3.Connection, final: Path) -> Path:
     """Copy the database behind ``source`` into ``final`` through the backup
     API, under a temporary name renamed into place (never a half backup)."""
     final.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_parts(final)
     temporary = temporary_name(final)
     try:
         target = sqlite3.connect(temporary)
@@ -145,6 +146,7 @@ def make_backup(source: sqlite3.Connection, database: str | Path, reason: str, *
     else:
         stamp = datetime.now(timezone.utc).strftime(_STAMP)
         final = backup_dir(database) / f"{Path(database).name}.{stamp}.{reason}.bak"
+        remove_stale_parts(backup_dir(database) / Path(database).name)  # killed backups' temp files
     return _write_backup(source, final)
 
 

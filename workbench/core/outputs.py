@@ -239,7 +239,8 @@ def _alive(pid: int) -> bool:
 
 def remove_stale_parts(path: Path) -> list[Path]:
     """Delete temporary files a killed writer of ``path`` left behind: the old
-    ``PATH.part`` and ``PATH.<pid>-<random>.part`` of processes that are gone."""
+    ``PATH.part`` and ``PATH[.more].<pid>-<random>.part`` of processes that are
+    gone (``.more``: the backups of database PATH name theirs that way)."""
     path = Path(path)
     removed = []
     try:
@@ -252,8 +253,8 @@ def remove_stale_parts(path: Path) -> list[Path]:
         if not (name.startswith(prefix) and name.endswith(_PART)):
             continue
         middle = name[len(prefix):-len(_PART)]
-        if middle:  # NAME.<pid>-<random>.part: only when that process is gone
-            pid, _, token = middle.partition("-")
+        if middle:  # NAME[.more].<pid>-<random>.part: only when that process is gone
+            pid, _, token = middle.rsplit(".", 1)[-1].partition("-")
             if not (pid.isdigit() and token) or _alive(int(pid)):
                 continue
         try:
