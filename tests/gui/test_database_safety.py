@@ -66,3 +66,38 @@ def test_the_export_dialog_asks_before_overwriting_a_file_of_another_kind(qtbot,
         assert dialog.start_export() is True  # "yes"
     assert article.read_bytes().startswith(b"<?xml") and len(asked) == 2
     session.close()
+
+
+def test_a_database_in_a_read_only_folder_opens_read_only_and_says_so(qtbot, tmp_path, no_modal_dialogs, no_models):
+    from ..reliability.dbfixtures import read_only_view
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = make_corpus_db(folder / "corpus.db")
+    before = digest(db)
+    with read_only_view(folder, tmp_path / "view") as view:
+        win = MainWindow(view / "corpus.db")
+        qtbot.addWidget(win)
+        try:
+            assert win.session is not None and "read-only" in win.windowTitle()
+            failures = []
+            win.session.failed.connect(failures.append)
+            doc = win.session.store.documents()[0].id
+            unit = win.session.store.unit_ids(doc)[0]
+            assert win.session.edit_target(doc, unit, "Новый текст") is False
+            assert failures and "read-only" in failures[-1]
+        finally:
+            win.close()
+    assert digest(db) == before
+
+
+def test_importing_a_corpus_from_the_window_backs_up_first(tmp_path):
+    from workbench.gui.workers import import_files
+
+    from ..reliability.test_messages import big_tmx
+
+    db = make_corpus_db(tmp_path / "corpus.db")
+    tmx = big_tmx(tmp_path / "corpus.tmx", units=20)
+    import_files(str(db), [str(tmx)], progress=lambda *a: None, cancelled=lambda: False)
+    made = sorted((tmp_path / "backups").glob("corpus.db.*.import.bak"))
+    assert len(made) == 1

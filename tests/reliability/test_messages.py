@@ -141,3 +141,15 @@ def test_help_is_kept_as_it_was(corpus, args):
     outcome = cli(corpus, *args)
     assert outcome.code == 0 and outcome.out.startswith("Usage: workbench") and not outcome.err
     assert len(outcome.out.splitlines()) > 5
+
+
+def test_an_export_to_a_full_disk_is_one_line_and_keeps_the_old_file(tmp_path, corpus):
+    with small_disk(tmp_path / "disk", "1m") as disk:
+        out = disk / "corpus.tmx"
+        assert cli(corpus, "export", "--format", "tmx", "--out", out).code == 0
+        old = out.read_bytes()
+        fill(disk / "filler")
+        outcome = cli(corpus, "export", "--format", "tmx", "--status", "any", "--out", out)
+        assert_refused(outcome, contains="no space left")
+        assert out.read_bytes() == old
+        assert sorted(p.name for p in disk.iterdir()) == ["corpus.tmx", "filler"]

@@ -110,7 +110,7 @@ def damaged_message(path: Path, detail: str) -> str:
     """The one line that says a database is damaged and how to get it back."""
     return (f"the database {path} is damaged ({detail}); nothing was written to it. Restore the latest"
             f" backup with 'workbench restore' (list them: 'workbench backups'), or salvage the rest"
-            f" with 'sqlite3 {path.name} .recover' (details: 'workbench check')")
+            f" with 'sqlite3 {path} .recover | sqlite3 recovered.db' (details: 'workbench check')")
 
 
 def explain_sqlite_error(exc: BaseException, path: str | Path | None) -> WorkbenchError | None:

@@ -233,7 +233,8 @@ class MainWindow(QMainWindow):
             session.structure_changed.connect(self._document_changed)
             session.saved.connect(lambda when: self.saved_label.setText(f"saved {when}"))
             session.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
-            self.setWindowTitle(f"Workbench — {Path(session.db_path).name}")
+            read_only = " (read-only)" if session.store.read_only else ""
+            self.setWindowTitle(f"Workbench — {Path(session.db_path).name}{read_only}")
             session.history_changed.connect(self._update_undo_actions)
             session.external_change.connect(self._document_changed)
             last = self.settings.value("database/last_document")

@@ -176,9 +176,12 @@ def import_files(db_path: str, paths: Sequence[str], *, progress: ProgressFn,
                  cancelled: CancelledFn) -> list[int]:
     """Import articles and corpora (any mix, told apart by content), all or
     nothing, through the core's one dispatcher; the ids of the documents."""
+    from ..core.backups import imports_corpus
     from ..core.importer import import_paths
     from ..core.store import Store
 
     with Store(db_path, create=False) as store:
+        if imports_corpus(paths):
+            store.backup_before("import")  # a corpus can be a million units: keep the way back
         return [r.document_id for r in import_paths(store, paths, progress=progress,
                                                     cancelled=cancelled)]
