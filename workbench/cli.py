@@ -96,9 +96,10 @@ def import_cmd(ctx: Context, paths, lang, target_lang, encoding, as_json, quiet)
     from .core.backups import imports_corpus
     from .core.importer import CorpusImportResult, import_paths
 
+    store = ctx.store  # opened (and checked) before any file is read
     if imports_corpus(paths):
-        ctx.store.backup_before("import")  # a corpus can be a million units: keep the way back
-    for r in import_paths(ctx.store, paths, lang=lang, target_lang=target_lang, encoding=encoding):
+        store.backup_before("import")  # a corpus can be a million units: keep the way back
+    for r in import_paths(store, paths, lang=lang, target_lang=target_lang, encoding=encoding):
         if isinstance(r, CorpusImportResult):
             if as_json:
                 emit_json({"id": r.source_document_id, "translation": r.target_document_id,
