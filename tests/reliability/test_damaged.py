@@ -83,3 +83,19 @@ def test_restore_brings_back_the_latest_backup_and_keeps_the_damaged_file(tmp_pa
     kept_bytes = (tmp_path / "backups" / kept[0]).read_bytes()
     assert kept_bytes[middle:middle + 64] == damaged_bytes  # the damaged pages are kept, for .recover
 
+
+
+def test_restore_replaces_a_file_whose_header_is_destroyed(tmp_path):
+    db = make_corpus_db(tmp_path / "corpus.db")
+    assert cli(db, "docs").code == 0  # today's automatic backup
+    good = dump(db)
+    data = bytearray(db.read_bytes())
+    data[:100] = bytes(100)  # the header: SQLite no longer sees a database at all
+    db.write_bytes(bytes(data))
+    refused = cli(db, "docs")
+    assert_refused(refused, contains="not an SQLite file")
+    assert "workbench restore" in refused.err
+    outcome = cli(db, "restore")
+    assert outcome.code == 0, outcome.err
+    assert integrity_ok(db) and dump(db) == good
+    assert cli(db, "set-target", 1, "снова").code == 0

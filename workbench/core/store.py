@@ -476,8 +476,13 @@ class Store:
             self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as exc:
             if "not a database" in str(exc) or "encrypted" in str(exc):
+                from .backups import list_backups
+
+                # Backups of this name: it was a database once, and its header is gone.
+                hint = ("; if it was your database, its header is damaged: restore the latest backup"
+                        " with 'workbench restore'") if list_backups(self.path) else ""
                 raise DatabaseError(
-                    f"{self.path} is not a workbench database (not an SQLite file)") from None
+                    f"{self.path} is not a workbench database (not an SQLite file){hint}") from None
             raise
 
     def _check_version(self) -> None:
