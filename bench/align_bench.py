@@ -35,7 +35,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from workbench.core.align import align  # noqa: E402
-from workbench.core.align.evaluate import strict_scores  # noqa: E402
+from workbench.testing.align_scores import strict_scores  # noqa: E402
 
 _LATIN_SYLLABLES = "ba be bi bo bu da de di do ka ke ki ko la le li lo ma me mi mo na ne ni no pa pe po " \
                    "ra re ri ro sa se si so ta te ti to va ve vi za zo sha sho kha khe cha ya yu".split()

@@ -26,8 +26,8 @@ from PySide6.QtCore import QSettings
 
 
 def build(db: Path, links: int) -> int:
-    from workbench.core.pairs import replace_units
-    from workbench.core.store import Store
+    from workbench.core.pairing import replace_units
+    from workbench.core.store.database import Store
 
     shapes = [(2, 1) if n % 10 == 3 else (1, 2) if n % 15 == 7 else (1, 1) for n in range(links)]
     n_src, n_tgt = sum(s for s, _ in shapes), sum(t for _, t in shapes)

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from workbench.core import backups, store as store_module  # noqa: E402
-from workbench.core.store import Store, integrity_problems, quick_check  # noqa: E402
+from workbench.core.store.database import Store, integrity_problems, quick_check  # noqa: E402
 
 WORDS = ("the government ministry migration workers approved budget central bank rate inflation talks "
          "neighbours resume company profit quarter rescuers evacuated residents river border").split()

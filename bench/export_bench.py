@@ -241,9 +241,9 @@ def main() -> None:
 
 def from_store(n: int, pool: list[tuple[str, str, str]], out_dir: Path) -> None:
     """The product's real path: units in a workbench SQLite store, streamed out
-    by workbench.core.corpus.export_corpus (query + ExportUnit + writer)."""
-    from workbench.core.corpus import ExportFilter, export_corpus
-    from workbench.core.store import Store
+    by workbench.core.interchange.export_corpus (query + ExportUnit + writer)."""
+    from workbench.core.interchange import ExportFilter, export_corpus
+    from workbench.core.store.database import Store
 
     started = time.perf_counter()
     store = Store(out_dir / "bench.db")

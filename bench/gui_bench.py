@@ -111,8 +111,8 @@ def wait_until(app: QApplication, condition, timeout: float = 120.0) -> None:
 
 def main() -> int:
     from workbench.core.mt.packages import install_file
-    from workbench.core.mt.synthetic import build_test_package
-    from workbench.core.store import Store
+    from workbench.testing.models import build_test_package
+    from workbench.core.store.database import Store
     from workbench.gui.app import application
     from workbench.gui.main_window import MainWindow
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbench.core.importer import import_paths  # noqa: E402
-from workbench.core.store import Store  # noqa: E402
+from workbench.core.importing import import_paths  # noqa: E402
+from workbench.core.store.database import Store  # noqa: E402
 
 EN_WORDS = ("the ministry council cooperation migration country government minister said "
             "report program meeting agreement capital development security economic people "

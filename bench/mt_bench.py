@@ -81,7 +81,7 @@ def main() -> None:
     os.environ["ARGOS_PACKAGES_DIR"] = str(tmp / "packages")  # before argostranslate is imported
     from workbench.core.mt import engine
     from workbench.core.mt.packages import find_pair, install_file
-    from workbench.core.mt.synthetic import build_test_package
+    from workbench.testing.models import build_test_package
 
     vocab = REAL_VOCAB if REAL_VOCAB.exists() and not args.small else None
     shape = dict(layers=(2, 2), d_model=64, heads=2, ffn=128) if args.small else \

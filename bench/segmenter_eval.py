@@ -5,7 +5,7 @@ Usage: ``.venv/bin/python bench/segmenter_eval.py [--errors]``
 For each gold set (tests/data/gold/{en,ru}.txt, and the held-out sets
 {en,ru}_heldout.txt written after the rules were fixed) and each segmenter (pysbd,
 razdel for Russian, sentencex, and the workbench's own pipeline,
-``workbench.core.segmenter.split_sentences``) it prints:
+``workbench.core.text.segmenter.split_sentences``) it prints:
 
 - precision / recall / F1 of the sentence boundaries *inside* paragraphs (the
   end of a paragraph is a boundary for every segmenter, so it is not counted);
@@ -113,7 +113,7 @@ def segmenters(lang: str) -> dict[str, Segmenter]:
     import pysbd
     import sentencex
 
-    from workbench.core.segmenter import split_sentences
+    from workbench.core.text.segmenter import split_sentences
 
     pysbd_segmenter = pysbd.Segmenter(language=lang, clean=False)
     found: dict[str, Segmenter] = {
@@ -147,8 +147,8 @@ def pipeline_throughput(min_seconds: float = 2.0) -> list[tuple[str, float]]:
     Articles are the seeds, imported one at a time as the CLI does, in UTF-8
     and (the Russian one) in cp1251, plus one long article made of many copies.
     """
-    from workbench.core.article import parse_article
-    from workbench.core.textio import decode_bytes
+    from workbench.core.text.article import parse_article
+    from workbench.core.text.decoding import decode_bytes
 
     seeds = [path.read_bytes() for path in sorted((ROOT / "seeds").glob("*.txt"))]
     russian = [data for data in seeds if max(data) >= 0xD0]

@@ -80,12 +80,12 @@ TRANSLATION_RU = """МВД Узбекистана выступает за гиб
 
 
 def build_database(root: Path) -> tuple[Path, Path, dict[str, int]]:
-    from workbench.core.commands import Approve, SetTarget
-    from workbench.core.importer import import_paths
+    from workbench.core.edits.commands import Approve, SetTarget
+    from workbench.core.importing import import_paths
     from workbench.core.mt.packages import install_file
-    from workbench.core.mt.synthetic import build_test_package
-    from workbench.core.store import Store
-    from workbench.core.translation import translate_document
+    from workbench.testing.models import build_test_package
+    from workbench.core.store.database import Store
+    from workbench.core.translating import translate_document
 
     packages = root / "packages"
     for src, tgt in (("en", "ru"), ("ru", "en")):
@@ -147,7 +147,7 @@ def main() -> int:
         db, packages, docs = build_database(root)
 
         from workbench.gui.app import application
-        from workbench.gui.find_dialog import FindDialog
+        from workbench.gui.review.find_dialog import FindDialog
         from workbench.gui.main_window import MainWindow
 
         app = application()

@@ -23,7 +23,7 @@ def db_path(tmp_path) -> Path:
 
 @pytest.fixture
 def store(db_path):
-    from workbench.core.store import Store
+    from workbench.core.store.database import Store
 
     with Store(db_path) as s:
         yield s
@@ -45,7 +45,7 @@ def small_doc(store):
 def seeded_store(db_path):
     """A database file with one document of four 1:0 units, no open
     connection: ``(path, document id, unit ids)``."""
-    from workbench.core.store import Store
+    from workbench.core.store.database import Store
 
     with Store(db_path) as s:
         doc = s.add_document(title="Shared", language="en", target_language="ru", source_path=None,

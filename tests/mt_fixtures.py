@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from workbench.core.mt.packages import install_file
-from workbench.core.mt.synthetic import build_test_package
+from workbench.testing.models import build_test_package
 
 
 @pytest.fixture(scope="session")

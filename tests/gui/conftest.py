@@ -45,8 +45,8 @@ def no_models(tmp_path, monkeypatch):
 @pytest.fixture
 def seeded_db(db_path):
     """A database with the two seed articles imported; {language: document id}."""
-    from workbench.core.importer import import_paths
-    from workbench.core.store import Store
+    from workbench.core.importing import import_paths
+    from workbench.core.store.database import Store
 
     with Store(db_path) as store:
         results = import_paths(store, [SEEDS])
@@ -57,7 +57,7 @@ def seeded_db(db_path):
 @pytest.fixture
 def doc_with_mt(db_path):
     """A small document with machine translations filled in (no model needed)."""
-    from workbench.core.store import Store
+    from workbench.core.store.database import Store
 
     with Store(db_path) as store:
         doc = store.add_document(title="Small", language="en", target_language="ru", source_path=None,

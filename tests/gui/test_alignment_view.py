@@ -10,18 +10,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 
-from workbench.core.align_commands import (
+from workbench.core.edits.links import (
     ConfirmLinks,
     MergeLinks,
     MoveSegment,
     RealignRange,
     SplitLink,
 )
-from workbench.core.pairs import replace_units, translation_of
-from workbench.core.store import Store
+from workbench.core.pairing import replace_units, translation_of
+from workbench.core.store.database import Store
 from workbench.gui import dialogs
 from workbench.gui.actions import ALIGNMENT_ACTIONS
-from workbench.gui.alignment_model import AlignmentModel, LinkColumn
+from workbench.gui.alignment.model import AlignmentModel, LinkColumn
 from workbench.gui.document_list import DOCUMENT_ROLE
 from workbench.gui.main_window import MainWindow
 from workbench.gui.session import ReviewSession
@@ -131,7 +131,7 @@ def test_a_big_pair_opens_without_reading_every_link(qapp, store):
 
 
 def test_rows_are_as_tall_as_their_text_once_read(qtbot, store):
-    from workbench.gui.alignment_view import MAX_LINES, AlignmentView
+    from workbench.gui.alignment.view import MAX_LINES, AlignmentView
 
     src = store.add_document(title="Long", language="en", target_language="ru", source_path=None,
                              checksum="long-src", date=None)
@@ -379,7 +379,7 @@ def test_import_pair_through_the_ui_opens_the_alignment(qtbot, db_path, tmp_path
 def test_import_translation_of_the_selected_document(qtbot, db_path, tmp_path, no_models, monkeypatch,
                                                      no_modal_dialogs):
     pytest.importorskip("workbench.core.align")
-    from workbench.core.importer import import_paths
+    from workbench.core.importing import import_paths
 
     en, ru = write_articles(tmp_path)
     with Store(db_path) as store:

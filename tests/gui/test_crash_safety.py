@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from workbench.core.model import Status
-from workbench.core.store import Store
+from workbench.core.store.database import Store
 
 REPO = Path(__file__).resolve().parents[2]
 TYPED = "Министерство посчитало мигрантов, и они уехали весной в Россию. " * 4

@@ -9,7 +9,7 @@ from workbench.gui.export_dialog import ExportDialog
 from workbench.gui.main_window import MainWindow
 from workbench.gui.session import ReviewSession
 
-from ..reliability.dbfixtures import digest, flip_middle, integrity_ok, make_corpus_db
+from tests.reliability.dbfixtures import digest, flip_middle, integrity_ok, make_corpus_db
 
 
 def test_the_window_refuses_a_damaged_database_with_the_way_out(qtbot, tmp_path, no_modal_dialogs, no_models):
@@ -69,7 +69,7 @@ def test_the_export_dialog_asks_before_overwriting_a_file_of_another_kind(qtbot,
 
 
 def test_a_database_in_a_read_only_folder_opens_read_only_and_says_so(qtbot, tmp_path, no_modal_dialogs, no_models):
-    from ..reliability.dbfixtures import read_only_view
+    from tests.reliability.dbfixtures import read_only_view
 
     folder = tmp_path / "data"
     folder.mkdir()
@@ -92,9 +92,9 @@ def test_a_database_in_a_read_only_folder_opens_read_only_and_says_so(qtbot, tmp
 
 
 def test_importing_a_corpus_from_the_window_backs_up_first(tmp_path):
-    from workbench.gui.workers import import_files
+    from workbench.gui.jobs.workers import import_files
 
-    from ..reliability.test_messages import big_tmx
+    from tests.reliability.test_messages import big_tmx
 
     db = make_corpus_db(tmp_path / "corpus.db")
     tmx = big_tmx(tmp_path / "corpus.tmx", units=20)

@@ -9,9 +9,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from workbench.core.model import Status
-from workbench.core.store import Store
+from workbench.core.store.database import Store
 from workbench.gui.main_window import MainWindow
-from workbench.gui.unit_table import Column
+from workbench.gui.review.unit_table import Column
 
 
 @pytest.fixture
@@ -168,7 +168,7 @@ def test_exclude_strikes_through_and_hide_toggle_hides(qtbot, window):
 
 
 def test_find_and_replace_all_is_one_undo_step(qtbot, window):
-    from workbench.gui.find_dialog import FindDialog
+    from workbench.gui.review.find_dialog import FindDialog
 
     dialog = FindDialog(window.controller, window)
     qtbot.addWidget(dialog)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from workbench.core.commands import Approve, SetTarget
-from workbench.core.corpus import count_units
-from workbench.core.store import Store
+from workbench.core.edits.commands import Approve, SetTarget
+from workbench.core.interchange import count_units
+from workbench.core.store.database import Store
 from workbench.gui.export_dialog import ExportDialog
 from workbench.gui.main_window import MainWindow
 from workbench.gui.session import ReviewSession
 
-from ..conftest import SHARED
+from tests.conftest import SHARED
 
 
 @pytest.fixture

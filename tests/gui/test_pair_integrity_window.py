@@ -8,11 +8,11 @@ import re
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.test_pair_integrity import EN, OTHER_EN, RU, tables
-from workbench.core.commands import Approve, SetTarget
-from workbench.core.importer import import_paths
-from workbench.core.pairs import import_pair, replace_units
-from workbench.core.store import Store
+from tests.core.test_pair_integrity import EN, OTHER_EN, RU, tables
+from workbench.core.edits.commands import Approve, SetTarget
+from workbench.core.importing import import_paths
+from workbench.core.pairing import import_pair, replace_units
+from workbench.core.store.database import Store
 from workbench.gui import dialogs
 from workbench.gui.document_list import DOCUMENT_ROLE
 from workbench.gui.main_window import MainWindow

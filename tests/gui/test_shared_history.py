@@ -17,23 +17,23 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
-from workbench.core.store import Store
+from workbench.core.store.database import Store
 from workbench.gui.main_window import MainWindow
 
-from .test_alignment_view import build_pair
+from tests.gui.test_alignment_view import build_pair
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def cli(db, *args) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run([sys.executable, "-m", "workbench.cli", "--db", str(db), *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "workbench.cli.commands", "--db", str(db), *map(str, args)],
                           capture_output=True, text=True, timeout=60, env=env)
 
 
 def read_target(db, unit_id) -> str:
     """The target as a separate process reads it from disk."""
-    code = ("import sys\nfrom workbench.core.store import Store\n"
+    code = ("import sys\nfrom workbench.core.store.database import Store\n"
             "with Store(sys.argv[1]) as s: print(s.unit(int(sys.argv[2])).target)")
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.run([sys.executable, "-c", code, str(db), str(unit_id)], capture_output=True,

@@ -4,9 +4,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 
-from workbench.core.commands import SetExcluded
+from workbench.core.edits.commands import SetExcluded
 from workbench.gui.session import ReviewSession
-from workbench.gui.unit_table import (
+from workbench.gui.review.unit_table import (
     PAGE_SIZE,
     PARAGRAPH_START_ROLE,
     Column,

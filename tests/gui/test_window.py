@@ -8,14 +8,14 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from workbench.core.store import Store
+from workbench.core.store.database import Store
 from workbench.gui.app import open_main_window
 from workbench.gui.document_list import DOCUMENT_ROLE
 from workbench.gui.main_window import MainWindow
-from workbench.gui.unit_table import Column
-from workbench.gui.workers import TranslateWorker
+from workbench.gui.review.unit_table import Column
+from workbench.gui.jobs.workers import TranslateWorker
 
-from ..conftest import SEEDS
+from tests.conftest import SEEDS
 
 
 def make_window(qtbot, db, **kwargs) -> MainWindow:

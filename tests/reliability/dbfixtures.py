@@ -20,9 +20,9 @@ def make_corpus_db(path: Path) -> Path:
 
     Built in this process and closed again: no connection stays open here, so
     a test may then read or damage the file with plain file calls."""
-    from workbench.core.commands import Approve, SetTarget
-    from workbench.core.importer import import_paths
-    from workbench.core.store import Store
+    from workbench.core.edits.commands import Approve, SetTarget
+    from workbench.core.importing import import_paths
+    from workbench.core.store.database import Store
 
     with Store(path) as store:
         import_paths(store, [SEEDS])

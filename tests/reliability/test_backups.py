@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from .dbfixtures import digest, flip_middle, integrity_ok, make_corpus_db
-from .helpers import assert_refused, cli, dump
-from .test_messages import big_tmx
+from tests.reliability.dbfixtures import digest, flip_middle, integrity_ok, make_corpus_db
+from tests.reliability.helpers import assert_refused, cli, dump
+from tests.reliability.test_messages import big_tmx
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_automatic_backups_are_pruned_to_the_newest_seven(corpus):
 
 
 def test_a_backup_is_made_before_a_schema_migration(tmp_path):
-    from workbench.core.schema import MIGRATIONS
+    from workbench.core.store.schema import MIGRATIONS
 
     db = tmp_path / "old.db"
     conn = sqlite3.connect(db)
@@ -168,8 +168,8 @@ def test_restore_without_any_backup_says_so(corpus):
 
 
 def test_a_disk_too_full_for_the_daily_backup_still_opens(tmp_path):
-    from .dbfixtures import small_disk
-    from .test_messages import fill
+    from tests.reliability.dbfixtures import small_disk
+    from tests.reliability.test_messages import fill
 
     with small_disk(tmp_path / "disk", "1m") as disk:
         db = make_corpus_db(disk / "corpus.db")
@@ -185,8 +185,8 @@ def test_a_disk_too_full_for_the_daily_backup_still_opens(tmp_path):
 
 
 def test_a_full_disk_at_open_names_the_full_disk(tmp_path):
-    from .dbfixtures import small_disk
-    from .test_messages import fill
+    from tests.reliability.dbfixtures import small_disk
+    from tests.reliability.test_messages import fill
 
     with small_disk(tmp_path / "disk", "1m") as disk:
         db = make_corpus_db(disk / "corpus.db")

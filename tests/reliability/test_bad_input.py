@@ -18,7 +18,7 @@ from typing import Callable
 
 import pytest
 
-from .helpers import REPO, assert_refused, cli, dump
+from tests.reliability.helpers import REPO, assert_refused, cli, dump
 
 SEED_EN = REPO / "seeds" / "en_uzbek_interior_ministry_cis_migration_2023-09-28.txt"
 SEED_RU = REPO / "seeds" / "ru_iom_uzbekistan_migration_role_2025-04-24.txt"

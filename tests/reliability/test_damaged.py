@@ -9,8 +9,8 @@ import pytest
 
 from tests.conftest import SEEDS
 
-from .dbfixtures import digest, flip_middle, integrity_ok, make_corpus_db
-from .helpers import assert_refused, cli, dump
+from tests.reliability.dbfixtures import digest, flip_middle, integrity_ok, make_corpus_db
+from tests.reliability.helpers import assert_refused, cli, dump
 
 
 @pytest.fixture

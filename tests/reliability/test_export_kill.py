@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from .dbfixtures import make_corpus_db
-from .helpers import REPO, cli
+from tests.reliability.dbfixtures import make_corpus_db
+from tests.reliability.helpers import REPO, cli
 
 
 def content(path: Path) -> bytes:
@@ -42,7 +42,7 @@ def test_the_next_export_removes_temporary_files_of_killed_exports(tmp_path):
 
 
 def build_large(path: Path, units: int) -> Path:
-    from workbench.core.store import Store
+    from workbench.core.store.database import Store
 
     with Store(path) as store:
         doc = store.add_document(title="Large", language="en", target_language="ru", source_path=None,
@@ -61,7 +61,7 @@ def large_db(tmp_path_factory) -> Path:
 
 
 def export_process(db: Path, out: Path, *status: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "workbench.cli", "--db", str(db), "export", "--format", "tmx",
+    return subprocess.Popen([sys.executable, "-m", "workbench.cli.commands", "--db", str(db), "export", "--format", "tmx",
                              *status, "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env=dict(os.environ, PYTHONPATH=str(REPO)))
 

@@ -20,7 +20,7 @@ import pytest
 from workbench.core.mt import engine
 from workbench.core.mt.packages import install_file, list_installed
 
-from .helpers import assert_refused, cli
+from tests.reliability.helpers import assert_refused, cli
 
 TOP = "translate-en_ru-2_0"
 SENTENCES = ["The minister said the meeting would discuss a new strategy.", "Officials praised it."]

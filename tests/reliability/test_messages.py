@@ -12,8 +12,8 @@ import pytest
 
 from workbench.core.formats import ExportUnit, get_exporter
 
-from .dbfixtures import integrity_ok, make_corpus_db, read_only_view, small_disk
-from .helpers import assert_refused, cli, dump
+from tests.reliability.dbfixtures import integrity_ok, make_corpus_db, read_only_view, small_disk
+from tests.reliability.helpers import assert_refused, cli, dump
 
 
 @pytest.fixture

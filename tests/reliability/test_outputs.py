@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from .dbfixtures import digest, integrity_ok, make_corpus_db
-from .helpers import assert_refused, cli, dump
+from tests.reliability.dbfixtures import digest, integrity_ok, make_corpus_db
+from tests.reliability.helpers import assert_refused, cli, dump
 
 EXPORT = ("export", "--format", "tmx", "--status", "any", "--out")
 

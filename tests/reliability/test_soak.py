@@ -28,17 +28,17 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.store import Store
+from workbench.core.store.database import Store
 
-from .helpers import REPO
+from tests.reliability.helpers import REPO
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not Path("/proc/self/fd").is_dir(),
                                 reason="needs SIGKILL and /proc")
 
 WINDOW = r"""
 import random, sys, threading, time
-from workbench.core.commands import SetTarget
-from workbench.core.store import Store
+from workbench.core.edits.commands import SetTarget
+from workbench.core.store.database import Store
 
 db, units, counter = sys.argv[1], [int(u) for u in sys.argv[2].split(",")], int(sys.argv[3])
 
@@ -119,7 +119,7 @@ class Soak:
                 number = self.counter
                 self.counter += 1
             unit = self.cli_units[number % len(self.cli_units)]
-            proc = subprocess.Popen([sys.executable, "-m", "workbench.cli", "--db", str(self.db),
+            proc = subprocess.Popen([sys.executable, "-m", "workbench.cli.commands", "--db", str(self.db),
                                      "set-target", str(unit), f"cli {number}"],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=self.env)
             self.cli = proc

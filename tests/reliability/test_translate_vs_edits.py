@@ -11,13 +11,13 @@ import time
 
 import pytest
 
-from workbench.core.commands import MergeSegments, SplitSegment
+from workbench.core.edits.commands import MergeSegments, SplitSegment
 from workbench.core.mt import engine
 from workbench.core.mt.packages import find_pair
-from workbench.core.store import Store
-from workbench.core.translation import translate_document
+from workbench.core.store.database import Store
+from workbench.core.translating import translate_document
 
-from .helpers import REPO, cli
+from tests.reliability.helpers import REPO, cli
 
 SENTENCES = [f"Sentence number {n} is about the migration strategy of the council." for n in range(6)]
 SPLIT_AT = SENTENCES[0].index(" is about")
@@ -85,8 +85,8 @@ def test_merge_while_translating_in_process(db_path, packages_dir):
 
 JOB = """
 import pathlib, sys, time
-from workbench.core.store import Store
-from workbench.core.translation import translate_document
+from workbench.core.store.database import Store
+from workbench.core.translating import translate_document
 
 db, packages, ready, go = sys.argv[1:5]
 
@@ -147,7 +147,7 @@ def test_cli_translate_and_split_at_random_moments(tmp_path, packages_dir):
     for attempt in range(4):
         db = tmp_path / f"w{attempt}.db"
         doc, segments = seed(db, sentences)
-        job = subprocess.Popen([sys.executable, "-m", "workbench.cli", "--db", str(db), "translate", "1"],
+        job = subprocess.Popen([sys.executable, "-m", "workbench.cli.commands", "--db", str(db), "translate", "1"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", **env})
         time.sleep(rng.uniform(0.5, 3.0))

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from .errors import BadInputError, OutputExistsError, OutputRefusedError
+from workbench.core.errors import BadInputError, OutputExistsError, OutputRefusedError
 
 # What a format's existing file may look like to be overwritten without force.
 _ACCEPTS = {
@@ -61,8 +61,8 @@ def owned_folders(database: Path | None = None) -> list[tuple[Path, str]]:
     """Folders whose files belong to the workbench: ``(folder, what it holds)``."""
     import platformdirs
 
-    from .backups import backup_dir
-    from .mt.packages import packages_dir
+    from workbench.core.store.backups import backup_dir
+    from workbench.core.mt.packages import packages_dir
 
     folders = []
     if database is not None:

@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QStyle, QToolBar
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from workbench.gui.main_window import MainWindow
 
 SP = QStyle.StandardPixmap
 KEY = QKeySequence.StandardKey

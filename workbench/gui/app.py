@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from . import palette
-from .settings import APPLICATION, ORGANIZATION, open_settings, read_bool
+from workbench.gui import palette
+from workbench.gui.settings import APPLICATION, ORGANIZATION, open_settings, read_bool
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -26,7 +26,7 @@ def application(argv: list[str] | None = None) -> QApplication:
 
 def open_main_window(db_path: str | Path | None = None, *, packages_dir: str | Path | None = None):
     """Create and show the window (a bad database gives a dialog, not a crash)."""
-    from .main_window import MainWindow
+    from workbench.gui.main_window import MainWindow
 
     application()
     window = MainWindow(db_path, packages_dir=packages_dir)

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.model import Document, Status
-from . import queries
-from .link_queries import confirmed_links, pair_document_ids
-from .session import ReviewSession
-from .unit_table import STATUS_HUES, mix
+from workbench.core.model import Document, Status
+from workbench.core.store import review_queries as queries
+from workbench.core.store.link_queries import confirmed_links, pair_document_ids
+from workbench.gui.session import ReviewSession
+from workbench.gui.review.unit_table import STATUS_HUES, mix
 
 DOCUMENT_ROLE = Qt.ItemDataRole.UserRole + 1
 

@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.corpus import ExportFilter, check_export_outputs, count_units
-from ..core.errors import OutputExistsError, WorkbenchError
-from ..core.formats.base import ExportOptions
-from ..core.progress import CancelledFn, ProgressFn
-from . import dialogs
-from .session import ReviewSession
-from .workers import CallWorker
+from workbench.core.interchange import ExportFilter, check_export_outputs, count_units
+from workbench.core.errors import OutputExistsError, WorkbenchError
+from workbench.core.formats.base import ExportOptions
+from workbench.core.progress import CancelledFn, ProgressFn
+from workbench.gui import dialogs
+from workbench.gui.session import ReviewSession
+from workbench.gui.jobs.workers import CallWorker
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,8 @@ def export_job(db_path: str, format_name: str, out: str, flt: ExportFilter, opti
                progress: ProgressFn, cancelled: CancelledFn, force: bool = False) -> int:
     """Export through a Store of its own (runs in a worker thread); ``force``:
     the person agreed to replace an existing file of another kind."""
-    from ..core.corpus import export_corpus
-    from ..core.store import Store
+    from workbench.core.interchange import export_corpus
+    from workbench.core.store.database import Store
 
     with Store(db_path, create=False) as store:
         return export_corpus(store, format_name, Path(out), flt, options, force=force, progress=progress,

@@ -25,24 +25,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.errors import WorkbenchError
-from ..core.store import default_db_path
-from . import dialogs, palette
-from .actions import ALIGNMENT_ACTIONS, build_actions, sync_shared_shortcuts
-from .alignment_controller import AlignmentController
-from .alignment_view import AlignmentView
-from .document_list import DocumentList, DocumentListModel
-from .editor_pane import EditorPane
-from .figures import BackgroundFigures
-from .jobs import JobBar, JobRunner
-from .metrics_panel import MetricsPanel
-from .pair_import import PairImporter
-from .queries import DocumentCounts
-from .review import ReviewController
-from .session import ReviewSession
-from .settings import open_settings, read_bool
-from .unit_table import UnitTableModel, UnitTableView
-from .workers import CallWorker, TranslateWorker, TranslationOutcome, import_files
+from workbench.core.errors import WorkbenchError
+from workbench.core.store.database import default_db_path
+from workbench.gui import dialogs, palette
+from workbench.gui.actions import ALIGNMENT_ACTIONS, build_actions, sync_shared_shortcuts
+from workbench.gui.alignment.controller import AlignmentController
+from workbench.gui.alignment.view import AlignmentView
+from workbench.gui.document_list import DocumentList, DocumentListModel
+from workbench.gui.review.editor_pane import EditorPane
+from workbench.gui.jobs.figures import BackgroundFigures
+from workbench.gui.jobs.runner import JobBar, JobRunner
+from workbench.gui.review.metrics_panel import MetricsPanel
+from workbench.gui.alignment.pair_import import PairImporter
+from workbench.core.store.review_queries import DocumentCounts
+from workbench.gui.review.controller import ReviewController
+from workbench.gui.session import ReviewSession
+from workbench.gui.settings import open_settings, read_bool
+from workbench.gui.review.unit_table import UnitTableModel, UnitTableView
+from workbench.gui.jobs.workers import CallWorker, TranslateWorker, TranslationOutcome, import_files
 
 log = logging.getLogger(__name__)
 
@@ -396,7 +396,7 @@ class MainWindow(QMainWindow):
         (self.alignment_view.table if index == 1 else self.table).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_export(self) -> None:
-        from .export_dialog import ExportDialog
+        from workbench.gui.export_dialog import ExportDialog
 
         if self.session is None:
             dialogs.show_error(self, "Export", "No database is open: File → Open database…")
@@ -411,20 +411,20 @@ class MainWindow(QMainWindow):
             self.open_database(path)
 
     def show_find(self) -> None:
-        from .find_dialog import FindDialog
+        from workbench.gui.review.find_dialog import FindDialog
 
         if self._find_dialog is None:
             self._find_dialog = FindDialog(self.controller, self)
         self._find_dialog.show_with(self.pane.target.textCursor().selectedText())
 
     def show_models(self) -> None:
-        from .models_dialog import ModelsDialog
+        from workbench.gui.models_dialog import ModelsDialog
 
         ModelsDialog(self.packages_dir, self).exec()
         self._update_model_hint()
 
     def show_shortcuts(self) -> None:
-        from .shortcuts import ShortcutsDialog
+        from workbench.gui.shortcuts import ShortcutsDialog
 
         ShortcutsDialog(self.actions, self).exec()
 
@@ -521,7 +521,7 @@ class MainWindow(QMainWindow):
         self.translation_finished.emit(TranslationOutcome(errors={-1: message}))
 
     def _update_model_hint(self) -> None:
-        from ..core.mt.packages import list_installed
+        from workbench.core.mt.packages import list_installed
 
         if list_installed(self.packages_dir):
             self.pane.set_mt_placeholder("No machine translation yet: Translate → Translate document (Ctrl+T)")
@@ -547,7 +547,7 @@ class MainWindow(QMainWindow):
 def import_file_filter() -> str:
     """The import dialog's filter: every format the core imports (the core
     also recognises files by content, hence "All files")."""
-    from ..core.formats.registry import importable_suffixes
+    from workbench.core.formats.registry import importable_suffixes
 
     patterns = " ".join(f"*{suffix}" for suffix in importable_suffixes())
     return f"Articles and corpora ({patterns});;All files (*)"

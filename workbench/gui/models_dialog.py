@@ -19,22 +19,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.errors import WorkbenchError
-from . import dialogs
-from .workers import CallWorker
+from workbench.core.errors import WorkbenchError
+from workbench.gui import dialogs
+from workbench.gui.jobs.workers import CallWorker
 
 LANGUAGES = ("en", "ru", "de", "fr", "es", "uk", "uz", "kk")
 
 
 def _install_file(path: str, packages_dir, *, progress, cancelled):
-    from ..core.mt.packages import install_file
+    from workbench.core.mt.packages import install_file
 
     progress(0.1, f"installing {Path(path).name}")
     return install_file(path, packages_dir)
 
 
 def _install_from_index(from_code: str, to_code: str, packages_dir, *, progress, cancelled):
-    from ..core.mt.packages import install_from_index
+    from workbench.core.mt.packages import install_from_index
 
     return install_from_index(from_code, to_code, packages_dir, progress=progress, cancelled=cancelled)
 
@@ -103,7 +103,7 @@ class ModelsDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> list:
-        from ..core.mt.packages import list_installed, packages_dir
+        from workbench.core.mt.packages import list_installed, packages_dir
 
         installed = list_installed(self.packages_dir)
         self.table.setRowCount(len(installed))
@@ -173,7 +173,7 @@ class ModelsDialog(QDialog):
         self.install_failed.emit(message)
 
     def remove_selected(self) -> None:
-        from ..core.mt.packages import remove
+        from workbench.core.mt.packages import remove
 
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
         if not rows:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ..core.align_commands import MergeLinks, MoveSegment, RealignRange, SplitLink
-from ..core.commands import (
+from workbench.core.edits.links import MergeLinks, MoveSegment, RealignRange, SplitLink
+from workbench.core.edits.commands import (
     Batch,
     Command,
     MergeSegments,
@@ -30,9 +30,9 @@ from ..core.commands import (
     SetTarget,
     SplitSegment,
 )
-from ..core.errors import WorkbenchError
-from ..core.model import Edit
-from ..core.store import Store
+from workbench.core.errors import WorkbenchError
+from workbench.core.model import Edit
+from workbench.core.store.database import Store
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .actions import shortcut_rows
+from workbench.gui.actions import shortcut_rows
 
 EXTRA_KEYS = (("Table", "Edit the target in the editor pane", "Enter"),
               ("Editor", "Back to the table", "Esc"))

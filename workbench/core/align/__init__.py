@@ -22,14 +22,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..errors import BadInputError
-from ..progress import CancelledFn, ProgressFn, never_cancelled, no_progress
-from .anchors import document_anchors
-from .band import Band
-from .costs import GALE_CHURCH, LengthModel, PairData, Params, SideData, build_costs
-from .dp import TYPES, Moves, posteriors, viterbi
-from .ngrams import sketch_pair
-from .pairs import anchor_overlaps, anchor_tables, sketch_overlaps, unique_number_pairs
+from workbench.core.errors import BadInputError
+from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.align.anchors import document_anchors
+from workbench.core.align.band import Band
+from workbench.core.align.costs import GALE_CHURCH, LengthModel, PairData, Params, SideData, build_costs
+from workbench.core.align.dp import TYPES, Moves, posteriors, viterbi
+from workbench.core.align.ngrams import sketch_pair
+from workbench.core.align.overlaps import anchor_overlaps, anchor_tables, sketch_overlaps, unique_number_pairs
 
 __all__ = ["Link", "align", "format_link", "Params"]
 

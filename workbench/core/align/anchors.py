@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .translit import skeleton
+from workbench.core.align.translit import skeleton
 
 
 class Anchor(NamedTuple):   # a NamedTuple: documents have hundreds of thousands

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .anchors import AnchorWeights
-from .band import Band
-from .dp import TYPES
+from workbench.core.align.anchors import AnchorWeights
+from workbench.core.align.band import Band
+from workbench.core.align.dp import TYPES
 
 
 @dataclass(frozen=True)

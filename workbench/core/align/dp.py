@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import Cancelled
-from ..progress import CancelledFn, ProgressFn, never_cancelled, no_progress
-from .band import Band
+from workbench.core.errors import Cancelled
+from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.align.band import Band
 
 # (source sentences, target sentences) of each link type.  0-1 must stay at
 # index 2: it is the only in-row move.

@@ -3,9 +3,9 @@
 Store-free: exporters take ``ExportUnit`` iterables, importers give
 ``ImportedCorpus`` streams; see ``base`` for the contract.
 """
-from .base import (CSV_COLUMNS, ExportOptions, Exporter, ExportUnit, ImportedCorpus,
+from workbench.core.formats.base import (CSV_COLUMNS, ExportOptions, Exporter, ExportUnit, ImportedCorpus,
                    ImportedUnit, Importer)
-from .registry import (EXPORTERS, IMPORTERS, REGISTRY, exporter_for, get_exporter,
+from workbench.core.formats.registry import (EXPORTERS, IMPORTERS, REGISTRY, exporter_for, get_exporter,
                        get_importer, get_importer_for)
 
 __all__ = [

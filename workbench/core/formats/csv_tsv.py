@@ -52,7 +52,7 @@ from typing import Callable, ClassVar, Iterable, Iterator
 from workbench.core.errors import BadInputError
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
 
-from .base import (CSV_COLUMNS, REPORT_EVERY, ExportOptions, ExportUnit, ImportedCorpus,
+from workbench.core.formats.base import (CSV_COLUMNS, REPORT_EVERY, ExportOptions, ExportUnit, ImportedCorpus,
                    ImportedUnit, Ticker, atomic_writer, check_pair, corpus_languages,
                    format_chrf, language_code, peek)
 

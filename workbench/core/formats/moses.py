@@ -18,7 +18,7 @@ from typing import ClassVar, Iterable
 from workbench.core.errors import BadInputError
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
 
-from .base import (REPORT_EVERY, ExportOptions, ExportUnit, Ticker, atomic_writer, check_pair,
+from workbench.core.formats.base import (REPORT_EVERY, ExportOptions, ExportUnit, Ticker, atomic_writer, check_pair,
                    corpus_languages, peek)
 
 _LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")

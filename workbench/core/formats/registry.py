@@ -7,11 +7,11 @@ from pathlib import Path
 
 from workbench.core.errors import BadInputError
 
-from .base import Exporter, Importer
-from .csv_tsv import CsvExporter, CsvImporter, TsvExporter, TsvImporter
-from .moses import MosesExporter
-from .tmx import TmxExporter, TmxImporter
-from .xliff import XliffExporter, XliffImporter
+from workbench.core.formats.base import Exporter, Importer
+from workbench.core.formats.csv_tsv import CsvExporter, CsvImporter, TsvExporter, TsvImporter
+from workbench.core.formats.moses import MosesExporter
+from workbench.core.formats.tmx import TmxExporter, TmxImporter
+from workbench.core.formats.xliff import XliffExporter, XliffImporter
 
 EXPORTERS: dict[str, Exporter] = {
     exporter.name: exporter
@@ -155,7 +155,7 @@ def _xml_root(text: str) -> tuple[str | None, bool]:
 
 def _delimited_header(text: str) -> str | None:
     """"csv"/"tsv" when the first line names two languages (``en,ru``)."""
-    from .csv_tsv import _is_language
+    from workbench.core.formats.csv_tsv import _is_language
 
     first = next((line for line in text.splitlines() if line.strip()), "")
     if len(first) > 500:

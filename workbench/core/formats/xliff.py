@@ -28,9 +28,9 @@ from lxml import etree
 from workbench.core.errors import BadInputError
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
 
-from .base import (REPORT_EVERY, ExportOptions, ExportUnit, ImportedCorpus, ImportedUnit,
+from workbench.core.formats.base import (REPORT_EVERY, ExportOptions, ExportUnit, ImportedCorpus, ImportedUnit,
                    Ticker, atomic_writer, corpus_languages, language_code, now_iso, peek)
-from .xmlutil import (finished_message, attribute_items, check_no_entity_refs, check_size, escape_attr,
+from workbench.core.formats.xmlutil import (finished_message, attribute_items, check_no_entity_refs, check_size, escape_attr,
                       escape_fields, local_name, release, safe_iterparse)
 
 log = logging.getLogger(__name__)

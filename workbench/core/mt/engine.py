@@ -14,9 +14,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import Cancelled, ModelError
-from ..progress import CancelledFn, ProgressFn, never_cancelled, no_progress
-from .packages import ModelPackage, find_pair
+from workbench.core.errors import Cancelled, ModelError
+from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.mt.packages import ModelPackage, find_pair
 
 # Beam 2 (CTranslate2's own default) rather than Argos' 4: on this class of
 # machine (2 cores, AVX2 int8) a batched base transformer translates ~1.7x
@@ -142,7 +142,7 @@ def get_translator(package: ModelPackage, *, compute_type: str = "auto",
     """The loaded translator for a package (loaded on first use, then reused
     while the package's files stay the same: files replaced by another process
     are loaded afresh)."""
-    from .packages import fingerprint
+    from workbench.core.mt.packages import fingerprint
 
     key = (str(package.path), package.package_version, fingerprint(package), compute_type, threads)
     with _registry_lock:

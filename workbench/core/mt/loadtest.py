@@ -10,9 +10,9 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    from ..errors import WorkbenchError
-    from .engine import Translator
-    from .packages import LOAD_TEST_SENTENCE, read_package
+    from workbench.core.errors import WorkbenchError
+    from workbench.core.mt.engine import Translator
+    from workbench.core.mt.packages import LOAD_TEST_SENTENCE, read_package
 
     try:
         package = read_package(argv[0])

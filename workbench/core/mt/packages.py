@@ -32,8 +32,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..errors import BadInputError, Cancelled, ModelError
-from ..progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.errors import BadInputError, Cancelled, ModelError
+from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
 
 MAX_ARCHIVE_MEMBERS = 10_000
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3     # the largest real Argos models are ~500 MB
@@ -600,7 +600,7 @@ def _install_locked(path: Path, top: str, metadata: dict, root: Path) -> ModelPa
         for previous in old:
             if previous.path != final and previous.path.exists():
                 _discard(previous.path, root)
-        from .engine import forget  # a long-lived process drops what it loaded from replaced folders
+        from workbench.core.mt.engine import forget  # a long-lived process drops what it loaded from replaced folders
 
         for gone in {final, *(p.path for p in old)}:
             forget(gone)
@@ -644,7 +644,7 @@ def remove(code: str, packages_dir: str | Path | None = None) -> ModelPackage:
         if code in (package.code, package.path.name, f"{package.from_code}_{package.to_code}"):
             with _install_lock(root):
                 _discard(package.path, root)
-            from .engine import forget
+            from workbench.core.mt.engine import forget
 
             forget(package.path)
             return package

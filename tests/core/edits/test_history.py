@@ -1,0 +1,206 @@
+"""One undo/redo history per document, owned by the core and persisted.
+
+The window and the command line walk the same rows of ``edits``: an undo is
+never recorded as a new forward edit, a redo brings back exactly what was
+undone, and two processes can never take the same step twice."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from workbench.cli.commands import main
+from workbench.core.edits.commands import Approve, MergeSegments, SetExcluded, SetTarget, SplitSegment
+from workbench.core.errors import BadInputError, HistoryConflict
+from workbench.core.store.database import Store
+
+from tests.core.edits.test_commands import state
+
+
+def test_undo_and_redo_walk_both_ways_without_new_forward_edits(store, small_doc):
+    doc, ids = small_doc
+    uid = store.unit_for_segment(ids[1]).id
+    states = [state(store, doc)]
+    for command in (SetTarget(uid, "Раз."), SplitSegment(ids[1], 16), Approve((uid,))):
+        store.apply(command)
+        states.append(state(store, doc))
+    rows = len(store.history(doc))
+    for expected in reversed(states[:-1]):
+        assert store.undo(doc).undo
+        assert state(store, doc) == expected
+    assert store.undo(doc) is None
+    for expected in states[1:]:
+        step = store.redo(doc)
+        assert step is not None and not step.undo
+        assert state(store, doc) == expected
+    assert store.redo(doc) is None
+    assert len(store.history(doc)) == rows, "undo/redo must not add history rows"
+
+
+def test_a_new_edit_after_undo_drops_the_redo_branch(store, small_doc):
+    doc, ids = small_doc
+    uid = store.unit_for_segment(ids[1]).id
+    store.apply(SetTarget(uid, "one"))
+    store.apply(SetTarget(uid, "two"))
+    store.undo(doc)
+    assert store.next_redo(doc) is not None
+    store.apply(SetTarget(uid, "three"))
+    assert store.next_redo(doc) is None and store.redo(doc) is None
+    assert store.unit(uid).target == "three"
+    store.undo(doc)
+    assert store.unit(uid).target == "one"
+
+
+def test_histories_are_per_document(store, small_doc):
+    doc, ids = small_doc
+    other = store.add_document(title="Other", language="en", target_language="ru", source_path=None,
+                               checksum="other", date=None)
+    store.add_segments(other, [(0, "body", "Elsewhere.", False)])
+    mine, theirs = store.unit_for_segment(ids[1]).id, store.unit_ids(other)[0]
+    store.apply(SetTarget(mine, "mine"))
+    store.apply(SetTarget(theirs, "theirs"))
+    store.undo(doc)  # takes back this document's step, not the newer one elsewhere
+    assert store.unit(mine).target == "" and store.unit(theirs).target == "theirs"
+    assert store.next_undo(doc) is None and store.next_undo(other) is not None
+    # Without a document, the newest step anywhere.
+    store.undo()
+    assert store.unit(theirs).target == ""
+    assert store.redo().edit.document_id == other  # most recently undone first
+    assert store.unit(theirs).target == "theirs"
+
+
+def test_a_typing_burst_is_one_step(store, small_doc):
+    doc, ids = small_doc
+    uid = store.unit_for_segment(ids[1]).id
+    for text in ("П", "Пер", "Первое"):
+        store.apply(SetTarget(uid, text), merge_key="burst-1")
+    store.apply(SetTarget(uid, "Первое."), merge_key="burst-2")
+    assert len(store.history(doc)) == 2
+    store.undo(doc)
+    assert store.unit(uid).target == "Первое"
+    store.undo(doc)
+    assert store.unit(uid).target == ""
+    store.redo(doc)
+    assert store.unit(uid).target == "Первое"
+
+
+def test_undo_refuses_to_overwrite_a_change_made_outside_the_history(store, small_doc):
+    doc, ids = small_doc
+    uid = store.unit_for_segment(ids[1]).id
+    store.apply(SetTarget(uid, "by hand"))
+    store.apply(SetTarget(uid, "", status="new"))
+    # A translation run (no history) fills the empty unit.
+    store.set_machine_translations([(uid, "машинный", "argos", "en_ru", "1.9")])
+    with pytest.raises(HistoryConflict, match="outside the history"):
+        store.undo(doc)
+    assert store.unit(uid).target == "машинный"  # nothing changed
+    assert store.next_undo(doc) is not None
+
+
+def test_structural_edits_redo_exactly(store, small_doc):
+    doc, ids = small_doc
+    store.apply(SplitSegment(ids[1], 16))
+    split = state(store, doc)
+    segs = store.segments(doc)
+    store.apply(MergeSegments(segs[2].id, segs[3].id))
+    merged = state(store, doc)
+    store.undo(doc)
+    assert state(store, doc) == split
+    store.undo(doc)
+    store.redo(doc)
+    assert state(store, doc) == split
+    store.redo(doc)
+    assert state(store, doc) == merged
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["split", "merge", "target", "approve", "exclude",
+                                           "undo", "redo"]),
+                          st.integers(0, 50), st.text(max_size=6)), min_size=1, max_size=14))
+def test_any_walk_of_edits_undo_and_redo_matches_a_stack_model(tmp_path_factory, ops):
+    with Store(tmp_path_factory.mktemp("h") / "h.db") as store:
+        doc = store.add_document(title="T", language="en", target_language="ru", source_path=None,
+                                 checksum="h", date=None)
+        store.add_segments(doc, [(0, "body", "Alpha beta gamma. Delta epsilon.", False),
+                                 (0, "body", "Zeta eta theta.", False), (1, "body", "Iota kappa.", False)])
+        done = [state(store, doc)]  # states after each done step, the current one last
+        undone: list = []           # states a redo brings back, the next one last
+        for op, n, text in ops:
+            if op == "undo":
+                step = store.undo(doc)
+                assert (step is None) == (len(done) == 1)
+                if step:
+                    undone.append(done.pop())
+            elif op == "redo":
+                step = store.redo(doc)
+                assert (step is None) == (not undone)
+                if step:
+                    done.append(undone.pop())
+            else:
+                segs = store.segments(doc)
+                seg = segs[n % len(segs)]
+                unit = store.unit_for_segment(seg.id)
+                command = {"split": lambda: SplitSegment(seg.id, 1 + n % max(1, len(seg.text) - 1)),
+                           "merge": lambda: MergeSegments(seg.id, segs[(n + 1) % len(segs)].id),
+                           "target": lambda: SetTarget(unit.id, text),
+                           "approve": lambda: Approve((unit.id,)),
+                           "exclude": lambda: SetExcluded.all([seg.id], n % 2 == 0)}[op]()
+                try:
+                    store.apply(command)
+                except BadInputError:
+                    continue
+                done.append(state(store, doc))
+                undone.clear()
+            assert state(store, doc) == done[-1]
+
+
+def test_cli_undo_and_redo_walk_the_same_history(db_path, capsys):
+    with Store(db_path) as store:
+        doc = store.add_document(title="T", language="en", target_language="ru", source_path=None,
+                                 checksum="c", date=None)
+        store.add_segments(doc, [(0, "body", "One.", False), (0, "body", "Two.", False)])
+        uid = store.unit_ids(doc)[0]
+        store.apply(SetTarget(uid, "Раз"))  # as the window would
+    assert main(["--db", str(db_path), "set-target", str(uid), "Один"]) == 0
+    assert main(["--db", str(db_path), "undo", "--doc", str(doc)]) == 0
+    assert main(["--db", str(db_path), "undo"]) == 0
+    with Store(db_path) as store:
+        assert store.unit(uid).target == ""
+        store.redo(doc)  # the window's Ctrl+Shift+Z
+        assert store.unit(uid).target == "Раз"
+    assert main(["--db", str(db_path), "redo", "--doc", str(doc)]) == 0
+    assert main(["--db", str(db_path), "redo"]) == 0
+    out = capsys.readouterr().out
+    assert "nothing to redo" in out
+    with Store(db_path) as store:
+        assert store.unit(uid).target == "Один"
+        assert len(store.history(doc)) == 2
+
+
+UNDO_ONCE = """
+import sys
+from workbench.core.store.database import Store
+with Store(sys.argv[1]) as store:
+    step = store.undo(int(sys.argv[2]))
+    print(step.edit.id if step else "none")
+"""
+
+
+def test_concurrent_undos_never_take_the_same_step_twice(db_path):
+    with Store(db_path) as store:
+        doc = store.add_document(title="T", language="en", target_language="ru", source_path=None,
+                                 checksum="c", date=None)
+        store.add_segments(doc, [(0, "body", "One.", False)])
+        uid = store.unit_ids(doc)[0]
+        for n in range(6):
+            store.apply(SetTarget(uid, f"v{n}"))
+    for _trial in range(2):
+        procs = [subprocess.Popen([sys.executable, "-c", UNDO_ONCE, str(db_path), str(doc)],
+                                  stdout=subprocess.PIPE, text=True) for _ in range(3)]
+        taken = [p.communicate(timeout=60)[0].strip() for p in procs]
+        assert len(set(taken)) == 3, taken
+    with Store(db_path) as store:
+        assert store.unit(uid).target == ""
+        assert store.next_undo(doc) is None

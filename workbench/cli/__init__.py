@@ -1,0 +1,1 @@
+"""The command line: a few lines per command over the core."""

@@ -1,0 +1,1 @@
+"""Edits are data: command objects the store applies, each returning its inverse."""

@@ -1,0 +1,573 @@
+"""Edits are data: command objects applied by the core, each returning its inverse.
+
+``store.apply(command)`` runs ``command.apply(store)`` inside one transaction
+and records command + inverse in the edit history.  The GUI wraps a command
+in one ``QUndoCommand`` (redo applies it, undo applies the inverse it got
+back); the CLI and tests call ``store.apply`` directly.
+
+Simple edits have semantic inverses (``SetTarget`` undoes ``SetTarget``).
+Structural edits (split, merge, alignment moves) return ``RestoreRows``: the
+exact rows they touched, ids included, so undo/redo chains stay valid even
+when later commands refer to rows a split created.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, ClassVar
+
+from workbench.core.errors import BadInputError, NotFoundError
+from workbench.core.model import Status
+
+if TYPE_CHECKING:
+    from workbench.core.store.database import Store
+
+_REGISTRY: dict[str, type[Command]] = {}
+
+
+class Command:
+    """Base class.  Subclasses are frozen dataclasses."""
+
+    label: ClassVar[str] = "edit"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _REGISTRY[cls.__name__] = cls
+
+    def apply(self, store: Store) -> Command:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def scope(self, store: Store) -> tuple[set[int], set[int]]:
+        """(segment ids, unit ids) this command reads and writes, for history."""
+        return set(), set()
+
+    def document_id(self, store: Store) -> int | None:
+        segments, units = self.scope(store)
+        for uid in units:
+            row = store.conn.execute("SELECT document_id FROM units WHERE id = ?", (uid,)).fetchone()
+            if row:
+                return row[0]
+        for sid in segments:
+            row = store.conn.execute("SELECT document_id FROM segments WHERE id = ?", (sid,)).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def describe(self) -> str:
+        return self.label
+
+    def history_rows(self, store: Store, inverse: Command) -> tuple[str | None, str | None]:
+        """Rows before (from the inverse) and after the edit, as JSON."""
+        try:
+            seg_ids, unit_ids = self.scope(store)
+        except NotFoundError:  # the edit removed what it was addressed to
+            seg_ids, unit_ids = set(), set()
+        inv_segs, inv_units = inverse.scope(store)
+        after = take_snapshot(store, seg_ids | inv_segs, unit_ids | inv_units)
+        before = inverse.snapshot_before() if isinstance(inverse, RestoreRows) else None
+        return (json.dumps(before.to_data(), ensure_ascii=False) if before else
+                json.dumps(command_to_data(inverse), ensure_ascii=False),
+                json.dumps(after.to_data(), ensure_ascii=False))
+
+
+# -- serialisation ---------------------------------------------------------
+
+def _to_data(value):
+    if isinstance(value, Command):
+        return command_to_data(value)
+    if isinstance(value, Snapshot):
+        return value.to_data()
+    if isinstance(value, (tuple, list)):
+        return [_to_data(v) for v in value]
+    return value
+
+
+def _from_data(value):
+    if isinstance(value, dict) and "type" in value and "args" in value:
+        return command_from_data(value)
+    if isinstance(value, dict) and "segments" in value and "units" in value:
+        return Snapshot.from_data(value)
+    if isinstance(value, list):
+        return tuple(_from_data(v) for v in value)
+    return value
+
+
+def command_to_data(command: Command) -> dict:
+    return {"type": type(command).__name__,
+            "args": {f.name: _to_data(getattr(command, f.name)) for f in fields(command)}}
+
+
+def command_from_data(data: dict) -> Command:
+    cls = _REGISTRY.get(data.get("type", ""))
+    if cls is None:
+        # History written by another process may name link commands this
+        # process has not imported yet: register them and look again.
+        from workbench.core import align_commands  # noqa: F401
+        cls = _REGISTRY.get(data.get("type", ""))
+    if cls is None:
+        raise BadInputError(f"unknown edit command {data.get('type')!r} in history")
+    return cls(**{k: _from_data(v) for k, v in data["args"].items()})
+
+
+def command_to_json(command: Command) -> str:
+    return json.dumps(command_to_data(command), ensure_ascii=False, separators=(",", ":"))
+
+
+def command_from_json(text: str) -> Command:
+    return command_from_data(json.loads(text))
+
+
+# -- snapshots of rows (for structural edits) --------------------------------
+
+_SEGMENT_COLS = ("id", "document_id", "seq", "paragraph", "kind", "excluded", "text")
+_UNIT_COLS = ("id", "document_id", "target_document_id", "seq", "target", "mt", "mt_engine",
+              "mt_model", "mt_version", "status", "confirmed", "confidence", "created_at",
+              "updated_at", "pe_chrf", "pe_ter")
+_LINK_COLS = ("segment_id", "unit_id", "side")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    segments: tuple[tuple, ...]
+    units: tuple[tuple, ...]
+    links: tuple[tuple, ...]
+
+    def to_data(self) -> dict:
+        return {"segments": [list(r) for r in self.segments],
+                "units": [list(r) for r in self.units],
+                "links": [list(r) for r in self.links]}
+
+    @classmethod
+    def from_data(cls, data: dict) -> Snapshot:
+        return cls(*(tuple(tuple(r) for r in data[k]) for k in ("segments", "units", "links")))
+
+
+def _select_in(store: Store, table: str, cols: Sequence[str], key: str, ids: Iterable[int]) -> list[tuple]:
+    ids = sorted(ids)
+    rows: list[tuple] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows.extend(store.conn.execute(
+            f"SELECT {', '.join(cols)} FROM {table} WHERE {key} IN ({marks})", chunk))
+    return rows
+
+
+def take_snapshot(store: Store, segment_ids: Iterable[int], unit_ids: Iterable[int]) -> Snapshot:
+    segment_ids, unit_ids = set(segment_ids), set(unit_ids)
+    links = set(_select_in(store, "unit_segments", _LINK_COLS, "segment_id", segment_ids))
+    links |= set(_select_in(store, "unit_segments", _LINK_COLS, "unit_id", unit_ids))
+    return Snapshot(
+        segments=tuple(_select_in(store, "segments", _SEGMENT_COLS, "id", segment_ids)),
+        units=tuple(_select_in(store, "units", _UNIT_COLS, "id", unit_ids)),
+        links=tuple(sorted(links)))
+
+
+def _upsert(store: Store, table: str, cols: Sequence[str], rows: Iterable[tuple]) -> None:
+    names = ", ".join(cols)
+    marks = ", ".join("?" * len(cols))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in cols[1:])
+    # An UPSERT, not INSERT OR REPLACE: REPLACE deletes first, which would
+    # cascade to unit_segments.
+    store.conn.executemany(
+        f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT(id) DO UPDATE SET {updates}",
+        list(rows))
+
+
+@dataclass(frozen=True)
+class RestoreRows(Command):
+    """Make the rows in scope exactly as in ``snapshot`` (ids included)."""
+
+    segment_ids: tuple[int, ...]
+    unit_ids: tuple[int, ...]
+    snapshot: Snapshot
+    name: str = "edit"
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return self.name
+
+    def scope(self, store: Store) -> tuple[set[int], set[int]]:
+        return set(self.segment_ids), set(self.unit_ids)
+
+    def snapshot_before(self) -> Snapshot:
+        return self.snapshot
+
+    def apply(self, store: Store) -> Command:
+        segs, units = set(self.segment_ids), set(self.unit_ids)
+        current = take_snapshot(store, segs, units)
+        conn = store.conn
+        for key, ids in (("segment_id", segs), ("unit_id", units)):
+            for sid in ids:
+                conn.execute(f"DELETE FROM unit_segments WHERE {key} = ?", (sid,))
+        keep_segs = {r[0] for r in self.snapshot.segments}
+        keep_units = {r[0] for r in self.snapshot.units}
+        conn.executemany("DELETE FROM segments WHERE id = ?", [(i,) for i in segs - keep_segs])
+        conn.executemany("DELETE FROM units WHERE id = ?", [(i,) for i in units - keep_units])
+        _upsert(store, "segments", _SEGMENT_COLS, self.snapshot.segments)
+        _upsert(store, "units", _UNIT_COLS, self.snapshot.units)
+        conn.executemany("INSERT INTO unit_segments (segment_id, unit_id, side) VALUES (?, ?, ?)",
+                         self.snapshot.links)
+        name = self.name[5:] if self.name.startswith("undo ") else f"undo {self.name}"
+        return RestoreRows(self.segment_ids, self.unit_ids, current, name)
+
+    def describe(self) -> str:
+        def some(ids: tuple[int, ...]) -> str:
+            return ", ".join(map(str, ids[:5])) + (f" and {len(ids) - 5:,} more" if len(ids) > 5 else "")
+        return f"{self.label} (segments {some(self.segment_ids)}; units {some(self.unit_ids)})"
+
+
+def structural(store: Store, name: str, segment_ids: set[int], unit_ids: set[int], change) -> RestoreRows:
+    """Run ``change()`` (which returns the ids it created) and return the
+    RestoreRows that undoes it."""
+    before = take_snapshot(store, segment_ids, unit_ids)
+    new_segments, new_units = change()
+    return RestoreRows(tuple(sorted(segment_ids | set(new_segments))),
+                       tuple(sorted(unit_ids | set(new_units))), before, f"undo {name}")
+
+
+# -- target and status edits -------------------------------------------------
+
+def _now() -> str:
+    from workbench.core.store.database import utc_now
+
+    return utc_now()
+
+
+def rescore(conn, unit_id: int) -> None:
+    from workbench.core.store.database import rescore as store_rescore
+
+    store_rescore(conn, unit_id)
+
+
+def _unit_state(store: Store, unit_id: int) -> tuple[str, str | None, str]:
+    row = store.conn.execute("SELECT target, mt, status FROM units WHERE id = ?", (unit_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no translation unit with id {unit_id}")
+    return row
+
+
+def status_after_edit(new_target: str, mt: str | None) -> Status:
+    """The status a target typed by a person implies."""
+    if not new_target.strip():
+        return Status.NEW
+    if mt is not None and new_target == mt:
+        return Status.MACHINE
+    return Status.EDITED
+
+
+@dataclass(frozen=True)
+class SetTarget(Command):
+    """Replace a unit's target text.  ``status`` None: derived from the text
+    (a changed approved target falls back to edited)."""
+
+    unit_id: int
+    text: str
+    status: str | None = None
+    label: ClassVar[str] = "edit target"
+
+    def scope(self, store: Store) -> tuple[set[int], set[int]]:
+        return set(), {self.unit_id}
+
+    def apply(self, store: Store) -> Command:
+        old_target, mt, old_status = _unit_state(store, self.unit_id)
+        if self.status is not None:
+            status = Status(self.status)
+        elif self.text == old_target:
+            status = Status(old_status)
+        else:
+            status = status_after_edit(self.text, mt)
+        store.conn.execute("UPDATE units SET target = ?, status = ?, updated_at = ? WHERE id = ?",
+                           (self.text, str(status), _now(), self.unit_id))
+        rescore(store.conn, self.unit_id)
+        return SetTarget(self.unit_id, old_target, old_status)
+
+    def describe(self) -> str:
+        return f"unit {self.unit_id}: target set to {self.text[:60]!r}"
+
+
+@dataclass(frozen=True)
+class SetStatus(Command):
+    unit_ids: tuple[int, ...]
+    statuses: tuple[str, ...]
+    label: ClassVar[str] = "set status"
+
+    def scope(self, store: Store) -> tuple[set[int], set[int]]:
+        return set(), set(self.unit_ids)
+
+    def apply(self, store: Store) -> Command:
+        old = tuple(_unit_state(store, uid)[2] for uid in self.unit_ids)
+        now = _now()
+        for uid, status in zip(self.unit_ids, self.statuses, strict=True):
+            store.conn.execute("UPDATE units SET status = ?, updated_at = ? WHERE id = ?",
+                               (str(Status(status)), now, uid))
+        return SetStatus(self.unit_ids, old)
+
+    def describe(self) -> str:
+        return f"units {list(self.unit_ids)}: status {list(self.statuses)}"
+
+
+@dataclass(frozen=True)
+class Approve(Command):
+    """Sign units off.  An empty target with a machine translation approves
+    the MT as it stands (the translator read it and found it right)."""
+
+    unit_ids: tuple[int, ...]
+    label: ClassVar[str] = "approve"
+
+    def scope(self, store: Store) -> tuple[set[int], set[int]]:
+        return set(), set(self.unit_ids)
+
+    def apply(self, store: Store) -> Command:
+        inverses: list[Command] = []
+        now = _now()
+        for uid in self.unit_ids:
+            old_target, mt, status = _unit_state(store, uid)
+            target = old_target
+            if not target.strip():
+                if not (mt and mt.strip()):
+                    raise BadInputError(f"unit {uid} has no translation to approve")
+                target = mt
+            store.conn.execute(
+                "UPDATE units SET target = ?, status = 'approved', updated_at = ? WHERE id = ?",
+                (target, now, uid))
+            rescore(store.conn, uid)
+            inverses.append(SetTarget(uid, old_target, status))
+        return Batch(tuple(reversed(inverses)), "unapprove")
+
+    def describe(self) -> str:
+        return f"approve units {list(self.unit_ids)}"
+
+
+@dataclass(frozen=True)
+class Batch(Command):
+    """Several commands as one edit (one undo step)."""
+
+    commands: tuple[Command, ...]
+    name: str = "edits"
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return self.name
+
+    def scope(self, store: Store) -> tuple[set[int], set[int]]:
+        segs: set[int] = set()
+        units: set[int] = set()
+        for command in self.commands:
+            s, u = command.scope(store)
+            segs |= s
+            units |= u
+        return segs, units
+
+    def apply(self, store: Store) -> Command:
+        inverses = [command.apply(store) for command in self.commands]
+        return Batch(tuple(reversed(inverses)), f"undo {self.name}")
+
+    def describe(self) -> str:
+        return f"{self.name}: " + "; ".join(c.describe() for c in self.commands[:5]) + (
+            f" (+{len(self.commands) - 5} more)" if len(self.commands) > 5 else "")
+
+
+@dataclass(frozen=True)
+class SetExcluded(Command):
+    """Exclude segments from translation and export (or include them again)."""
+
+    segment_ids: tuple[int, ...]
+    values: tuple[bool, ...]
+    label: ClassVar[str] = "exclude"
+
+    @classmethod
+    def all(cls, segment_ids: Sequence[int], excluded: bool = True) -> SetExcluded:
+        return cls(tuple(segment_ids), tuple(excluded for _ in segment_ids))
+
+    def scope(self, store: Store) -> tuple[set[int], set[int]]:
+        return set(self.segment_ids), set()
+
+    def apply(self, store: Store) -> Command:
+        old = []
+        for sid in self.segment_ids:
+            row = store.conn.execute("SELECT excluded FROM segments WHERE id = ?", (sid,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no segment with id {sid}")
+            old.append(bool(row[0]))
+        store.conn.executemany("UPDATE segments SET excluded = ? WHERE id = ?",
+                               [(int(v), sid) for sid, v in zip(self.segment_ids, self.values, strict=True)])
+        return SetExcluded(self.segment_ids, tuple(old))
+
+    def describe(self) -> str:
+        return f"segments {list(self.segment_ids)}: excluded {list(self.values)}"
+
+
+# -- segmentation edits -------------------------------------------------------
+
+def _segment_row(store: Store, segment_id: int) -> tuple:
+    row = store.conn.execute(
+        "SELECT id, document_id, seq, paragraph, kind, excluded, text FROM segments WHERE id = ?",
+        (segment_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no segment with id {segment_id}")
+    return row
+
+
+def _link_of(store: Store, segment_id: int) -> tuple[int, str] | None:
+    return store.conn.execute("SELECT unit_id, side FROM unit_segments WHERE segment_id = ?",
+                              (segment_id,)).fetchone()
+
+
+def _seq_after(store: Store, table: str, document_id: int, seq: float) -> float:
+    """A sort key between ``seq`` and the next row's."""
+    row = store.conn.execute(f"SELECT min(seq) FROM {table} WHERE document_id = ? AND seq > ?",
+                             (document_id, seq)).fetchone()
+    return (seq + row[0]) / 2 if row[0] is not None else seq + 1
+
+
+@dataclass(frozen=True)
+class SplitSegment(Command):
+    """Split a segment at ``offset`` (a character index into its text).
+
+    A segment that is alone on its side of a unit takes a new unit with it;
+    ``target_offset`` then splits the unit's target text too (the part after
+    the cursor moves to the new unit).  A segment inside an n:m group stays in
+    its unit."""
+
+    segment_id: int
+    offset: int
+    target_offset: int | None = None
+    label: ClassVar[str] = "split"
+
+    def scope(self, store: Store) -> tuple[set[int], set[int]]:
+        link = _link_of(store, self.segment_id)
+        return {self.segment_id}, ({link[0]} if link else set())
+
+    def apply(self, store: Store) -> Command:
+        sid, doc, seq, paragraph, kind, excluded, text = _segment_row(store, self.segment_id)
+        left, right = text[:self.offset].rstrip(), text[self.offset:].lstrip()
+        if not (0 < self.offset < len(text)) or not left or not right:
+            raise BadInputError(
+                f"cannot split segment {sid} at offset {self.offset}: both parts must hold text "
+                f"(the segment has {len(text)} characters)")
+        segs, units = self.scope(store)
+        return structural(store, self.label, segs, units,
+                          lambda: self._split(store, doc, seq, paragraph, kind, excluded, left, right))
+
+    def _split(self, store, doc, seq, paragraph, kind, excluded, left, right):
+        conn = store.conn
+        conn.execute("UPDATE segments SET text = ? WHERE id = ?", (left, self.segment_id))
+        new_sid = conn.execute(
+            "INSERT INTO segments (document_id, seq, paragraph, kind, excluded, text)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (doc, _seq_after(store, "segments", doc, seq), paragraph, kind, excluded, right)).lastrowid
+        link = _link_of(store, self.segment_id)
+        if link is None:
+            return [new_sid], []
+        unit_id, side = link
+        alone = conn.execute("SELECT count(*) FROM unit_segments WHERE unit_id = ? AND side = ?",
+                             (unit_id, side)).fetchone()[0] == 1
+        if not alone:
+            conn.execute("INSERT INTO unit_segments VALUES (?, ?, ?)", (new_sid, unit_id, side))
+            return [new_sid], []
+        u_doc, u_tdoc, u_seq, target, mt, status = conn.execute(
+            "SELECT document_id, target_document_id, seq, target, mt, status FROM units WHERE id = ?",
+            (unit_id,)).fetchone()
+        first_target, second_target = target, ""
+        if status == "machine":
+            # The target was the machine translation of the whole sentence: it
+            # belongs to neither half.  Both start empty and the next
+            # translation run fills them.
+            target = first_target = ""
+        if self.target_offset is not None and 0 <= self.target_offset <= len(target):
+            first_target = target[:self.target_offset].rstrip()
+            second_target = target[self.target_offset:].lstrip()
+        now = _now()
+        # The source changed, so an approval or an MT copy no longer holds.
+        first_status = status_after_edit(first_target, None)
+        second_status = status_after_edit(second_target, None)
+        # The MT was of the whole sentence: stale for both halves.
+        conn.execute("UPDATE units SET target = ?, status = ?, mt = NULL, mt_engine = NULL,"
+                     " mt_model = NULL, mt_version = NULL, updated_at = ? WHERE id = ?",
+                     (first_target, str(first_status), now, unit_id))
+        rescore(conn, unit_id)
+        new_uid = conn.execute(
+            "INSERT INTO units (document_id, target_document_id, seq, target, status, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (u_doc, u_tdoc, _seq_after(store, "units", u_doc, u_seq), second_target,
+             str(second_status), now, now)).lastrowid
+        conn.execute("INSERT INTO unit_segments VALUES (?, ?, ?)", (new_sid, new_uid, side))
+        return [new_sid], [new_uid]
+
+    def describe(self) -> str:
+        return f"split segment {self.segment_id} at {self.offset}"
+
+
+@dataclass(frozen=True)
+class MergeSegments(Command):
+    """Merge a segment with the one that follows it in the same document.
+
+    Their units merge too: targets and machine translations are joined with
+    a space; an approval does not survive (the unit changed)."""
+
+    first_id: int
+    second_id: int
+    label: ClassVar[str] = "merge"
+
+    def scope(self, store: Store) -> tuple[set[int], set[int]]:
+        units = {link[0] for link in (_link_of(store, self.first_id), _link_of(store, self.second_id)) if link}
+        return {self.first_id, self.second_id}, units
+
+    def apply(self, store: Store) -> Command:
+        if self.first_id == self.second_id:
+            raise BadInputError(f"cannot merge segment {self.first_id} with itself")
+        first = _segment_row(store, self.first_id)
+        second = _segment_row(store, self.second_id)
+        if first[1] != second[1]:
+            raise BadInputError(f"segments {self.first_id} and {self.second_id} are in different documents")
+        if first[2] > second[2]:
+            first, second = second, first
+        between = store.conn.execute(
+            "SELECT count(*) FROM segments WHERE document_id = ? AND seq > ? AND seq < ?",
+            (first[1], first[2], second[2])).fetchone()[0]
+        if between:
+            raise BadInputError(f"segments {self.first_id} and {self.second_id} are not adjacent")
+        link1, link2 = _link_of(store, first[0]), _link_of(store, second[0])
+        if link1 and link2 and link1[1] != link2[1]:
+            raise BadInputError("cannot merge a source segment with a target segment")
+        segs, units = self.scope(store)
+        return structural(store, self.label, segs, units,
+                          lambda: self._merge(store, first, second, link1, link2))
+
+    @staticmethod
+    def _merge(store, first, second, link1, link2):
+        conn = store.conn
+        conn.execute("UPDATE segments SET text = ? WHERE id = ?",
+                     (f"{first[6]} {second[6]}", first[0]))
+        conn.execute("DELETE FROM segments WHERE id = ?", (second[0],))
+        if link1 and link2 and link1[0] != link2[0]:
+            merge_units_into(store, link1[0], link2[0])
+        return [], []
+
+    def describe(self) -> str:
+        return f"merge segments {self.first_id} and {self.second_id}"
+
+
+def _join(a: str | None, b: str | None) -> str | None:
+    parts = [p.strip() for p in (a, b) if p and p.strip()]
+    return " ".join(parts) if parts else None
+
+
+def merge_units_into(store: Store, keep_id: int, drop_id: int) -> None:
+    """Move every segment of ``drop_id`` into ``keep_id`` and delete it."""
+    conn = store.conn
+    t1, mt1, st1 = _unit_state(store, keep_id)
+    t2, mt2, st2 = _unit_state(store, drop_id)
+    conn.execute("UPDATE unit_segments SET unit_id = ? WHERE unit_id = ?", (keep_id, drop_id))
+    target = _join(t1, t2) or ""
+    mt = _join(mt1, mt2) if mt1 and mt2 else None
+    if st1 == st2 == "machine" and mt is not None and target == mt:
+        status = Status.MACHINE
+    else:
+        status = status_after_edit(target, None)
+    conn.execute("UPDATE units SET target = ?, mt = ?, status = ?, updated_at = ? WHERE id = ?",
+                 (target, mt, str(status), _now(), keep_id))
+    rescore(conn, keep_id)
+    conn.execute("DELETE FROM units WHERE id = ?", (drop_id,))

@@ -1,0 +1,384 @@
+"""Import files into the store: articles (plain text) and corpora (TMX, XLIFF,
+CSV, TSV), all through one dispatcher that the command line and the window share.
+
+One import is all-or-nothing, whatever mix of files it gets:
+
+1. every file is read and checked first (articles decoded and parsed, corpora
+   through their importer's checking pass); a bad one stops the import before
+   anything is written;
+2. the documents are then written in short transactions of bounded work
+   (``CHUNK_SECONDS``), marked *pending* (``documents.pending``): no reader sees
+   them, and an edit from another process waits at most one chunk for the
+   write lock instead of the whole import;
+3. one short final transaction makes them all visible.
+
+A failure or cancel while writing removes what was written (``discard_import``);
+a killed import leaves pending rows that the next import removes before it
+starts.  Re-importing a file with the same bytes returns the existing document.
+"""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.core.text.article import ParsedArticle, parse_article
+from workbench.core.store.files import refuse_database_file
+from workbench.core.errors import BadInputError, Cancelled
+from workbench.core.formats.base import ImportedCorpus, ImportedUnit
+from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.store.database import Store, utc_now
+from workbench.core.text.decoding import display_path, read_text_file
+
+# Files a directory import picks up besides corpora (see formats.importable_suffixes).
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+
+# The other language of the product's main pair; anything else goes to English.
+DEFAULT_TARGET = {"en": "ru", "ru": "en"}
+
+# A write chunk aims at this much time holding the write lock; its size in rows
+# adapts to the measured speed, between the two bounds.
+CHUNK_SECONDS = 0.2
+MIN_CHUNK_ROWS, FIRST_CHUNK_ROWS, MAX_CHUNK_ROWS = 100, 1000, 50000
+# Article segments per write transaction (three rows each: ~0.1 s).
+ARTICLE_CHUNK_ROWS = 5000
+
+STATUSES = ("new", "machine", "edited", "approved")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """An article import: its document."""
+    document_id: int
+    path: str
+    created: bool       # False: the same bytes were imported before
+    title: str
+    language: str
+    segments: int
+
+
+@dataclass(frozen=True)
+class CorpusImportResult:
+    """A corpus import: a document pair of aligned units."""
+    source_document_id: int
+    target_document_id: int
+    units: int
+    skipped: int        # units of the file without both languages
+    created: bool
+    path: str = ""
+    format: str = ""
+
+    @property
+    def document_id(self) -> int:
+        return self.source_document_id
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    path: Path
+    checksum: str
+    article: ParsedArticle
+
+
+@dataclass(frozen=True)
+class _PreparedCorpus:
+    path: Path
+    checksum: str
+    corpus: ImportedCorpus
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, plus the importable files inside named directories (sorted;
+    hidden files and the open database with its side files left out)."""
+    from workbench.core.store.files import is_database_file
+    from workbench.core.formats.registry import importable_suffixes
+
+    suffixes = set(importable_suffixes()) | {""}
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*")
+                           if p.is_file() and p.suffix.lower() in suffixes
+                           and not p.name.startswith(".") and not is_database_file(p))
+            if not found:
+                raise BadInputError(f"{display_path(path)}: no importable files in this directory "
+                                    f"({', '.join(s for s in sorted(suffixes) if s)})")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise BadInputError(f"no such file or directory: {display_path(path)}")
+    return files
+
+
+def detect_format(path: str | Path) -> str:
+    """``"text"`` for an article, else the corpus format ("tmx", "xliff", "csv",
+    "tsv") of a file, by its content first and its extension second (see
+    ``formats.registry.detect_format``).  BadInputError for XML that is
+    neither TMX nor XLIFF, and for files that cannot be read."""
+    from workbench.core.formats.registry import SNIFF_BYTES, detect_format as by_content
+
+    path = Path(path)
+    refuse_database_file(path)
+    if not path.is_file():
+        return "text"  # read_text_file says what it is (missing, a directory, a device)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError as error:
+        raise BadInputError(f"cannot read {display_path(path)}: {error.strerror or error}") from None
+    return by_content(path, head)
+
+
+def prepare(path: Path, lang: str | None = None, encoding: str | None = None) -> _Prepared:
+    """Read and parse an article (nothing is written).
+
+    :param path: the text file.
+    :param lang: its language; detected when None.
+    :param encoding: its encoding as the user named it; detected when None.
+    """
+    text, data = read_text_file(path, encoding=encoding)
+    article = parse_article(text, lang)
+    if not any(seg.text.strip() for seg in article.segments):
+        raise BadInputError(f"{display_path(path)}: no text to import")
+    return _Prepared(path, hashlib.sha256(data).hexdigest(), article)
+
+
+def _source_path(path: Path) -> str:
+    return display_path(path.resolve())
+
+
+def store_article(store: Store, prepared: _Prepared, target_lang: str | None = None,
+                  translation_of: int | None = None, *, import_token: str | None = None,
+                  chunk_rows: int | None = None) -> ImportResult:
+    """Write a prepared article as a document of 1:0 units (or, with
+    ``translation_of``, as the translation of that document, without units).
+
+    :param import_token: write it pending under this import (see ``Store.begin_import``),
+        in transactions of ``chunk_rows`` segments; None: one transaction, visible.
+    """
+    existing = store.document_by_checksum(prepared.checksum, import_token=import_token)
+    if existing is not None:  # imported before, or earlier in this import (same bytes)
+        return ImportResult(existing.id, display_path(prepared.path), False, existing.title,
+                            existing.language, store.segment_count(existing.id)
+                            or len(prepared.article.segments))
+    article = prepared.article
+    language = article.language
+    title = article.title or display_path(prepared.path.stem)
+    with store.transaction():
+        doc_id = _add_document(
+            store, prepared.path, title=title, language=language,
+            target_language=target_lang or DEFAULT_TARGET.get(language, "en"),
+            source_path=_source_path(prepared.path), checksum=prepared.checksum,
+            date=article.date, translation_of=translation_of, pending=import_token)
+    rows = [(s.paragraph, s.kind, s.text, False) for s in article.segments]
+    step = chunk_rows or len(rows) or 1
+    for start in range(0, len(rows), step):
+        with store.transaction():
+            store.add_segments(doc_id, rows[start:start + step], with_units=translation_of is None,
+                               start_seq=float(start))
+            if import_token is not None:
+                store.touch_import(import_token)
+    return ImportResult(doc_id, display_path(prepared.path), True, title, language,
+                        len(article.segments))
+
+
+def _add_document(store: Store, path: Path, **fields) -> int:
+    try:
+        return store.add_document(**fields)
+    except sqlite3.IntegrityError:
+        # The checksum is taken by a document another process is importing.
+        raise BadInputError(f"{display_path(path)} is being imported by another workbench "
+                            f"process right now; try again when it has finished") from None
+
+
+def _checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as error:
+        raise BadInputError(f"cannot read {display_path(path)}: {error.strerror or error}") from None
+    return digest.hexdigest()
+
+
+def prepare_corpus(path: Path, fmt: str, source_lang: str | None = None,
+                   target_lang: str | None = None) -> _PreparedCorpus:
+    """Check a corpus file whole (its importer's checking pass; nothing is written)."""
+    from workbench.core.formats import get_importer
+
+    corpus = get_importer(fmt).read(path, source_lang=source_lang, target_lang=target_lang)
+    if corpus.unit_count == 0:
+        raise BadInputError(f"{display_path(path.name)}: no translation units with both "
+                            f"{corpus.source_lang} and {corpus.target_lang} text")
+    return _PreparedCorpus(path, _checksum(path), corpus)
+
+
+class _Chunker:
+    """Sizes write chunks so that each holds the write lock about CHUNK_SECONDS."""
+
+    def __init__(self) -> None:
+        self.rows = FIRST_CHUNK_ROWS
+
+    def measured(self, rows: int, seconds: float) -> None:
+        if rows and seconds > 0:
+            wanted = rows * CHUNK_SECONDS / seconds
+            self.rows = int(min(MAX_CHUNK_ROWS, max(MIN_CHUNK_ROWS, 0.5 * self.rows + 0.5 * wanted)))
+
+
+def _unit_row(unit: ImportedUnit, now: str) -> tuple:
+    """The store row of an imported unit; post-edit scores computed here, outside
+    any transaction (sacrebleu is slow next to an INSERT)."""
+    from workbench.core.scoring import unit_scores
+
+    props = unit.props
+    status = props.get("x-status", "approved")
+    if status not in STATUSES:
+        status = "approved"
+    mt = props.get("x-mt")
+    chrf = ter = None
+    if mt is not None:
+        if mt == unit.target and mt.strip():
+            chrf, ter = 100.0, 0.0  # untouched MT: no need to ask sacrebleu
+        else:
+            scores = unit_scores(mt, unit.target)
+            chrf, ter = (scores.chrf, scores.ter) if scores else (None, None)
+    created = unit.created_at or now
+    return (unit.source, unit.target, status, mt, props.get("x-mt-engine"),
+            props.get("x-mt-model"), props.get("x-mt-version"), created,
+            unit.changed_at or unit.created_at or now, chrf, ter)
+
+
+def store_corpus(store: Store, prepared: _PreparedCorpus, import_token: str, *,
+                 chunker: _Chunker | None = None, progress: ProgressFn = no_progress,
+                 cancelled: CancelledFn = never_cancelled) -> CorpusImportResult:
+    """Write a checked corpus as a pending document pair, chunk by chunk."""
+    corpus, path = prepared.corpus, prepared.path
+    existing = store.document_by_checksum(prepared.checksum, import_token=import_token)
+    if existing is not None:  # imported before, or earlier in this import (same bytes)
+        target = store.document_by_checksum(f"{prepared.checksum}:{corpus.target_lang}",
+                                            import_token=import_token)
+        return CorpusImportResult(existing.id, target.id if target else existing.id,
+                                  len(store.unit_ids(existing.id)) or corpus.unit_count,
+                                  corpus.skipped, False, display_path(path), corpus.format)
+    chunker = chunker or _Chunker()
+    title = display_path(path.stem)
+    source_path = _source_path(path)
+    with store.transaction():
+        src_doc = _add_document(store, path, title=title, language=corpus.source_lang,
+                                target_language=corpus.target_lang, source_path=source_path,
+                                checksum=prepared.checksum, date=None, pending=import_token)
+        tgt_doc = _add_document(store, path, title=f"{title} ({corpus.target_lang})",
+                                language=corpus.target_lang, target_language=None,
+                                source_path=source_path,
+                                checksum=f"{prepared.checksum}:{corpus.target_lang}", date=None,
+                                translation_of=src_doc, pending=import_token)
+    now = utc_now()
+    written = 0
+    units: Iterator[ImportedUnit] = iter(corpus.units())
+    while True:
+        if cancelled():
+            raise Cancelled("import cancelled: nothing was imported")
+        batch = []
+        for unit in units:  # parsing happens here, outside any transaction
+            batch.append(_unit_row(unit, now))
+            if len(batch) >= chunker.rows:
+                break
+        if not batch:
+            break
+        started = time.monotonic()
+        store.add_corpus_units(src_doc, tgt_doc, batch, start_seq=written, import_token=import_token)
+        chunker.measured(len(batch), time.monotonic() - started)
+        written += len(batch)
+        progress(written / max(corpus.unit_count, 1), f"imported {written:,} units of {path.name}")
+    if written == 0:
+        raise BadInputError(f"{display_path(path.name)}: no translation units with both "
+                            f"{corpus.source_lang} and {corpus.target_lang} text")
+    return CorpusImportResult(src_doc, tgt_doc, written, corpus.skipped, True,
+                              display_path(path), corpus.format)
+
+
+def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None = None,
+                 target_lang: str | None = None, encoding: str | None = None,
+                 progress: ProgressFn = no_progress,
+                 cancelled: CancelledFn = never_cancelled) -> list[ImportResult | CorpusImportResult]:
+    """Import files and directories of them, all or nothing: the one import
+    dispatcher (command line and window).
+
+    :param paths: files (articles or corpora, told apart by ``detect_format``)
+        and directories (their importable files, recursively).
+    :param lang: the articles' language, or a corpus's source language; detected when None.
+    :param target_lang: the language to translate articles into, or a corpus's
+        target language.
+    :param encoding: the articles' encoding as the user named it; detected when None.
+    :param progress: ``progress(fraction, message)``.
+    :param cancelled: polled between files and chunks; a cancel imports nothing
+        (``Cancelled``).
+    Returns one result per file, in order.  Raises BadInputError (nothing
+    imported) when any file cannot be imported.
+    """
+    files = expand_paths(paths)
+    prepared: list[_Prepared | _PreparedCorpus] = []
+    for n, path in enumerate(files):
+        if cancelled():
+            raise Cancelled("import cancelled: nothing was imported")
+        progress(0.3 * n / len(files), f"checking {display_path(path.name)}")
+        fmt = detect_format(path)
+        if fmt == "text":
+            prepared.append(prepare(path, lang, encoding))
+        else:
+            prepared.append(prepare_corpus(path, fmt, lang, target_lang))
+    store.discard_stale_imports()
+    token = store.begin_import()
+    total = sum(p.corpus.unit_count if isinstance(p, _PreparedCorpus) else len(p.article.segments)
+                for p in prepared) or 1
+    done = 0
+    chunker = _Chunker()
+    results: list[ImportResult | CorpusImportResult] = []
+    try:
+        for item in prepared:
+            if cancelled():
+                raise Cancelled("import cancelled: nothing was imported")
+            name = display_path(item.path.name)
+            if isinstance(item, _PreparedCorpus):
+                def report(fraction: float, message: str, before=done,
+                           size=item.corpus.unit_count) -> None:
+                    progress(0.3 + 0.7 * (before + fraction * size) / total, message)
+
+                result = store_corpus(store, item, token, chunker=chunker, progress=report,
+                                      cancelled=cancelled)
+                done += item.corpus.unit_count
+            else:
+                progress(0.3 + 0.7 * done / total, f"storing {name}")
+                result = store_article(store, item, target_lang, import_token=token,
+                                       chunk_rows=ARTICLE_CHUNK_ROWS)
+                done += len(item.article.segments)
+            results.append(result)
+        store.publish_import(token)
+    except BaseException:
+        try:
+            store.discard_import(token)
+        except Exception:  # noqa: BLE001 - the next import removes the rows (they are stale)
+            pass
+        raise
+    progress(1.0, f"imported {sum(r.created for r in results)} new document(s)")
+    return results
+
+
+def import_corpus(store: Store, path: str | Path, *, source_lang: str | None = None,
+                  target_lang: str | None = None, progress: ProgressFn = no_progress,
+                  cancelled: CancelledFn = never_cancelled) -> CorpusImportResult:
+    """Import one TMX, XLIFF, CSV or TSV file as a document pair of aligned units."""
+    path = Path(path)
+    if not path.is_file():
+        raise BadInputError(f"no such file: {display_path(path)}")
+    if detect_format(path) == "text":
+        raise BadInputError(f"{display_path(path.name)} is not a TMX, XLIFF, CSV or TSV corpus")
+    (result,) = import_paths(store, [path], lang=source_lang, target_lang=target_lang,
+                             progress=progress, cancelled=cancelled)
+    return result  # type: ignore[return-value]

@@ -1,0 +1,192 @@
+"""The store side of interchange: which units go out, and bringing corpora in.
+
+Export streams: one SQL cursor, one ``ExportUnit`` at a time, straight into
+the format's writer.  Import is ``importer.import_paths`` (re-exported here).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.core.errors import BadInputError
+from workbench.core.formats.base import ExportOptions, ExportUnit
+from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.store.database import Store
+
+STATUSES = ("new", "machine", "edited", "approved")
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    document_ids: tuple[int, ...] = ()          # empty: every document
+    statuses: tuple[str, ...] = ("approved",)   # ("any",) or a subset of STATUSES
+    include_excluded: bool = False              # excluded segments and boilerplate
+    source_lang: str | None = None              # direction: only documents in this language
+    target_lang: str | None = None
+
+    def where(self) -> tuple[str, list]:
+        """SQL over ``units u`` (documents as ``d``/``td`` when counting)."""
+        clauses, args = [], []
+        if self.document_ids:
+            clauses.append(f"u.document_id IN ({','.join('?' * len(self.document_ids))})")
+            args += list(self.document_ids)
+        statuses = STATUSES if "any" in self.statuses else self.statuses
+        bad = set(statuses) - set(STATUSES)
+        if bad:
+            raise BadInputError(f"unknown status {sorted(bad)[0]!r}: use one of {', '.join(STATUSES)} or any")
+        clauses.append(f"u.status IN ({','.join('?' * len(statuses))})")
+        args += list(statuses)
+        clauses.append("u.target != ''")
+        return " AND ".join(clauses), args
+
+    def documents(self, store: Store) -> dict[int, tuple[str, str, str]]:
+        """Documents in the direction asked: id -> (title, source, target language)."""
+        found = {}
+        for doc in store.documents():
+            target = doc.target_language or "und"
+            translation = store.conn.execute(
+                "SELECT language FROM documents WHERE translation_of = ? AND pending IS NULL"
+                " ORDER BY id DESC", (doc.id,)).fetchone()
+            if translation:
+                target = translation[0]
+            if (self.source_lang and doc.language != self.source_lang) or (
+                    self.target_lang and target != self.target_lang):
+                continue
+            found[doc.id] = (doc.title, doc.language, target)
+        return found
+
+
+# One row per (unit, segment), in unit order: one pass over the units index,
+# no per-unit subqueries; excluded/boilerplate segments are filtered in Python.
+_EXPORT_SQL = """
+SELECT u.id, u.document_id, u.status, u.target, u.mt, u.mt_engine, u.mt_model, u.mt_version,
+       u.created_at, u.updated_at, u.pe_chrf, us.side, s.text, s.seq, s.excluded, s.kind
+FROM units u
+LEFT JOIN unit_segments us ON us.unit_id = u.id
+LEFT JOIN segments s ON s.id = us.segment_id
+WHERE {where}
+ORDER BY u.document_id, u.seq, u.id
+"""
+
+
+def count_units(store: Store, flt: ExportFilter) -> int:
+    where, args = flt.where()
+    docs = flt.documents(store)
+    where += f" AND u.document_id IN ({','.join(map(str, docs)) or 'NULL'})"
+    if not flt.include_excluded:
+        where += (" AND NOT EXISTS (SELECT 1 FROM unit_segments x JOIN segments s ON s.id = x.segment_id"
+                  " WHERE x.unit_id = u.id AND (s.excluded = 1 OR s.kind = 'boilerplate'))")
+    return store.conn.execute(f"SELECT count(*) FROM units u WHERE {where}", args).fetchone()[0]
+
+
+def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
+    """Units matching the filter, in document order, one at a time (a read
+    connection of its own, so a long export never holds the writer's)."""
+    docs = flt.documents(store)
+    where, args = flt.where()
+    where += f" AND u.document_id IN ({','.join(map(str, docs)) or 'NULL'})"
+    keep_all = flt.include_excluded
+
+    def build(head: tuple, segs: list[tuple]) -> ExportUnit | None:
+        uid, doc_id, status, target, mt, engine, model, version, created, changed, chrf = head
+        if len(segs) == 1:  # the common 1:0 post-editing unit
+            side, text, _seq, excluded, kind = segs[0]
+            if not keep_all and (excluded or kind == "boilerplate"):
+                return None
+            sources, targets = ((text,), ()) if side == "source" else ((), (text,))
+        else:
+            if not keep_all and any(r[3] or r[4] == "boilerplate" for r in segs):
+                return None
+            segs.sort(key=lambda r: r[2])
+            sources = tuple(r[1] for r in segs if r[0] == "source")
+            targets = tuple(r[1] for r in segs if r[0] == "target")
+        if " ".join(targets) != target:  # post-edited text (or none): the unit's own target
+            targets = (target,)
+        title, src_lang, tgt_lang = docs[doc_id]
+        return ExportUnit(uid, sources, targets, src_lang, tgt_lang, doc_id, title, status,
+                          mt, engine, model, version, chrf, created, changed)
+
+    conn = store.read_connection()
+    try:
+        head: tuple | None = None
+        segs: list[tuple] = []
+        for row in conn.execute(_EXPORT_SQL.format(where=where), args):
+            if head is None or row[0] != head[0]:
+                if head is not None and (unit := build(head, segs)) is not None:
+                    yield unit
+                head, segs = row[:11], []
+            if row[11] is not None:
+                segs.append(row[11:])
+        if head is not None and (unit := build(head, segs)) is not None:
+            yield unit
+    finally:
+        conn.close()
+
+
+def export_outputs(store: Store, format_name: str, out: Path, flt: ExportFilter,
+                   options: ExportOptions | None = None) -> list[Path]:
+    """The files an export writes: ``out``, or for Moses ``out.<src>`` and
+    ``out.<tgt>`` (languages from the options, else from the first unit)."""
+    if format_name != "moses":
+        return [Path(out)]
+    from workbench.core.formats.base import corpus_languages
+    from workbench.core.formats.moses import moses_paths
+
+    options = options or ExportOptions(source_lang=flt.source_lang, target_lang=flt.target_lang)
+    first = None
+    if not (options.source_lang and options.target_lang):
+        units = iter_export_units(store, flt)
+        try:
+            first = next(units, None)
+        finally:
+            units.close()
+    return list(moses_paths(Path(out), *corpus_languages(first, options)))
+
+
+def check_export_outputs(store: Store, format_name: str, out: Path, flt: ExportFilter,
+                         options: ExportOptions | None = None, *, force: bool = False) -> list[Path]:
+    """Refuse an export that would write onto the database or a file the
+    workbench owns, or overwrite a file of another kind without ``force``
+    (``outputs.check_output_path`` for each file the export writes)."""
+    from workbench.core.outputs import check_output_path
+
+    return [check_output_path(path, format_name=format_name, database=store.path, force=force)
+            for path in export_outputs(store, format_name, out, flt, options)]
+
+
+def export_corpus(store: Store, format_name: str, out: Path, flt: ExportFilter,
+                  options: ExportOptions | None = None, *, force: bool = False,
+                  progress: ProgressFn = no_progress, cancelled: CancelledFn = never_cancelled) -> int:
+    """Export the units ``flt`` selects to ``out`` in ``format_name``; return how many.
+
+    Parameters:
+        store: the database.
+        format_name: tmx, csv, tsv, moses or xliff.
+        out: the output file (Moses: the prefix of two files).
+        flt: which units.
+        options: how to write (languages, BOM, formulas...).
+        force: overwrite an existing file that is not of the format (never
+            the database or the workbench's own files: see ``check_export_outputs``).
+        progress, cancelled: the long-work callbacks."""
+    from workbench.core.formats import get_exporter
+
+    exporter = get_exporter(format_name)
+    check_export_outputs(store, format_name, Path(out), flt, options, force=force)
+    total = count_units(store, flt)
+    options = options or ExportOptions(source_lang=flt.source_lang, target_lang=flt.target_lang)
+    return exporter.export(iter_export_units(store, flt), Path(out), options=options, total=total,
+                           progress=progress, cancelled=cancelled)
+
+
+# -- import ---------------------------------------------------------------------
+# Corpus import lives in ``importer`` (one dispatcher for articles and corpora,
+# chunked and all-or-nothing); these names stay importable from here.
+from workbench.core.importing import CorpusImportResult, import_corpus  # noqa: E402,F401
+
+
+def corpus_suffixes() -> Sequence[str]:
+    """Extensions of the corpus formats (TMX, XLIFF, CSV, TSV)."""
+    from workbench.core.formats import IMPORTERS
+
+    return tuple(sorted({ext for importer in IMPORTERS.values() for ext in importer.extensions}))

@@ -1,0 +1,1053 @@
+"""The one owner of the SQLite file.
+
+Every write goes through ``Store.transaction()`` (``BEGIN IMMEDIATE`` ...
+``COMMIT``), so a crash leaves either the old or the new state, never half.
+Edits by a person go through ``Store.apply(command)``, which records the
+command, its inverse and the rows before/after in the ``edits`` table in the
+same transaction: nothing typed is ever lost and everything can be undone.
+
+One ``Store`` per thread: workers open their own on the same path (WAL lets
+readers and one writer work side by side).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import socket
+import sqlite3
+import threading
+import time
+import urllib.parse
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sqlite_utils
+
+from workbench.core.store import files as dbfiles
+from workbench.core.errors import (
+    DamagedDatabaseError,
+    DatabaseBusyError,
+    DatabaseError,
+    DiskFullError,
+    HistoryConflict,
+    NotFoundError,
+    ReadOnlyDatabaseError,
+    WorkbenchError,
+)
+from workbench.core.model import Document, Edit, Segment, SegmentKind, Status, Unit
+from workbench.core.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from workbench.core.edits.commands import Command
+
+APP_NAME = "workbench"
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def default_db_path() -> Path:
+    """``WORKBENCH_DB`` if set, else ``workbench.db`` in the user's data dir."""
+    env = os.environ.get("WORKBENCH_DB")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs  # imported here: only the default path needs it
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "workbench.db"
+
+
+def busy_timeout() -> float:
+    """Seconds a writer waits for another process's write transaction
+    (``WORKBENCH_BUSY_TIMEOUT``, default 30).  Long jobs commit in short
+    batches, so a wait this long means something is stuck."""
+    try:
+        return max(0.0, float(os.environ.get("WORKBENCH_BUSY_TIMEOUT", "30")))
+    except ValueError:
+        return 30.0
+
+
+def _refuse_unusable_path(path: Path) -> None:
+    """Refuse a path that cannot hold a database, with ``stat`` only.
+
+    Nothing here opens the file: on POSIX, closing *any* descriptor of a file
+    drops every lock the process holds on it, SQLite's included, and another
+    process would then delete the WAL under our open connections ("How To
+    Corrupt An SQLite Database File", 2.2).  Whether the file is an SQLite
+    database is asked of SQLite itself (``Store._check_is_sqlite``)."""
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a workbench database")
+
+
+# -- health, read-only access and what SQLite errors mean to a user -------------------------
+
+# Files up to this size get ``PRAGMA quick_check`` at every open: it reads
+# every page, 8-10 ms per MiB from the page cache (bench/db_bench.py: 0.37-0.45 s
+# for a 45 MiB, 100k-unit database on a 2-core machine; an open without it
+# takes ~1 ms).  Up to 16 MiB (~35k units) that is <= 0.15 s, noise next to
+# starting Python; for every command on a big file it is too much.  Bigger
+# files are checked once a day: the daily automatic backup is made right after
+# a passing check, so "a daily backup within 24 h" means "checked within 24 h".
+# Damage met between checks still surfaces as the same one-line error
+# (``explain_sqlite_error``) and nothing is written.
+QUICK_CHECK_EVERY_OPEN_MAX = 16 * 1024 * 1024
+HEALTH_CHECK_EVERY = 24 * 3600.0
+# (device, inode) -> time of the last passing check in this process: the
+# window's workers open their own Store on the same file many times.
+_checked: dict[tuple[int, int], float] = {}
+
+
+def damaged_message(path: Path, detail: str) -> str:
+    """The one line that says a database is damaged and how to get it back."""
+    return (f"the database {path} is damaged ({detail}); nothing was written to it. Restore the latest"
+            f" backup with 'workbench restore' (list them: 'workbench backups'), or salvage the rest"
+            f" with 'sqlite3 {path} .recover | sqlite3 recovered.db' (details: 'workbench check')")
+
+
+def explain_sqlite_error(exc: BaseException, path: str | Path | None) -> WorkbenchError | None:
+    """The user-facing error for an SQLite failure a user can meet (damaged
+    file, full disk, read-only file, lock held by another process), or None
+    for anything else (a bug).
+
+    Parameters:
+        exc: the exception raised by sqlite3.
+        path: the database's path, named in the message (None: "the database")."""
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    where = Path(path) if path is not None else Path("the database")
+    text = str(exc)
+    if "malformed" in text or "file is not a database" in text or "encrypted" in text:
+        return DamagedDatabaseError(damaged_message(where, text))
+    if "database or disk is full" in text:
+        return DiskFullError(f"the disk holding {where} is full: the change was not saved and the database"
+                             f" is as it was; free some space and try again")
+    if "readonly database" in text or "read-only" in text:
+        return ReadOnlyDatabaseError(f"{where} is read-only: nothing was changed")
+    if "database is locked" in text or "database table is locked" in text:
+        return DatabaseBusyError(f"the database {where.name} stayed busy for {busy_timeout():g} s: another"
+                                 f" workbench process is using it; nothing was changed, try again")
+    if "disk I/O error" in text and path is not None and _disk_full(Path(path)):
+        # SQLite says only "I/O error" when it cannot even make its -shm file.
+        return DiskFullError(f"the disk holding {where} is full: nothing was read or changed; free some space"
+                             f" and try again")
+    if "disk I/O error" in text:
+        return DatabaseError(f"cannot read or write {where}: disk I/O error (a failing or full disk?)")
+    if "unable to open database file" in text:
+        return DatabaseError(f"cannot open {where}: the file or its folder cannot be read or written")
+    return None
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+
+
+def _writable(path: Path) -> str | None:
+    """None when SQLite may write ``path``, else why not (stat and access only).
+
+    The folder counts: SQLite creates its -wal, -shm and journal files there."""
+    if not os.access(path, os.W_OK):
+        return "the file cannot be written"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return "its folder cannot be written"
+    return None
+
+
+def read_only_connection(path: str | Path, *, isolation_level: str | None = None) -> sqlite3.Connection:
+    """A read-only SQLite connection, also for a WAL database in a folder that
+    cannot be written (no -shm can be made there: the file is read as immutable)."""
+    path = Path(path)
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path))
+    conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=isolation_level, timeout=busy_timeout())
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        if os.access(path.parent, os.W_OK):
+            raise
+    # Nobody can write a WAL database in a folder without write access (the
+    # -wal cannot be made), so reading it as immutable is safe.
+    return sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, isolation_level=isolation_level,
+                           timeout=busy_timeout())
+
+
+def quick_check(conn: sqlite3.Connection) -> list[str]:
+    """``PRAGMA quick_check``: structural problems (empty when healthy)."""
+    try:
+        rows = conn.execute("PRAGMA quick_check(20)").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if rows == [("ok",)] else [str(r[0]).replace("\n", " ").strip() for r in rows]
+
+
+def integrity_problems(conn: sqlite3.Connection, limit: int = 100) -> list[str]:
+    """Every problem SQLite finds: ``PRAGMA integrity_check`` (structure, indexes,
+    constraints) then ``PRAGMA foreign_key_check``, one line each."""
+    try:
+        rows = conn.execute(f"PRAGMA integrity_check({int(limit)})").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    problems = [] if rows == [("ok",)] else [" ".join(str(r[0]).split()) for r in rows]
+    try:
+        for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
+            problems.append(f"{table} row {rowid}: refers to a row of {parent} that does not exist")
+    except sqlite3.DatabaseError as exc:
+        problems.append(str(exc))
+    return problems
+
+
+# Columns in the order Unit rows are selected; the source text and the
+# derived paragraph/kind/excluded come from the unit's source segments.
+_UNIT_SELECT = """
+SELECT u.id, u.document_id, u.target, u.mt, u.mt_engine, u.mt_model, u.mt_version,
+       u.status, u.confirmed, u.confidence, u.created_at, u.updated_at, u.pe_chrf, u.pe_ter,
+       (SELECT group_concat(segment_id) FROM (
+            SELECT us.segment_id FROM unit_segments us JOIN segments s ON s.id = us.segment_id
+            WHERE us.unit_id = u.id AND us.side = 'source' ORDER BY s.seq)) AS source_ids,
+       (SELECT group_concat(segment_id) FROM (
+            SELECT us.segment_id FROM unit_segments us JOIN segments s ON s.id = us.segment_id
+            WHERE us.unit_id = u.id AND us.side = 'target' ORDER BY s.seq)) AS target_ids,
+       (SELECT group_concat(text, ' ') FROM (
+            SELECT s.text FROM unit_segments us JOIN segments s ON s.id = us.segment_id
+            WHERE us.unit_id = u.id AND us.side = 'source' ORDER BY s.seq)) AS source,
+       (SELECT s.paragraph FROM unit_segments us JOIN segments s ON s.id = us.segment_id
+            WHERE us.unit_id = u.id AND us.side = 'source' ORDER BY s.seq LIMIT 1) AS paragraph,
+       (SELECT s.kind FROM unit_segments us JOIN segments s ON s.id = us.segment_id
+            WHERE us.unit_id = u.id AND us.side = 'source' ORDER BY s.seq LIMIT 1) AS kind,
+       (SELECT min(s.excluded) FROM unit_segments us JOIN segments s ON s.id = us.segment_id
+            WHERE us.unit_id = u.id AND us.side = 'source') AS excluded
+FROM units u
+"""
+
+
+# Rows of documents being imported are invisible (documents.pending): every
+# reader of documents, segments and units filters them out with this.
+_NOT_PENDING = "NOT IN (SELECT id FROM documents WHERE pending IS NOT NULL)"
+
+# An import whose process is gone is stale at once; one whose process cannot
+# be checked (another host, or a reused pid) when its heartbeat is this old.
+STALE_IMPORT_SECONDS = 600.0
+# Imports running in this process (their pid is ours, so it proves nothing).
+_live_imports: set[str] = set()
+_live_lock = threading.Lock()
+
+
+def _process_alive(pid: int) -> bool | None:
+    """True/False when the OS can tell (POSIX), None when it cannot."""
+    if os.name != "posix":
+        return None  # os.kill(pid, 0) would terminate the process on Windows
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    except OSError:
+        return None
+    return True
+
+
+def _ids(text: str | None) -> tuple[int, ...]:
+    return tuple(int(x) for x in text.split(",")) if text else ()
+
+
+def _unit_from_row(row: Sequence) -> Unit:
+    (uid, doc, target, mt, engine, model, version, status, confirmed, confidence,
+     created, updated, pe_chrf, pe_ter, source_ids, target_ids, source, paragraph, kind, excluded) = row
+    return Unit(
+        id=uid, document_id=doc,
+        source_segment_ids=_ids(source_ids), target_segment_ids=_ids(target_ids),
+        source=source or "", target=target, mt=mt, mt_engine=engine, mt_model=model,
+        mt_version=version, status=Status(status), confirmed=bool(confirmed),
+        confidence=confidence, created_at=created, updated_at=updated,
+        paragraph=paragraph or 0, kind=SegmentKind(kind or "body"),
+        excluded=bool(excluded), pe_chrf=pe_chrf, pe_ter=pe_ter,
+    )
+
+
+@dataclass(frozen=True)
+class HistoryStep:
+    """What an undo or redo did: the history row, the command that ran, and
+    the command that would take it back."""
+    edit: Edit
+    applied: Command
+    opposite: Command
+    undo: bool
+
+
+# Unit columns that say what a person sees; timestamps and derived scores
+# change without anyone editing and must not make an undo refuse.
+_FINGERPRINT_UNIT_COLUMNS = slice(0, 12)  # id .. confidence in commands._UNIT_COLS
+
+
+def _fingerprint(after_json: str | None) -> str | None:
+    """A hash of the rows an edit left behind (from ``history_rows``' JSON)."""
+    if after_json is None:
+        return None
+    data = json.loads(after_json)
+    reduced = {"segments": sorted(data.get("segments", [])),
+               "units": sorted(row[_FINGERPRINT_UNIT_COLUMNS] for row in data.get("units", [])),
+               "links": sorted(data.get("links", []))}
+    return hashlib.sha1(json.dumps(reduced, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _resnapshot(store: Store, after_json: str | None) -> str | None:
+    """The same rows as ``after_json`` names, as they are now (same JSON shape)."""
+    from workbench.core.edits.commands import take_snapshot
+
+    if after_json is None:
+        return None
+    data = json.loads(after_json)
+    # The snapshot's links follow from its segment and unit ids, so the same
+    # ids give the same rows when nothing changed.
+    segment_ids = {row[0] for row in data.get("segments", [])}
+    unit_ids = {row[0] for row in data.get("units", [])}
+    return json.dumps(take_snapshot(store, segment_ids, unit_ids).to_data(), ensure_ascii=False)
+
+
+class Store:
+    def __init__(self, path: str | Path, *, create: bool = True, backups: bool = True):
+        """Open (or create) a database.
+
+        Parameters:
+            path: the database file.
+            create: create it when missing (else ``DatabaseError``).
+            backups: make the daily automatic backup when one is due.
+
+        A file that cannot be written (or whose folder cannot) is opened
+        read-only: reading works, writing raises ``ReadOnlyDatabaseError``.
+        A damaged file raises ``DamagedDatabaseError`` (see ``_check_health``)."""
+        self.path = Path(path).expanduser()
+        _refuse_unusable_path(self.path)
+        existed = self.path.exists()
+        if not existed:
+            if not create:
+                raise DatabaseError(f"no database at {self.path}")
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(f"cannot create {self.path.parent}: {exc.strerror}") from None
+        self.read_only_reason = _writable(self.path) if existed else None
+        try:
+            if self.read_only_reason:
+                conn = read_only_connection(self.path)
+            else:
+                # isolation_level=None: we issue BEGIN/COMMIT ourselves.
+                conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=busy_timeout())
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"cannot open database {self.path}: {exc}") from None
+        self.db = sqlite_utils.Database(conn)
+        self.conn = conn
+        dbfiles.register(self.path)
+        self._registered = True
+        self._depth = 0
+        self._lock = threading.RLock()
+        try:
+            self._check_is_sqlite()
+            self._check_version()
+            if existed:
+                self._check_health()
+            conn.execute("PRAGMA foreign_keys = ON")
+            if self.read_only:
+                if self.schema_version < SCHEMA_VERSION:
+                    raise ReadOnlyDatabaseError(
+                        f"{self.path} needs an upgrade to schema {SCHEMA_VERSION} but is read-only"
+                        f" ({self.read_only_reason})")
+            else:
+                conn.execute("PRAGMA synchronous = NORMAL")
+                self.db.enable_wal()
+                self._migrate()
+                if existed and backups:
+                    self._daily_backup()
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            explained = explain_sqlite_error(exc, self.path)
+            if explained is not None:
+                raise explained from None
+            raise DatabaseError(f"{self.path} is not a usable workbench database: {exc}") from None
+        except DatabaseError:
+            self.close()
+            raise
+
+    @property
+    def read_only(self) -> bool:
+        """Opened read-only: the file or its folder cannot be written."""
+        return self.read_only_reason is not None
+
+    def read_connection(self) -> sqlite3.Connection:
+        """A new connection for a long read of its own (export), opened the way
+        this store's is (read-only ones through ``read_only_connection``)."""
+        if self.read_only:
+            return read_only_connection(self.path)
+        return sqlite3.connect(str(self.path), timeout=busy_timeout())
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
+    def _check_health(self) -> None:
+        """``PRAGMA quick_check`` on open: always for files up to
+        ``QUICK_CHECK_EVERY_OPEN_MAX``, once a day for bigger ones, once per
+        process per day for all (see the constant's comment)."""
+        from workbench.core.store.backups import daily_due
+
+        identity = self._identity()
+        last = _checked.get(identity) if identity else None
+        if last is not None and time.time() - last < HEALTH_CHECK_EVERY:
+            return
+        try:
+            size = os.stat(self.path).st_size
+        except OSError:
+            size = 0
+        if size > QUICK_CHECK_EVERY_OPEN_MAX and not daily_due(self.path):
+            return
+        problems = quick_check(self.conn)
+        if problems:
+            raise DamagedDatabaseError(damaged_message(self.path, problems[0]))
+        if identity:
+            _checked[identity] = time.time()
+
+    def _daily_backup(self) -> None:
+        """The day's automatic backup, made after the health check passed.  A
+        backup that cannot be written (full disk...) never stops the open."""
+        from workbench.core.store.backups import automatic_backup, daily_due
+
+        if not daily_due(self.path):
+            return
+        try:
+            automatic_backup(self.conn, self.path, "daily")
+        except (OSError, sqlite3.Error, WorkbenchError) as exc:
+            log.warning("no daily backup of %s: %s", self.path, exc)
+
+    def backup_before(self, reason: str) -> Path | None:
+        """An automatic backup before bulk work (``reason``: import, translate,
+        import-pair, attach...); None when automatic backups are off.
+
+        Parameters:
+            reason: names the backup (see ``backups.REASONS``).
+
+        A backup that cannot be made refuses the work (``DatabaseError``):
+        the backup is the way back from a bulk change."""
+        from workbench.core.store.backups import automatic_backup
+
+        if self.read_only:
+            raise ReadOnlyDatabaseError(f"{self.path} is read-only ({self.read_only_reason}): nothing was changed")
+        try:
+            return automatic_backup(self.conn, self.path, reason)
+        except (OSError, sqlite3.Error) as exc:
+            detail = getattr(exc, "strerror", None) or str(exc)
+            raise DatabaseError(f"cannot back up {self.path} before this {reason} ({detail}): nothing was"
+                                f" changed; free some space, or set WORKBENCH_BACKUPS_KEEP=0 to go on"
+                                f" without a backup") from None
+
+    # -- lifecycle -------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+        if self._registered:
+            self._registered = False
+            dbfiles.unregister(self.path)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _check_is_sqlite(self) -> None:
+        """Ask SQLite whether the file is a database: reading the schema of a
+        file that is not one fails with SQLITE_NOTADB before SQLite creates any
+        side file next to it (journals and WAL are made only for writing)."""
+        try:
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            if "not a database" in str(exc) or "encrypted" in str(exc):
+                from workbench.core.store.backups import list_backups
+
+                # Backups of this name: it was a database once, and its header is gone.
+                hint = ("; if it was your database, its header is damaged: restore the latest backup"
+                        " with 'workbench restore'") if list_backups(self.path) else ""
+                raise DatabaseError(
+                    f"{self.path} is not a workbench database (not an SQLite file){hint}") from None
+            raise
+
+    def _check_version(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(
+                f"{self.path} was written by a newer workbench (schema {version}; "
+                f"this version knows up to {SCHEMA_VERSION}): upgrade the workbench")
+        if version == 0 and self.conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]:
+            raise DatabaseError(f"{self.path} is an SQLite file of another program, not a workbench database")
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if 0 < version < SCHEMA_VERSION:
+            # The way back if the new version misbehaves: made before any change.
+            self.backup_before("migration")
+        for number in range(version, SCHEMA_VERSION):
+            with self.transaction() as conn:
+                for statement in MIGRATIONS[number]:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; nested calls join the outer one.
+
+        A failure rolls back whole and is raised as the user's error when it
+        is one (full disk, read-only or damaged file: ``explain_sqlite_error``),
+        never masked by a failing ROLLBACK (SQLite may already have rolled back)."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.conn
+                finally:
+                    self._depth -= 1
+                return
+            if self.read_only:
+                raise ReadOnlyDatabaseError(f"{self.path} is read-only ({self.read_only_reason}):"
+                                            f" nothing was changed")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise DatabaseBusyError(
+                        f"the database {self.path.name} stayed busy for {busy_timeout():g} s: another "
+                        f"workbench process is writing to it; nothing was changed, try again when it "
+                        f"has finished") from None
+                raise (explain_sqlite_error(exc, self.path) or exc) from None
+            except sqlite3.Error as exc:
+                raise (explain_sqlite_error(exc, self.path) or exc) from None
+            self._depth = 1
+            try:
+                yield self.conn
+            except BaseException as exc:
+                self._depth = 0
+                self._rollback()
+                explained = explain_sqlite_error(exc, self.path)
+                if explained is not None:
+                    raise explained from exc
+                raise
+            self._depth = 0
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise (explain_sqlite_error(exc, self.path) or exc) from None
+
+    def _rollback(self) -> None:
+        """Roll back if SQLite has not already (it does on a full disk, for one)."""
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                log.exception("rollback failed after an error")  # the first error is the one to report
+
+    # -- documents -------------------------------------------------------
+    def add_document(self, *, title: str, language: str, target_language: str | None,
+                     source_path: str | None, checksum: str, date: str | None,
+                     translation_of: int | None = None, pending: str | None = None) -> int:
+        """Insert a document; ``pending`` (an import token from ``begin_import``)
+        keeps it invisible until ``publish_import``."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO documents (title, language, target_language, source_path, checksum,"
+                " date, imported_at, translation_of, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (title, language, target_language, source_path, checksum, date, utc_now(),
+                 translation_of, pending))
+            return cur.lastrowid
+
+    def add_segments(self, document_id: int, rows: Iterable[tuple[int, str, str, bool]],
+                     *, with_units: bool = True, start_seq: float = 0.0) -> list[int]:
+        """Append segments ``(paragraph, kind, text, excluded)``; with_units
+        gives each its own 1:0 unit, the post-editing layout."""
+        now = utc_now()
+        with self.transaction() as conn:
+            # Ids are allocated up front so the rows go in with executemany
+            # (several times faster than one INSERT and lastrowid per row);
+            # the write lock taken by BEGIN IMMEDIATE keeps them ours.
+            next_segment, next_unit = (conn.execute(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0),"
+                f" coalesce((SELECT max(id) FROM {table}), 0)) + 1", (table,)).fetchone()[0]
+                for table in ("segments", "units"))
+            segments = [(next_segment + n, document_id, start_seq + n + 1, paragraph, str(kind),
+                         int(excluded), text)
+                        for n, (paragraph, kind, text, excluded) in enumerate(rows)]
+            conn.executemany("INSERT INTO segments (id, document_id, seq, paragraph, kind, excluded, text)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?)", segments)
+            if with_units:
+                conn.executemany(
+                    "INSERT INTO units (id, document_id, seq, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                    [(next_unit + n, document_id, seg[2], now, now) for n, seg in enumerate(segments)])
+                conn.executemany(
+                    "INSERT INTO unit_segments (segment_id, unit_id, side) VALUES (?, ?, 'source')",
+                    [(seg[0], next_unit + n) for n, seg in enumerate(segments)])
+        return [seg[0] for seg in segments]
+
+    def document_by_checksum(self, checksum: str, *, import_token: str | None = None) -> Document | None:
+        """The visible document with this checksum, or one that the import
+        ``import_token`` wrote (the same file twice in one import)."""
+        row = self.conn.execute(
+            f"SELECT {self._DOC_COLUMNS} FROM documents WHERE checksum = ?"
+            " AND (pending IS NULL OR pending = ?)", (checksum, import_token)).fetchone()
+        return Document(*row) if row else None
+
+    _DOC_COLUMNS = ("id, title, language, target_language, source_path, checksum, date,"
+                    " imported_at, translation_of")
+
+    def document(self, document_id: int) -> Document:
+        row = self.conn.execute(f"SELECT {self._DOC_COLUMNS} FROM documents WHERE id = ?"
+                                " AND pending IS NULL", (document_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document with id {document_id}")
+        return Document(*row)
+
+    def documents(self) -> list[Document]:
+        return [Document(*row) for row in self.conn.execute(
+            f"SELECT {self._DOC_COLUMNS} FROM documents WHERE pending IS NULL ORDER BY id")]
+
+    def segment_count(self, document_id: int) -> int:
+        return self.conn.execute("SELECT count(*) FROM segments WHERE document_id = ?"
+                                 f" AND document_id {_NOT_PENDING}", (document_id,)).fetchone()[0]
+
+    def status_counts(self, document_id: int | None = None) -> dict[str, int]:
+        """Units per status (all four keys present)."""
+        counts = {str(s): 0 for s in Status}
+        where, args = ("AND document_id = ?", (document_id,)) if document_id else ("", ())
+        for status, n in self.conn.execute(
+                f"SELECT status, count(*) FROM units WHERE document_id {_NOT_PENDING} {where}"
+                " GROUP BY status", args):
+            counts[status] = n
+        return counts
+
+    # -- segments --------------------------------------------------------
+    _SEG_COLUMNS = "id, document_id, seq, paragraph, kind, excluded, text"
+
+    @staticmethod
+    def _segment(row: Sequence, position: int) -> Segment:
+        sid, doc, _seq, paragraph, kind, excluded, text = row
+        return Segment(sid, doc, position, paragraph, SegmentKind(kind), bool(excluded), text)
+
+    def segments(self, document_id: int) -> list[Segment]:
+        rows = self.conn.execute(
+            f"SELECT {self._SEG_COLUMNS} FROM segments WHERE document_id = ?"
+            f" AND document_id {_NOT_PENDING} ORDER BY seq", (document_id,))
+        return [self._segment(row, n) for n, row in enumerate(rows)]
+
+    def segment(self, segment_id: int) -> Segment:
+        row = self.conn.execute(f"SELECT {self._SEG_COLUMNS} FROM segments WHERE id = ?"
+                                f" AND document_id {_NOT_PENDING}", (segment_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no segment with id {segment_id}")
+        position = self.conn.execute(
+            "SELECT count(*) FROM segments WHERE document_id = ? AND seq < ?",
+            (row[1], row[2])).fetchone()[0]
+        return self._segment(row, position)
+
+    # -- units -----------------------------------------------------------
+    def unit(self, unit_id: int) -> Unit:
+        units = self.units_by_ids([unit_id])
+        if not units:
+            raise NotFoundError(f"no translation unit with id {unit_id}")
+        return units[0]
+
+    def unit_for_segment(self, segment_id: int) -> Unit:
+        row = self.conn.execute("SELECT unit_id FROM unit_segments WHERE segment_id = ?",
+                                (segment_id,)).fetchone()
+        if row is None:
+            self.segment(segment_id)  # raises NotFoundError for a bad id
+            raise NotFoundError(f"segment {segment_id} belongs to no translation unit")
+        return self.unit(row[0])
+
+    def unit_ids(self, document_id: int) -> list[int]:
+        """All unit ids of a document in reading order (cheap: the GUI's
+        lazy model keeps this list and fetches rows by id as they show)."""
+        return [r[0] for r in self.conn.execute(
+            f"SELECT id FROM units WHERE document_id = ? AND document_id {_NOT_PENDING}"
+            " ORDER BY seq, id", (document_id,))]
+
+    def units_by_ids(self, unit_ids: Sequence[int]) -> list[Unit]:
+        """Units for the given ids, in the order given (missing ids skipped)."""
+        found: dict[int, Unit] = {}
+        for start in range(0, len(unit_ids), 500):
+            chunk = list(unit_ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                    f"{_UNIT_SELECT} WHERE u.id IN ({marks}) AND u.document_id {_NOT_PENDING}", chunk):
+                unit = _unit_from_row(row)
+                found[unit.id] = unit
+        return [found[i] for i in unit_ids if i in found]
+
+    def units(self, document_id: int) -> Iterator[Unit]:
+        """Stream a document's units in order, without a whole-list in memory."""
+        cursor = self.conn.execute(f"{_UNIT_SELECT} WHERE u.document_id = ?"
+                                   f" AND u.document_id {_NOT_PENDING} ORDER BY u.seq, u.id",
+                                   (document_id,))
+        for row in cursor:
+            yield _unit_from_row(row)
+
+    # -- imports that commit in chunks --------------------------------------
+    # A long import writes in short transactions (a concurrent edit waits at
+    # most one chunk), its documents marked pending; ``publish_import`` shows
+    # them all at once, ``discard_import`` removes them after a failure, and
+    # ``discard_stale_imports`` what a killed import left.
+
+    def begin_import(self) -> str:
+        """Register an import of this process; returns its token (for
+        ``add_document(pending=...)`` and the other methods here)."""
+        token = uuid.uuid4().hex
+        with _live_lock:
+            _live_imports.add(token)
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO imports (token, pid, host, started_at, heartbeat)"
+                         " VALUES (?, ?, ?, ?, ?)",
+                         (token, os.getpid(), socket.gethostname(), utc_now(), time.time()))
+        return token
+
+    def touch_import(self, token: str) -> None:
+        """Refresh the import's heartbeat (inside each chunk's transaction)."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE imports SET heartbeat = ? WHERE token = ?", (time.time(), token))
+
+    def publish_import(self, token: str) -> None:
+        """Make every document of the import visible, in one short transaction."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE documents SET pending = NULL WHERE pending = ?", (token,))
+            conn.execute("DELETE FROM imports WHERE token = ?", (token,))
+        with _live_lock:
+            _live_imports.discard(token)
+
+    def discard_import(self, token: str, *, rows_per_transaction: int = 20000) -> None:
+        """Remove what an import wrote, a bounded number of rows per transaction
+        (the rows are invisible, so a half-done removal shows nothing)."""
+        docs = [r[0] for r in self.conn.execute(
+            "SELECT id FROM documents WHERE pending = ?", (token,))]
+        for doc in docs:
+            for table in ("units", "segments"):  # units first: unit_segments cascade
+                while True:
+                    with self.transaction() as conn:
+                        deleted = conn.execute(
+                            f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table}"
+                            " WHERE document_id = ? LIMIT ?)", (doc, rows_per_transaction)).rowcount
+                    if deleted < rows_per_transaction:
+                        break
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM documents WHERE pending = ?", (token,))
+            conn.execute("DELETE FROM imports WHERE token = ?", (token,))
+        with _live_lock:
+            _live_imports.discard(token)
+
+    def stale_imports(self) -> list[str]:
+        """Tokens of imports that will never finish: their process is gone (or
+        silent for ``STALE_IMPORT_SECONDS``), or pending rows without an import."""
+        host, now, stale = socket.gethostname(), time.time(), []
+        for token, pid, their_host, heartbeat in self.conn.execute(
+                "SELECT token, pid, host, heartbeat FROM imports"):
+            if pid == os.getpid() and their_host == host:
+                with _live_lock:
+                    alive = token in _live_imports
+            else:
+                alive = _process_alive(pid) if their_host == host else None
+                if alive is None or alive:  # a live pid may be a reused one
+                    alive = now - heartbeat < STALE_IMPORT_SECONDS
+            if not alive:
+                stale.append(token)
+        stale += [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT pending FROM documents WHERE pending IS NOT NULL"
+            " AND pending NOT IN (SELECT token FROM imports)")]
+        return stale
+
+    def discard_stale_imports(self) -> int:
+        """Remove the rows of every stale import; how many imports were removed."""
+        stale = self.stale_imports()
+        for token in stale:
+            self.discard_import(token)
+        return len(stale)
+
+    def add_corpus_units(self, source_doc: int, target_doc: int, rows: Sequence[tuple],
+                         *, start_seq: int, import_token: str | None = None) -> None:
+        """Append aligned 1:1 units to a document pair, in one transaction.
+
+        :param rows: ``(source, target, status, mt, mt_engine, mt_model,
+            mt_version, created_at, updated_at, pe_chrf, pe_ter)`` per unit.
+        :param start_seq: the seq (and paragraph) of the first row is this + 1.
+        :param import_token: refresh this import's heartbeat in the same transaction.
+        """
+        with self.transaction() as conn:
+            # Ids allocated up front, as in add_segments: executemany is several
+            # times faster than one INSERT and lastrowid per row.
+            next_segment, next_unit = (conn.execute(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0),"
+                f" coalesce((SELECT max(id) FROM {table}), 0)) + 1", (table,)).fetchone()[0]
+                for table in ("segments", "units"))
+            segments, units, links = [], [], []
+            for n, (source, target, status, mt, engine, model, version, created, updated,
+                    chrf, ter) in enumerate(rows):
+                seq = start_seq + n + 1
+                s_id, t_id, uid = next_segment + 2 * n, next_segment + 2 * n + 1, next_unit + n
+                segments += [(s_id, source_doc, seq, seq - 1, source),
+                             (t_id, target_doc, seq, seq - 1, target)]
+                units.append((uid, source_doc, target_doc, seq, target, mt, engine, model, version,
+                              status, created, updated, chrf, ter))
+                links += [(s_id, uid, "source"), (t_id, uid, "target")]
+            conn.executemany("INSERT INTO segments (id, document_id, seq, paragraph, kind, text)"
+                             " VALUES (?, ?, ?, ?, 'body', ?)", segments)
+            conn.executemany(
+                "INSERT INTO units (id, document_id, target_document_id, seq, target, mt, mt_engine,"
+                " mt_model, mt_version, status, confirmed, created_at, updated_at, pe_chrf, pe_ter)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)", units)
+            conn.executemany("INSERT INTO unit_segments (segment_id, unit_id, side) VALUES (?, ?, ?)",
+                             links)
+            if import_token is not None:
+                self.touch_import(import_token)
+
+    # -- commands and history ----------------------------------------------
+    # One history per document, owned by the core and persisted in ``edits``:
+    # the window, its workers and every command-line process walk the same
+    # rows.  Choosing the step and applying it happen in one BEGIN IMMEDIATE
+    # transaction, so two processes can never apply the same undo twice.
+
+    def apply(self, command: Command, *, merge_key: str | None = None) -> Command:
+        """Apply an edit, record it in its document's history, return the inverse.
+
+        :param command: the edit (a ``Command``); it raises a ``WorkbenchError``
+            and changes nothing when it cannot be applied.
+        :param merge_key: when the newest step of the document is still
+            undoable and was recorded with the same key, this edit joins it (one
+            undo step for a burst of typing); otherwise a new step starts.
+        A new step drops the document's redo branch, as every editor does."""
+        from workbench.core.edits.commands import command_to_json
+
+        with self.transaction() as conn:
+            document_id = command.document_id(self)
+            inverse = command.apply(self)
+            before, after = command.history_rows(self, inverse)
+            fingerprint = _fingerprint(after)
+            newest = conn.execute(
+                "SELECT id, state, merge_key FROM edits WHERE document_id IS ? AND state != 'dropped'"
+                " ORDER BY id DESC LIMIT 1", (document_id,)).fetchone()
+            if merge_key is not None and newest is not None and newest[1] == "done" \
+                    and newest[2] == merge_key:
+                # Keep the step's inverse and "before": undo returns to the
+                # state before the whole burst.
+                conn.execute("UPDATE edits SET at = ?, summary = ?, payload = ?, after = ?,"
+                             " fingerprint = ? WHERE id = ?",
+                             (utc_now(), command.describe(), command_to_json(command), after,
+                              fingerprint, newest[0]))
+                return inverse
+            conn.execute("UPDATE edits SET state = 'dropped' WHERE document_id IS ? AND state = 'undone'",
+                         (document_id,))
+            conn.execute(
+                "INSERT INTO edits (at, document_id, command, summary, payload, inverse, before,"
+                " after, state, merge_key, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'done', ?, ?)",
+                (utc_now(), document_id, type(command).__name__, command.describe(),
+                 command_to_json(command), command_to_json(inverse), before, after, merge_key,
+                 fingerprint))
+        return inverse
+
+    _EDIT_COLUMNS = "id, at, command, summary, before, after, state, document_id"
+
+    @staticmethod
+    def _edit(row: Sequence) -> Edit:
+        eid, at, command, summary, before, after, state, document_id = row
+        return Edit(eid, at, command, summary, before, after, state != "done", state, document_id)
+
+    def history(self, document_id: int | None = None, limit: int = 100) -> list[Edit]:
+        """The newest steps first (of one document, or of all).
+
+        :param document_id: only this document's history; None for all.
+        :param limit: at most this many rows."""
+        where, args = ("WHERE document_id = ?", (document_id,)) if document_id else ("", ())
+        rows = self.conn.execute(
+            f"SELECT {self._EDIT_COLUMNS} FROM edits {where} ORDER BY id DESC LIMIT ?",
+            (*args, limit))
+        return [self._edit(row) for row in rows]
+
+    def _next_step(self, document_id: int | None, undo: bool) -> tuple | None:
+        scope, args = ("AND document_id = ?", (document_id,)) if document_id is not None else ("", ())
+        if undo:
+            query = (f"SELECT id, inverse, after, fingerprint FROM edits WHERE state = 'done' {scope}"
+                     " ORDER BY id DESC LIMIT 1")
+        else:  # the most recently undone step comes back first
+            query = (f"SELECT id, payload, after, fingerprint FROM edits WHERE state = 'undone' {scope}"
+                     " ORDER BY undo_seq DESC, id ASC LIMIT 1")
+        return self.conn.execute(query, args).fetchone()
+
+    def next_undo(self, document_id: int | None = None) -> Edit | None:
+        """The step ``undo(document_id)`` would take back, or None."""
+        row = self._next_step(document_id, True)
+        return self.edit(row[0]) if row else None
+
+    def next_redo(self, document_id: int | None = None) -> Edit | None:
+        """The step ``redo(document_id)`` would apply again, or None."""
+        row = self._next_step(document_id, False)
+        return self.edit(row[0]) if row else None
+
+    def edit(self, edit_id: int) -> Edit:
+        row = self.conn.execute(f"SELECT {self._EDIT_COLUMNS} FROM edits WHERE id = ?",
+                                (edit_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no edit with id {edit_id} in the history")
+        return self._edit(row)
+
+    def undo(self, document_id: int | None = None) -> HistoryStep | None:
+        """Take back the newest undoable step of a document (or of all).
+
+        :param document_id: whose history to walk; None walks the newest step
+            of any document.
+        Returns what changed (a ``HistoryStep``), or None when there is nothing
+        to undo.  Raises ``HistoryConflict`` (and changes nothing) when the
+        rows the step touched were changed since by something outside the
+        history, e.g. a translation run in another process."""
+        return self._walk(document_id, undo=True)
+
+    def redo(self, document_id: int | None = None) -> HistoryStep | None:
+        """Apply again the most recently undone step of a document (or of all).
+
+        :param document_id: whose history to walk; None for any document.
+        Returns a ``HistoryStep``, or None when there is nothing to redo; raises
+        ``HistoryConflict`` as ``undo`` does."""
+        return self._walk(document_id, undo=False)
+
+    def _walk(self, document_id: int | None, *, undo: bool) -> HistoryStep | None:
+        from workbench.core.edits.commands import command_from_json, command_to_json
+
+        with self.transaction() as conn:
+            row = self._next_step(document_id, undo)
+            if row is None:
+                return None
+            edit_id, command_json, after, fingerprint = row
+            edit = self.edit(edit_id)
+            if fingerprint is not None and _fingerprint(_resnapshot(self, after)) != fingerprint:
+                raise HistoryConflict(
+                    f"cannot {'undo' if undo else 'redo'} \"{edit.summary}\": its rows were changed "
+                    f"since by something outside the history (another program or a translation "
+                    f"run); nothing was changed")
+            command = command_from_json(command_json)
+            try:
+                opposite = command.apply(self)
+            except NotFoundError as exc:
+                raise HistoryConflict(f"cannot {'undo' if undo else 'redo'} \"{edit.summary}\": "
+                                      f"{exc}; nothing was changed") from None
+            _before, new_after = command.history_rows(self, opposite)
+            new_fingerprint = _fingerprint(new_after)
+            if undo:
+                seq = conn.execute("SELECT coalesce(max(undo_seq), 0) + 1 FROM edits").fetchone()[0]
+                conn.execute("UPDATE edits SET state = 'undone', payload = ?, after = ?, fingerprint = ?,"
+                             " undo_seq = ?, merge_key = NULL WHERE id = ?",
+                             (command_to_json(opposite), new_after, new_fingerprint, seq, edit_id))
+            else:
+                conn.execute("UPDATE edits SET state = 'done', inverse = ?, after = ?, fingerprint = ?,"
+                             " undo_seq = NULL WHERE id = ?",
+                             (command_to_json(opposite), new_after, new_fingerprint, edit_id))
+            return HistoryStep(self.edit(edit_id), command, opposite, undo)
+
+    def history_version(self) -> int:
+        """A number that changes whenever any connection (this one or another
+        process) commits: ``PRAGMA data_version`` for other connections plus
+        the total change count of this one.  Cheap enough to poll."""
+        other = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return (other << 32) + self.conn.total_changes
+
+    # -- machine translation ---------------------------------------------
+    def cached_translations(self, model: str, sources: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(sources), 500):
+            chunk = list(sources[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            found.update(self.conn.execute(
+                f"SELECT source, translation FROM mt_cache WHERE model = ? AND source IN ({marks})",
+                (model, *chunk)))
+        return found
+
+    def cache_translations(self, model: str, pairs: Iterable[tuple[str, str]]) -> None:
+        now = utc_now()
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO mt_cache (model, source, translation, created_at)"
+                " VALUES (?, ?, ?, ?)", ((model, s, t, now) for s, t in pairs))
+
+    def set_machine_translations(self, rows: Iterable[tuple[int, str, str, str, str]]) -> None:
+        """Store ``(unit_id, mt, engine, model, version)``.  A unit whose target
+        is empty gets the MT as its target (status ``machine``); a target a
+        person wrote is never overwritten."""
+        now = utc_now()
+        with self.transaction() as conn:
+            for unit_id, mt, engine, model, version in rows:
+                conn.execute(
+                    "UPDATE units SET mt = ?, mt_engine = ?, mt_model = ?, mt_version = ?,"
+                    " target = CASE WHEN status IN ('new', 'machine') THEN ? ELSE target END,"
+                    " status = CASE WHEN status IN ('new', 'machine') THEN 'machine' ELSE status END,"
+                    " updated_at = ? WHERE id = ?",
+                    (mt, engine, model, version, mt, now, unit_id))
+                rescore(conn, unit_id)
+
+    def unit_sources(self, unit_ids: Sequence[int]) -> dict[int, str]:
+        """The current source text of each unit, as ``Unit.source`` builds it
+        (ids of units that no longer exist are absent)."""
+        found: dict[int, str] = {}
+        for start in range(0, len(unit_ids), 500):
+            chunk = list(unit_ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            found.update((uid, source or "") for uid, source in self.conn.execute(
+                "SELECT u.id, (SELECT group_concat(text, ' ') FROM ("
+                " SELECT s.text FROM unit_segments us JOIN segments s ON s.id = us.segment_id"
+                " WHERE us.unit_id = u.id AND us.side = 'source' ORDER BY s.seq))"
+                f" FROM units u WHERE u.id IN ({marks})", chunk))
+        return found
+
+    def set_machine_translations_if_source(
+            self, rows: Iterable[tuple[int, str, str, str, str, str]]) -> set[int]:
+        """Store ``(unit_id, source, mt, engine, model, version)`` like
+        ``set_machine_translations``, but only for units whose source text is
+        still ``source``, checked in the same transaction as the write (a split
+        or merge committed meanwhile by another connection is seen).  Returns
+        the ids of the units left alone because their source changed or they
+        are gone."""
+        rows = list(rows)
+        with self.transaction():
+            current = self.unit_sources([r[0] for r in rows])
+            stale = {r[0] for r in rows if current.get(r[0]) != r[1]}
+            self.set_machine_translations((r[0], *r[2:]) for r in rows if r[0] not in stale)
+        return stale
+
+
+def rescore(conn: sqlite3.Connection, unit_id: int) -> None:
+    """Recompute a unit's stored post-edit scores from its mt and target."""
+    from workbench.core.scoring import unit_scores
+
+    row = conn.execute("SELECT mt, target FROM units WHERE id = ?", (unit_id,)).fetchone()
+    if row is None:
+        return
+    mt, target = row
+    if mt is not None and mt == target and mt.strip():
+        chrf, ter = 100.0, 0.0  # untouched MT: no need to ask sacrebleu
+    else:
+        scores = unit_scores(mt, target)
+        chrf, ter = (scores.chrf, scores.ter) if scores else (None, None)
+    conn.execute("UPDATE units SET pe_chrf = ?, pe_ter = ? WHERE id = ?", (chrf, ter, unit_id))
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

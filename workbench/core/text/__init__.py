@@ -1,0 +1,1 @@
+"""Text in: decoding bytes, parsing articles, splitting sentences."""

@@ -1,0 +1,195 @@
+"""Machine-translate a document's units, batch by batch, into the store.
+
+Resumable by construction: every batch is committed (translations, cache and
+provenance in one transaction) before the next starts, so a crash or a cancel
+keeps what was done and a re-run only translates what is left.  A source text
+already translated by the same model chain is taken from the cache, never
+sent to the model again; "the same" means the same package codes, versions and
+model files (``cache_key``).  A unit whose source text changes while the job
+runs (a split or merge from the window or another process) never gets the MT
+of its old text: each batch is written only to units whose source is still the
+text that was translated, and the others are left for a re-run.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from workbench.core.errors import BadInputError, Cancelled
+from workbench.core.model import SegmentKind, Unit
+from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.store.database import Store
+
+ENGINE = "argos"
+DEFAULT_BATCH = 64
+
+
+@dataclass(frozen=True)
+class TranslationSummary:
+    units: int            # units considered (after skipping excluded/boilerplate)
+    translated: int       # units whose MT came from the model in this run
+    from_cache: int       # units whose MT came from the cache
+    skipped: int          # units left alone (already translated, excluded, boilerplate, empty)
+    seconds: float
+    models: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    sentences_translated: int = 0  # distinct source texts sent to the model
+    changed: int = 0      # units whose source changed (or that went away) meanwhile: left for a re-run
+
+    @property
+    def per_second(self) -> float:
+        return self.sentences_translated / self.seconds if self.seconds > 0 else 0.0
+
+    def describe(self) -> str:
+        if not self.translated and not self.from_cache:
+            state = "cancelled: " if self.cancelled else ""
+            return (f"{state}nothing to translate ({self.skipped} units already translated"
+                    f" or skipped)")
+        head = "cancelled after " if self.cancelled else ""
+        changed = (f"; {self.changed} units changed while translating, left for a re-run"
+                   if self.changed else "")
+        return (f"{head}{self.translated + self.from_cache} units translated "
+                f"({self.sentences_translated} sentences by the model, {self.from_cache} from cache,"
+                f" {self.skipped} skipped) in {self.seconds:.1f} s, {self.per_second:.1f} sentences/s"
+                f" with {' + '.join(self.models)}{changed}")
+
+
+def model_key(chain: Sequence) -> tuple[str, str]:
+    """Provenance of a model chain: (``code+code``, ``version+version``)."""
+    return ("+".join(p.code for p in chain), "+".join(str(p.package_version) for p in chain))
+
+
+def cache_key(chain: Sequence) -> str:
+    """The MT cache's name for a model chain: each model's code, version and
+    content hash (``translate-en_ru@1.9#3f2a…``, joined by ``+`` for a pivot),
+    so an upgrade or the same version with other weights starts a new cache.
+
+    :param chain: the packages a text goes through, in order."""
+    from workbench.core.mt.packages import fingerprint
+
+    return "+".join(f"{p.code}@{p.package_version}#{fingerprint(p)[:16]}" for p in chain)
+
+
+def _wanted(unit: Unit, include_excluded: bool, include_boilerplate: bool) -> bool:
+    if not unit.source.strip():
+        return False
+    if unit.excluded and not include_excluded:
+        return False
+    return include_boilerplate or unit.kind is not SegmentKind.BOILERPLATE
+
+
+def translate_document(store: Store, document_id: int, *, to_lang: str | None = None,
+                       beam_size: int | None = None, include_excluded: bool = False,
+                       include_boilerplate: bool = False, packages_dir=None,
+                       batch_size: int = DEFAULT_BATCH, retranslate: bool = False,
+                       on_batch: Callable[[list[int]], None] | None = None,
+                       progress: ProgressFn = no_progress,
+                       cancelled: CancelledFn = never_cancelled) -> TranslationSummary:
+    """Machine-translate a document's units into the store, batch by batch.
+
+    :param store: the open store (the job commits one transaction per batch).
+    :param document_id: the document to translate.
+    :param to_lang: target language (default: the document's).
+    :param beam_size: beam width (default: engine.DEFAULT_BEAM).
+    :param include_excluded: also translate excluded segments.
+    :param include_boilerplate: also translate boilerplate lines.
+    :param packages_dir: the Argos packages directory (default: Argos' own).
+    :param batch_size: distinct source texts per model call and per commit.
+    :param retranslate: translate units that already have MT from this model.
+    :param on_batch: called with the unit ids written after each commit.
+    :param progress: progress callback (fraction, message).
+    :param cancelled: polled between batches; True stops after the current one.
+    Units whose source text changes meanwhile are left alone and counted in
+    ``TranslationSummary.changed``."""
+    from workbench.core.mt import engine, packages  # lazy: ctranslate2 is heavy and the GUI starts without it
+
+    started = time.perf_counter()
+    doc = store.document(document_id)
+    target = to_lang or doc.target_language
+    if not target:
+        raise BadInputError(f"document {document_id} has no target language: pass --to LANG")
+    chain = packages.find_pair(doc.language, target, packages_dir=packages_dir)
+    code, version = model_key(chain)
+    key = cache_key(chain)
+    progress(0.0, f"translating {doc.title[:40]!r} with {code}")
+
+    todo: list[Unit] = []
+    skipped = 0
+    for unit in store.units(document_id):
+        if not _wanted(unit, include_excluded, include_boilerplate) or (
+                not retranslate and unit.mt is not None and unit.mt_model == code
+                and unit.mt_version == version):
+            skipped += 1
+        else:
+            todo.append(unit)
+
+    cached = store.cached_translations(key, [u.source for u in todo])
+    changed: set[int] = set()
+    from_cache = [u for u in todo if u.source in cached]
+    if from_cache:
+        stale = store.set_machine_translations_if_source(
+            (u.id, u.source, cached[u.source], ENGINE, code, version) for u in from_cache)
+        changed.update(stale)
+        from_cache = [u for u in from_cache if u.id not in stale]
+        if on_batch and from_cache:
+            on_batch([u.id for u in from_cache])
+
+    # One model call per distinct source text.
+    by_source: dict[str, list[int]] = {}
+    for unit in todo:
+        if unit.source not in cached:
+            by_source.setdefault(unit.source, []).append(unit.id)
+    sources = list(by_source)
+    done_units = 0
+    done_sentences = 0
+    was_cancelled = False
+    for start in range(0, len(sources), batch_size):
+        if cancelled():
+            was_cancelled = True
+            break
+        batch = sources[start:start + batch_size]
+        outputs = engine.translate_chain(chain, batch, beam_size=beam_size)
+        rows = [(uid, src, out, ENGINE, code, version)
+                for src, out in zip(batch, outputs, strict=True) for uid in by_source[src]]
+        with store.transaction():  # cache, MT and the source check: one transaction
+            store.cache_translations(key, zip(batch, outputs))
+            stale = store.set_machine_translations_if_source(rows)
+        changed.update(stale)
+        written = [r[0] for r in rows if r[0] not in stale]
+        done_units += len(written)
+        done_sentences += len(batch)
+        if on_batch and written:
+            on_batch(written)
+        progress(done_sentences / len(sources),
+                 f"translated {done_sentences}/{len(sources)} sentences")
+    if not sources:
+        progress(1.0, "nothing left to translate")
+    return TranslationSummary(
+        units=len(todo) + skipped, translated=done_units, from_cache=len(from_cache),
+        skipped=skipped, seconds=time.perf_counter() - started, models=[code],
+        cancelled=was_cancelled, sentences_translated=done_sentences, changed=len(changed))
+
+
+def translate_texts_cached(store: Store, texts: Sequence[str], from_lang: str, to_lang: str, *,
+                           packages_dir=None, beam_size: int | None = None,
+                           batch_size: int = DEFAULT_BATCH, progress: ProgressFn = no_progress,
+                           cancelled: CancelledFn = never_cancelled) -> list[str]:
+    """Translate free texts (e.g. for the aligner) through the MT cache.
+
+    Raises ModelError when no model for the pair is installed."""
+    from workbench.core.mt import engine, packages
+
+    chain = packages.find_pair(from_lang, to_lang, packages_dir=packages_dir)
+    key = cache_key(chain)
+    cached = store.cached_translations(key, list(texts))
+    missing = list(dict.fromkeys(t for t in texts if t not in cached and t.strip()))
+    for start in range(0, len(missing), batch_size):
+        if cancelled():
+            raise Cancelled("machine translation cancelled")
+        batch = missing[start:start + batch_size]
+        outputs = engine.translate_chain(chain, batch, beam_size=beam_size)
+        store.cache_translations(key, zip(batch, outputs))
+        cached.update(zip(batch, outputs))
+        progress((start + len(batch)) / len(missing), f"translated {start + len(batch)}/{len(missing)}")
+    return [cached.get(t, "") for t in texts]
