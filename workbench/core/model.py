@@ -32,6 +32,17 @@ class Status(str, Enum):
         return self.value
 
 
+# Groups of statuses, named once (SQL ``IN (...)`` lists come from these too).
+Status.UNTOUCHED = frozenset({Status.NEW, Status.MACHINE})    # no person's work: MT may fill it
+Status.BY_PERSON = frozenset({Status.EDITED, Status.APPROVED})  # a person's work: never overwritten
+Status.REVIEWED = frozenset({Status.APPROVED})                 # signed off: exported by default
+
+
+def sql_list(statuses) -> str:
+    """``'a', 'b'`` for an SQL ``IN (...)`` list of statuses (sorted, quoted)."""
+    return ", ".join(f"'{s.value}'" for s in sorted(statuses, key=lambda s: s.value))
+
+
 @dataclass(frozen=True)
 class Document:
     id: int
