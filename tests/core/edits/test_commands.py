@@ -211,3 +211,17 @@ def test_split_keeps_a_persons_target_but_not_the_stale_mt(store, small_doc):
     store.apply(SplitSegment(ids[1], 16, target_offset=4))
     halves = [store.unit_for_segment(s.id) for s in store.segments(doc)[1:3]]
     assert [(u.mt, u.target) for u in halves] == [(None, "Раз."), (None, "Два.")]
+
+
+def test_history_naming_a_link_command_loads_before_the_link_commands_are_imported():
+    """Another process may have recorded a link edit; this one may not have
+    imported the link commands yet when it reads that history row."""
+    import subprocess
+    import sys
+
+    code = ("import sys, workbench.core.edits.commands as c\n"
+            "assert 'workbench.core.edits.links' not in sys.modules\n"
+            "print(c.command_from_json('{\"type\":\"MergeLinks\",\"args\":{\"unit_id\":3}}'))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "MergeLinks(unit_id=3)"

@@ -103,7 +103,7 @@ def command_from_data(data: dict) -> Command:
     if cls is None:
         # History written by another process may name link commands this
         # process has not imported yet: register them and look again.
-        from workbench.core import align_commands  # noqa: F401
+        from workbench.core.edits import links  # noqa: F401
         cls = _REGISTRY.get(data.get("type", ""))
     if cls is None:
         raise BadInputError(f"unknown edit command {data.get('type')!r} in history")
