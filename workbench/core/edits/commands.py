@@ -1,6 +1,6 @@
 """Edits are data: command objects applied by the core, each returning its inverse.
 
-``store.apply(command)`` runs ``command.apply(store)`` inside one transaction
+``store.apply(command)`` runs ``command.perform(store)`` inside one transaction
 and records command + inverse in the edit history.  The GUI wraps a command
 in one ``QUndoCommand`` (redo applies it, undo applies the inverse it got
 back); the CLI and tests call ``store.apply`` directly.
@@ -35,7 +35,15 @@ class Command:
         super().__init_subclass__(**kwargs)
         _REGISTRY[cls.__name__] = cls
 
-    def apply(self, store: Store) -> Command:  # pragma: no cover - abstract
+    def perform(self, store: Store) -> Command:  # pragma: no cover - abstract
+        """Make the change in ``store`` and return the command that takes it back.
+
+        The primitive of a command: nothing is recorded in the history
+        (``Store.apply`` performs and records), and the caller holds the
+        transaction.
+
+        :param store: the store to change.
+        Raises a ``WorkbenchError`` when the command does not fit the rows."""
         raise NotImplementedError
 
     def scope(self, store: Store) -> tuple[set[int], set[int]]:
@@ -194,7 +202,7 @@ class RestoreRows(Command):
     def snapshot_before(self) -> Snapshot:
         return self.snapshot
 
-    def apply(self, store: Store) -> Command:
+    def perform(self, store: Store) -> Command:
         segs, units = set(self.segment_ids), set(self.unit_ids)
         current = take_snapshot(store, segs, units)
         conn = store.conn
@@ -270,7 +278,7 @@ class SetTarget(Command):
     def scope(self, store: Store) -> tuple[set[int], set[int]]:
         return set(), {self.unit_id}
 
-    def apply(self, store: Store) -> Command:
+    def perform(self, store: Store) -> Command:
         old_target, mt, old_status = _unit_state(store, self.unit_id)
         if self.status is not None:
             status = Status(self.status)
@@ -296,7 +304,7 @@ class SetStatus(Command):
     def scope(self, store: Store) -> tuple[set[int], set[int]]:
         return set(), set(self.unit_ids)
 
-    def apply(self, store: Store) -> Command:
+    def perform(self, store: Store) -> Command:
         old = tuple(_unit_state(store, uid)[2] for uid in self.unit_ids)
         now = _now()
         for uid, status in zip(self.unit_ids, self.statuses, strict=True):
@@ -319,7 +327,7 @@ class Approve(Command):
     def scope(self, store: Store) -> tuple[set[int], set[int]]:
         return set(), set(self.unit_ids)
 
-    def apply(self, store: Store) -> Command:
+    def perform(self, store: Store) -> Command:
         inverses: list[Command] = []
         now = _now()
         for uid in self.unit_ids:
@@ -360,8 +368,8 @@ class Batch(Command):
             units |= u
         return segs, units
 
-    def apply(self, store: Store) -> Command:
-        inverses = [command.apply(store) for command in self.commands]
+    def perform(self, store: Store) -> Command:
+        inverses = [command.perform(store) for command in self.commands]
         return Batch(tuple(reversed(inverses)), f"undo {self.name}")
 
     def describe(self) -> str:
@@ -384,7 +392,7 @@ class SetExcluded(Command):
     def scope(self, store: Store) -> tuple[set[int], set[int]]:
         return set(self.segment_ids), set()
 
-    def apply(self, store: Store) -> Command:
+    def perform(self, store: Store) -> Command:
         old = []
         for sid in self.segment_ids:
             row = store.conn.execute("SELECT excluded FROM segments WHERE id = ?", (sid,)).fetchone()
@@ -440,7 +448,7 @@ class SplitSegment(Command):
         link = _link_of(store, self.segment_id)
         return {self.segment_id}, ({link[0]} if link else set())
 
-    def apply(self, store: Store) -> Command:
+    def perform(self, store: Store) -> Command:
         sid, doc, seq, paragraph, kind, excluded, text = _segment_row(store, self.segment_id)
         left, right = text[:self.offset].rstrip(), text[self.offset:].lstrip()
         if not (0 < self.offset < len(text)) or not left or not right:
@@ -515,7 +523,7 @@ class MergeSegments(Command):
         units = {link[0] for link in (_link_of(store, self.first_id), _link_of(store, self.second_id)) if link}
         return {self.first_id, self.second_id}, units
 
-    def apply(self, store: Store) -> Command:
+    def perform(self, store: Store) -> Command:
         if self.first_id == self.second_id:
             raise BadInputError(f"cannot merge segment {self.first_id} with itself")
         first = _segment_row(store, self.first_id)

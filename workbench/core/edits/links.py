@@ -87,7 +87,7 @@ class _LinkCommand(Command):
         units = {u for u in self._scope_units(store) if u is not None}
         return _all_segment_ids(store, units), units
 
-    def apply(self, store: Store) -> Command:
+    def perform(self, store: Store) -> Command:
         segs, units = self.scope(store)
         return structural(store, self.label, segs, units, lambda: self._change(store))
 
@@ -205,7 +205,7 @@ class ConfirmLinks(Command):
     def scope(self, store: Store) -> tuple[set[int], set[int]]:
         return set(), set(self.unit_ids)
 
-    def apply(self, store: Store) -> Command:
+    def perform(self, store: Store) -> Command:
         segs, units = self.scope(store)
         return structural(store, self.label, segs, units, lambda: self._change(store))
 
@@ -491,7 +491,7 @@ class AlignPair(Command):
         # Segments are not changed, only which unit holds them: the units say it all.
         return set(), set(store.unit_ids(self.source_document_id))
 
-    def apply(self, store: Store) -> Command:
+    def perform(self, store: Store) -> Command:
         store.document(self.source_document_id)
         store.document(self.target_document_id)
         segs, units = self.scope(store)

@@ -841,7 +841,7 @@ class Store:
 
         with self.transaction() as conn:
             document_id = command.document_id(self)
-            inverse = command.apply(self)
+            inverse = command.perform(self)
             before, after = command.history_rows(self, inverse)
             fingerprint = _fingerprint(after)
             newest = conn.execute(
@@ -946,7 +946,7 @@ class Store:
                     f"run); nothing was changed")
             command = command_from_json(command_json)
             try:
-                opposite = command.apply(self)
+                opposite = command.perform(self)
             except NotFoundError as exc:
                 raise HistoryConflict(f"cannot {'undo' if undo else 'redo'} \"{edit.summary}\": "
                                       f"{exc}; nothing was changed") from None
