@@ -4,8 +4,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from workbench.core.edits.commands import (Approve, Batch, MergeSegments, SetExcluded, SetStatus,
-                                     SetTarget, SplitSegment, command_from_json, command_to_json,
-                                     take_snapshot)
+                                     SetTarget, SplitSegment, command_from_json, command_to_json)
 from workbench.core.errors import BadInputError
 
 
@@ -148,7 +147,7 @@ def test_undo_walks_back_through_history(store, small_doc):
 
 def test_commands_survive_json(store, small_doc):
     doc, ids = small_doc
-    snap = take_snapshot(store, set(ids), set())
+    snap = store.snapshot_rows(set(ids), set())
     for command in [SetTarget(1, "x", "edited"), Approve((1, 2)), SetStatus((1,), ("new",)),
                     SetExcluded((1, 2), (True, False)), SplitSegment(3, 4, None),
                     MergeSegments(1, 2), Batch((SetTarget(1, "a"), Approve((1,))), "both")]:

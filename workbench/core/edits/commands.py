@@ -13,12 +13,14 @@ when later commands refer to rows a split created.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, ClassVar
 
 from workbench.core.errors import BadInputError, NotFoundError
 from workbench.core.model import Status
+from workbench.core.store.clock import utc_now
+from workbench.core.store.rows import Snapshot
 
 if TYPE_CHECKING:
     from workbench.core.store.database import Store
@@ -51,15 +53,18 @@ class Command:
         return set(), set()
 
     def document_id(self, store: Store) -> int | None:
+        """The document whose history records this command (None: none found).
+
+        :param store: the store the command is for."""
         segments, units = self.scope(store)
         for uid in units:
-            row = store.conn.execute("SELECT document_id FROM units WHERE id = ?", (uid,)).fetchone()
-            if row:
-                return row[0]
+            doc = store.unit_document(uid)
+            if doc is not None:
+                return doc
         for sid in segments:
-            row = store.conn.execute("SELECT document_id FROM segments WHERE id = ?", (sid,)).fetchone()
-            if row:
-                return row[0]
+            doc = store.segment_document(sid)
+            if doc is not None:
+                return doc
         return None
 
     def describe(self) -> str:
@@ -72,7 +77,7 @@ class Command:
         except NotFoundError:  # the edit removed what it was addressed to
             seg_ids, unit_ids = set(), set()
         inv_segs, inv_units = inverse.scope(store)
-        after = take_snapshot(store, seg_ids | inv_segs, unit_ids | inv_units)
+        after = store.snapshot_rows(seg_ids | inv_segs, unit_ids | inv_units)
         before = inverse.snapshot_before() if isinstance(inverse, RestoreRows) else None
         return (json.dumps(before.to_data(), ensure_ascii=False) if before else
                 json.dumps(command_to_data(inverse), ensure_ascii=False),
@@ -126,62 +131,7 @@ def command_from_json(text: str) -> Command:
     return command_from_data(json.loads(text))
 
 
-# -- snapshots of rows (for structural edits) --------------------------------
-
-_SEGMENT_COLS = ("id", "document_id", "seq", "paragraph", "kind", "excluded", "text")
-_UNIT_COLS = ("id", "document_id", "target_document_id", "seq", "target", "mt", "mt_engine",
-              "mt_model", "mt_version", "status", "confirmed", "confidence", "created_at",
-              "updated_at", "pe_chrf", "pe_ter")
-_LINK_COLS = ("segment_id", "unit_id", "side")
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    segments: tuple[tuple, ...]
-    units: tuple[tuple, ...]
-    links: tuple[tuple, ...]
-
-    def to_data(self) -> dict:
-        return {"segments": [list(r) for r in self.segments],
-                "units": [list(r) for r in self.units],
-                "links": [list(r) for r in self.links]}
-
-    @classmethod
-    def from_data(cls, data: dict) -> Snapshot:
-        return cls(*(tuple(tuple(r) for r in data[k]) for k in ("segments", "units", "links")))
-
-
-def _select_in(store: Store, table: str, cols: Sequence[str], key: str, ids: Iterable[int]) -> list[tuple]:
-    ids = sorted(ids)
-    rows: list[tuple] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        rows.extend(store.conn.execute(
-            f"SELECT {', '.join(cols)} FROM {table} WHERE {key} IN ({marks})", chunk))
-    return rows
-
-
-def take_snapshot(store: Store, segment_ids: Iterable[int], unit_ids: Iterable[int]) -> Snapshot:
-    segment_ids, unit_ids = set(segment_ids), set(unit_ids)
-    links = set(_select_in(store, "unit_segments", _LINK_COLS, "segment_id", segment_ids))
-    links |= set(_select_in(store, "unit_segments", _LINK_COLS, "unit_id", unit_ids))
-    return Snapshot(
-        segments=tuple(_select_in(store, "segments", _SEGMENT_COLS, "id", segment_ids)),
-        units=tuple(_select_in(store, "units", _UNIT_COLS, "id", unit_ids)),
-        links=tuple(sorted(links)))
-
-
-def _upsert(store: Store, table: str, cols: Sequence[str], rows: Iterable[tuple]) -> None:
-    names = ", ".join(cols)
-    marks = ", ".join("?" * len(cols))
-    updates = ", ".join(f"{c} = excluded.{c}" for c in cols[1:])
-    # An UPSERT, not INSERT OR REPLACE: REPLACE deletes first, which would
-    # cascade to unit_segments.
-    store.conn.executemany(
-        f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT(id) DO UPDATE SET {updates}",
-        list(rows))
-
+# -- structural edits: the rows they touched, ids included -----------------------
 
 @dataclass(frozen=True)
 class RestoreRows(Command):
@@ -203,20 +153,8 @@ class RestoreRows(Command):
         return self.snapshot
 
     def perform(self, store: Store) -> Command:
-        segs, units = set(self.segment_ids), set(self.unit_ids)
-        current = take_snapshot(store, segs, units)
-        conn = store.conn
-        for key, ids in (("segment_id", segs), ("unit_id", units)):
-            for sid in ids:
-                conn.execute(f"DELETE FROM unit_segments WHERE {key} = ?", (sid,))
-        keep_segs = {r[0] for r in self.snapshot.segments}
-        keep_units = {r[0] for r in self.snapshot.units}
-        conn.executemany("DELETE FROM segments WHERE id = ?", [(i,) for i in segs - keep_segs])
-        conn.executemany("DELETE FROM units WHERE id = ?", [(i,) for i in units - keep_units])
-        _upsert(store, "segments", _SEGMENT_COLS, self.snapshot.segments)
-        _upsert(store, "units", _UNIT_COLS, self.snapshot.units)
-        conn.executemany("INSERT INTO unit_segments (segment_id, unit_id, side) VALUES (?, ?, ?)",
-                         self.snapshot.links)
+        current = store.snapshot_rows(self.segment_ids, self.unit_ids)
+        store.restore_rows(self.segment_ids, self.unit_ids, self.snapshot)
         name = self.name[5:] if self.name.startswith("undo ") else f"undo {self.name}"
         return RestoreRows(self.segment_ids, self.unit_ids, current, name)
 
@@ -227,9 +165,15 @@ class RestoreRows(Command):
 
 
 def structural(store: Store, name: str, segment_ids: set[int], unit_ids: set[int], change) -> RestoreRows:
-    """Run ``change()`` (which returns the ids it created) and return the
-    RestoreRows that undoes it."""
-    before = take_snapshot(store, segment_ids, unit_ids)
+    """Run ``change()`` and return the RestoreRows that undoes it: the rows in
+    scope as they were, to be put back with the rows ``change`` created.
+
+    :param store: the store to change (the caller holds the transaction).
+    :param name: the edit's label (the inverse is named "undo <name>").
+    :param segment_ids: the segments the change may touch.
+    :param unit_ids: the units the change may touch.
+    :param change: does the edit; returns ``(new segment ids, new unit ids)``."""
+    before = store.snapshot_rows(segment_ids, unit_ids)
     new_segments, new_units = change()
     return RestoreRows(tuple(sorted(segment_ids | set(new_segments))),
                        tuple(sorted(unit_ids | set(new_units))), before, f"undo {name}")
@@ -237,27 +181,18 @@ def structural(store: Store, name: str, segment_ids: set[int], unit_ids: set[int
 
 # -- target and status edits -------------------------------------------------
 
-def _now() -> str:
-    from workbench.core.store.database import utc_now
-
-    return utc_now()
-
-
-def rescore(conn, unit_id: int) -> None:
-    from workbench.core.store.database import rescore as store_rescore
-
-    store_rescore(conn, unit_id)
-
-
 def _unit_state(store: Store, unit_id: int) -> tuple[str, str | None, str]:
-    row = store.conn.execute("SELECT target, mt, status FROM units WHERE id = ?", (unit_id,)).fetchone()
+    row = store.unit_state(unit_id)
     if row is None:
         raise NotFoundError(f"no translation unit with id {unit_id}")
     return row
 
 
 def status_after_edit(new_target: str, mt: str | None) -> Status:
-    """The status a target typed by a person implies."""
+    """The status a target typed by a person implies.
+
+    :param new_target: the target as typed.
+    :param mt: the unit's machine translation (None: none, or stale)."""
     if not new_target.strip():
         return Status.NEW
     if mt is not None and new_target == mt:
@@ -286,9 +221,7 @@ class SetTarget(Command):
             status = Status(old_status)
         else:
             status = status_after_edit(self.text, mt)
-        store.conn.execute("UPDATE units SET target = ?, status = ?, updated_at = ? WHERE id = ?",
-                           (self.text, str(status), _now(), self.unit_id))
-        rescore(store.conn, self.unit_id)
+        store.set_target(self.unit_id, self.text, status)
         return SetTarget(self.unit_id, old_target, old_status)
 
     def describe(self) -> str:
@@ -306,10 +239,9 @@ class SetStatus(Command):
 
     def perform(self, store: Store) -> Command:
         old = tuple(_unit_state(store, uid)[2] for uid in self.unit_ids)
-        now = _now()
+        now = utc_now()
         for uid, status in zip(self.unit_ids, self.statuses, strict=True):
-            store.conn.execute("UPDATE units SET status = ?, updated_at = ? WHERE id = ?",
-                               (str(Status(status)), now, uid))
+            store.set_status(uid, Status(status), now=now)
         return SetStatus(self.unit_ids, old)
 
     def describe(self) -> str:
@@ -329,7 +261,7 @@ class Approve(Command):
 
     def perform(self, store: Store) -> Command:
         inverses: list[Command] = []
-        now = _now()
+        now = utc_now()
         for uid in self.unit_ids:
             old_target, mt, status = _unit_state(store, uid)
             target = old_target
@@ -337,10 +269,7 @@ class Approve(Command):
                 if not (mt and mt.strip()):
                     raise BadInputError(f"unit {uid} has no translation to approve")
                 target = mt
-            store.conn.execute(
-                "UPDATE units SET target = ?, status = 'approved', updated_at = ? WHERE id = ?",
-                (target, now, uid))
-            rescore(store.conn, uid)
+            store.set_target(uid, target, Status.APPROVED, now=now)
             inverses.append(SetTarget(uid, old_target, status))
         return Batch(tuple(reversed(inverses)), "unapprove")
 
@@ -395,12 +324,11 @@ class SetExcluded(Command):
     def perform(self, store: Store) -> Command:
         old = []
         for sid in self.segment_ids:
-            row = store.conn.execute("SELECT excluded FROM segments WHERE id = ?", (sid,)).fetchone()
-            if row is None:
+            excluded = store.segment_excluded(sid)
+            if excluded is None:
                 raise NotFoundError(f"no segment with id {sid}")
-            old.append(bool(row[0]))
-        store.conn.executemany("UPDATE segments SET excluded = ? WHERE id = ?",
-                               [(int(v), sid) for sid, v in zip(self.segment_ids, self.values, strict=True)])
+            old.append(excluded)
+        store.set_excluded(self.segment_ids, self.values)
         return SetExcluded(self.segment_ids, tuple(old))
 
     def describe(self) -> str:
@@ -410,24 +338,10 @@ class SetExcluded(Command):
 # -- segmentation edits -------------------------------------------------------
 
 def _segment_row(store: Store, segment_id: int) -> tuple:
-    row = store.conn.execute(
-        "SELECT id, document_id, seq, paragraph, kind, excluded, text FROM segments WHERE id = ?",
-        (segment_id,)).fetchone()
+    row = store.segment_row(segment_id)
     if row is None:
         raise NotFoundError(f"no segment with id {segment_id}")
     return row
-
-
-def _link_of(store: Store, segment_id: int) -> tuple[int, str] | None:
-    return store.conn.execute("SELECT unit_id, side FROM unit_segments WHERE segment_id = ?",
-                              (segment_id,)).fetchone()
-
-
-def _seq_after(store: Store, table: str, document_id: int, seq: float) -> float:
-    """A sort key between ``seq`` and the next row's."""
-    row = store.conn.execute(f"SELECT min(seq) FROM {table} WHERE document_id = ? AND seq > ?",
-                             (document_id, seq)).fetchone()
-    return (seq + row[0]) / 2 if row[0] is not None else seq + 1
 
 
 @dataclass(frozen=True)
@@ -445,7 +359,7 @@ class SplitSegment(Command):
     label: ClassVar[str] = "split"
 
     def scope(self, store: Store) -> tuple[set[int], set[int]]:
-        link = _link_of(store, self.segment_id)
+        link = store.link_of(self.segment_id)
         return {self.segment_id}, ({link[0]} if link else set())
 
     def perform(self, store: Store) -> Command:
@@ -460,26 +374,20 @@ class SplitSegment(Command):
                           lambda: self._split(store, doc, seq, paragraph, kind, excluded, left, right))
 
     def _split(self, store, doc, seq, paragraph, kind, excluded, left, right):
-        conn = store.conn
-        conn.execute("UPDATE segments SET text = ? WHERE id = ?", (left, self.segment_id))
-        new_sid = conn.execute(
-            "INSERT INTO segments (document_id, seq, paragraph, kind, excluded, text)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (doc, _seq_after(store, "segments", doc, seq), paragraph, kind, excluded, right)).lastrowid
-        link = _link_of(store, self.segment_id)
+        store.set_segment_text(self.segment_id, left)
+        new_sid = store.insert_segment(doc, store.seq_after("segments", doc, seq), paragraph, kind, excluded,
+                                       right)
+        link = store.link_of(self.segment_id)
         if link is None:
             return [new_sid], []
         unit_id, side = link
-        alone = conn.execute("SELECT count(*) FROM unit_segments WHERE unit_id = ? AND side = ?",
-                             (unit_id, side)).fetchone()[0] == 1
-        if not alone:
-            conn.execute("INSERT INTO unit_segments VALUES (?, ?, ?)", (new_sid, unit_id, side))
+        if store.unit_segment_count(unit_id, side) != 1:  # not alone on its side: stays in the unit
+            store.link_segments([(new_sid, unit_id, side)])
             return [new_sid], []
-        u_doc, u_tdoc, u_seq, target, mt, status = conn.execute(
-            "SELECT document_id, target_document_id, seq, target, mt, status FROM units WHERE id = ?",
-            (unit_id,)).fetchone()
+        u_doc, u_tdoc, u_seq = store.unit_placement(unit_id)
+        target, _mt, status = _unit_state(store, unit_id)
         first_target, second_target = target, ""
-        if status == "machine":
+        if status == Status.MACHINE:
             # The target was the machine translation of the whole sentence: it
             # belongs to neither half.  Both start empty and the next
             # translation run fills them.
@@ -487,21 +395,16 @@ class SplitSegment(Command):
         if self.target_offset is not None and 0 <= self.target_offset <= len(target):
             first_target = target[:self.target_offset].rstrip()
             second_target = target[self.target_offset:].lstrip()
-        now = _now()
+        now = utc_now()
         # The source changed, so an approval or an MT copy no longer holds.
         first_status = status_after_edit(first_target, None)
         second_status = status_after_edit(second_target, None)
         # The MT was of the whole sentence: stale for both halves.
-        conn.execute("UPDATE units SET target = ?, status = ?, mt = NULL, mt_engine = NULL,"
-                     " mt_model = NULL, mt_version = NULL, updated_at = ? WHERE id = ?",
-                     (first_target, str(first_status), now, unit_id))
-        rescore(conn, unit_id)
-        new_uid = conn.execute(
-            "INSERT INTO units (document_id, target_document_id, seq, target, status, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (u_doc, u_tdoc, _seq_after(store, "units", u_doc, u_seq), second_target,
-             str(second_status), now, now)).lastrowid
-        conn.execute("INSERT INTO unit_segments VALUES (?, ?, ?)", (new_sid, new_uid, side))
+        store.clear_machine_translation(unit_id)
+        store.set_target(unit_id, first_target, first_status, now=now)
+        new_uid = store.insert_unit(u_doc, u_tdoc, store.seq_after("units", u_doc, u_seq),
+                                    target=second_target, status=second_status, now=now)
+        store.link_segments([(new_sid, new_uid, side)])
         return [new_sid], [new_uid]
 
     def describe(self) -> str:
@@ -520,7 +423,7 @@ class MergeSegments(Command):
     label: ClassVar[str] = "merge"
 
     def scope(self, store: Store) -> tuple[set[int], set[int]]:
-        units = {link[0] for link in (_link_of(store, self.first_id), _link_of(store, self.second_id)) if link}
+        units = {link[0] for link in (store.link_of(self.first_id), store.link_of(self.second_id)) if link}
         return {self.first_id, self.second_id}, units
 
     def perform(self, store: Store) -> Command:
@@ -532,12 +435,9 @@ class MergeSegments(Command):
             raise BadInputError(f"segments {self.first_id} and {self.second_id} are in different documents")
         if first[2] > second[2]:
             first, second = second, first
-        between = store.conn.execute(
-            "SELECT count(*) FROM segments WHERE document_id = ? AND seq > ? AND seq < ?",
-            (first[1], first[2], second[2])).fetchone()[0]
-        if between:
+        if store.segments_between(first[1], first[2], second[2]):
             raise BadInputError(f"segments {self.first_id} and {self.second_id} are not adjacent")
-        link1, link2 = _link_of(store, first[0]), _link_of(store, second[0])
+        link1, link2 = store.link_of(first[0]), store.link_of(second[0])
         if link1 and link2 and link1[1] != link2[1]:
             raise BadInputError("cannot merge a source segment with a target segment")
         segs, units = self.scope(store)
@@ -546,10 +446,8 @@ class MergeSegments(Command):
 
     @staticmethod
     def _merge(store, first, second, link1, link2):
-        conn = store.conn
-        conn.execute("UPDATE segments SET text = ? WHERE id = ?",
-                     (f"{first[6]} {second[6]}", first[0]))
-        conn.execute("DELETE FROM segments WHERE id = ?", (second[0],))
+        store.set_segment_text(first[0], f"{first[6]} {second[6]}")
+        store.delete_segments([second[0]])
         if link1 and link2 and link1[0] != link2[0]:
             merge_units_into(store, link1[0], link2[0])
         return [], []
@@ -564,18 +462,21 @@ def _join(a: str | None, b: str | None) -> str | None:
 
 
 def merge_units_into(store: Store, keep_id: int, drop_id: int) -> None:
-    """Move every segment of ``drop_id`` into ``keep_id`` and delete it."""
-    conn = store.conn
+    """Move every segment of ``drop_id`` into ``keep_id`` and delete it: the
+    targets and machine translations are joined (see ``MergeSegments``).
+
+    :param store: the store to change (the caller holds the transaction).
+    :param keep_id: the unit that stays.
+    :param drop_id: the unit that goes."""
     t1, mt1, st1 = _unit_state(store, keep_id)
     t2, mt2, st2 = _unit_state(store, drop_id)
-    conn.execute("UPDATE unit_segments SET unit_id = ? WHERE unit_id = ?", (keep_id, drop_id))
+    store.move_all_segments(drop_id, keep_id)
     target = _join(t1, t2) or ""
     mt = _join(mt1, mt2) if mt1 and mt2 else None
-    if st1 == st2 == "machine" and mt is not None and target == mt:
+    if st1 == st2 == Status.MACHINE and mt is not None and target == mt:
         status = Status.MACHINE
     else:
         status = status_after_edit(target, None)
-    conn.execute("UPDATE units SET target = ?, mt = ?, status = ?, updated_at = ? WHERE id = ?",
-                 (target, mt, str(status), _now(), keep_id))
-    rescore(conn, keep_id)
-    conn.execute("DELETE FROM units WHERE id = ?", (drop_id,))
+    store.set_mt_text(keep_id, mt)
+    store.set_target(keep_id, target, status)  # rescores with the joined mt
+    store.delete_units([drop_id])

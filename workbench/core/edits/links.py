@@ -11,72 +11,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from workbench.core.edits.commands import Command, merge_units_into, rescore, structural
+from workbench.core.edits.commands import Command, merge_units_into, structural
 from workbench.core.errors import BadInputError, NotFoundError, PostEditsError
+from workbench.core.model import Status
+from workbench.core.store.clock import utc_now
 
 if TYPE_CHECKING:
     from workbench.core.store.database import Store
 
 
-def _unit_row(store: Store, unit_id: int) -> tuple[int, float]:
-    row = store.conn.execute("SELECT document_id, seq FROM units WHERE id = ?", (unit_id,)).fetchone()
+def _placement(store: Store, unit_id: int) -> tuple[int, int | None, float]:
+    """``(document_id, target_document_id, seq)`` of a link; NotFoundError if none."""
+    row = store.unit_placement(unit_id)
     if row is None:
         raise NotFoundError(f"no link (translation unit) with id {unit_id}")
     return row
 
 
-def _neighbour(store: Store, unit_id: int, direction: int) -> int | None:
-    row = store.conn.execute("SELECT document_id, seq FROM units WHERE id = ?", (unit_id,)).fetchone()
-    if row is None:  # asked again for history after the unit was removed
-        return None
-    doc, seq = row
-    op, order = (">", "ASC") if direction > 0 else ("<", "DESC")
-    row = store.conn.execute(
-        f"SELECT id FROM units WHERE document_id = ? AND (seq {op} ? OR (seq = ? AND id {op} ?))"
-        f" ORDER BY seq {order}, id {order} LIMIT 1", (doc, seq, seq, unit_id)).fetchone()
-    return row[0] if row else None
-
-
-def _side_ids(store: Store, unit_id: int, side: str) -> list[int]:
-    return [r[0] for r in store.conn.execute(
-        "SELECT us.segment_id FROM unit_segments us JOIN segments s ON s.id = us.segment_id"
-        " WHERE us.unit_id = ? AND us.side = ? ORDER BY s.seq", (unit_id, side))]
-
-
-def _all_segment_ids(store: Store, unit_ids) -> set[int]:
-    found: set[int] = set()
-    for uid in unit_ids:
-        if uid is not None:
-            found.update(r[0] for r in store.conn.execute(
-                "SELECT segment_id FROM unit_segments WHERE unit_id = ?", (uid,)))
-    return found
-
-
 def refresh_target(store: Store, unit_id: int) -> None:
-    """Target text := the unit's target segments joined (aligned links only)."""
-    from workbench.core.store.database import utc_now
+    """Target text := the unit's target segments joined (aligned links only).
 
-    texts = [r[0] for r in store.conn.execute(
-        "SELECT s.text FROM unit_segments us JOIN segments s ON s.id = us.segment_id"
-        " WHERE us.unit_id = ? AND us.side = 'target' ORDER BY s.seq", (unit_id,))]
-    target = " ".join(texts)
-    # updated_at: the unit's target changed (export writes it as the change date).
-    store.conn.execute(
-        "UPDATE units SET target = ?, status = CASE WHEN ? = '' THEN 'new' ELSE 'edited' END,"
-        " confirmed = 0, updated_at = ? WHERE id = ?", (target, target, utc_now(), unit_id))
-    rescore(store.conn, unit_id)
+    :param store: the store to change (the caller holds the transaction).
+    :param unit_id: the link."""
+    store.set_linked_target(unit_id, " ".join(store.side_texts(unit_id, "target")))
 
 
 def _insert_unit_after(store: Store, unit_id: int) -> int:
-    from workbench.core.edits.commands import _seq_after
-    from workbench.core.store.database import utc_now
-
-    doc, seq = _unit_row(store, unit_id)
-    tdoc = store.conn.execute("SELECT target_document_id FROM units WHERE id = ?", (unit_id,)).fetchone()[0]
-    now = utc_now()
-    return store.conn.execute(
-        "INSERT INTO units (document_id, target_document_id, seq, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?)", (doc, tdoc, _seq_after(store, "units", doc, seq), now, now)).lastrowid
+    doc, tdoc, seq = _placement(store, unit_id)
+    return store.insert_unit(doc, tdoc, store.seq_after("units", doc, seq))
 
 
 class _LinkCommand(Command):
@@ -85,7 +47,7 @@ class _LinkCommand(Command):
 
     def scope(self, store: Store) -> tuple[set[int], set[int]]:
         units = {u for u in self._scope_units(store) if u is not None}
-        return _all_segment_ids(store, units), units
+        return store.linked_segment_ids(units), units
 
     def perform(self, store: Store) -> Command:
         segs, units = self.scope(store)
@@ -103,10 +65,10 @@ class MergeLinks(_LinkCommand):
     label: ClassVar[str] = "merge links"
 
     def _scope_units(self, store):
-        return {self.unit_id, _neighbour(store, self.unit_id, +1)}
+        return {self.unit_id, store.neighbour_unit(self.unit_id, +1)}
 
     def _change(self, store):
-        following = _neighbour(store, self.unit_id, +1)
+        following = store.neighbour_unit(self.unit_id, +1)
         if following is None:
             raise BadInputError(f"link {self.unit_id} is the last one: nothing to merge with")
         merge_units_into(store, self.unit_id, following)
@@ -132,7 +94,7 @@ class SplitLink(_LinkCommand):
         return {self.unit_id}
 
     def _change(self, store):
-        src, tgt = _side_ids(store, self.unit_id, "source"), _side_ids(store, self.unit_id, "target")
+        src, tgt = store.side_segment_ids(self.unit_id, "source"), store.side_segment_ids(self.unit_id, "target")
         if not (0 <= self.source_at <= len(src) and 0 <= self.target_at <= len(tgt)):
             raise BadInputError(f"link {self.unit_id} has {len(src)}:{len(tgt)} segments; cannot split at "
                                 f"{self.source_at}:{self.target_at}")
@@ -142,10 +104,8 @@ class SplitLink(_LinkCommand):
             raise BadInputError(f"splitting link {self.unit_id} at {self.source_at}:{self.target_at} "
                                 "would leave an empty link")
         new_uid = _insert_unit_after(store, self.unit_id)
-        store.conn.executemany("UPDATE unit_segments SET unit_id = ? WHERE segment_id = ?",
-                               [(new_uid, s) for s in moving])
-        store.conn.execute("UPDATE units SET mt = NULL, mt_engine = NULL, mt_model = NULL,"
-                           " mt_version = NULL WHERE id = ?", (self.unit_id,))
+        store.move_segments_to(new_uid, moving)
+        store.clear_machine_translation(self.unit_id)
         refresh_target(store, self.unit_id)
         refresh_target(store, new_uid)
         return [], [new_uid]
@@ -166,23 +126,21 @@ class MoveSegment(_LinkCommand):
     label: ClassVar[str] = "move sentence"
 
     def _scope_units(self, store):
-        return {self.unit_id, _neighbour(store, self.unit_id, self.direction)}
+        return {self.unit_id, store.neighbour_unit(self.unit_id, self.direction)}
 
     def _change(self, store):
         if self.side not in ("source", "target") or self.direction not in (-1, 1):
             raise BadInputError("side must be source or target, direction -1 or +1")
-        other = _neighbour(store, self.unit_id, self.direction)
+        other = store.neighbour_unit(self.unit_id, self.direction)
         if other is None:
             raise BadInputError(f"link {self.unit_id} has no {'previous' if self.direction < 0 else 'next'} link")
-        ids = _side_ids(store, self.unit_id, self.side)
+        ids = store.side_segment_ids(self.unit_id, self.side)
         if not ids:
             raise BadInputError(f"link {self.unit_id} has no {self.side} sentence to move")
         moved = ids[0] if self.direction < 0 else ids[-1]
-        store.conn.execute("UPDATE unit_segments SET unit_id = ? WHERE segment_id = ?", (other, moved))
-        left = store.conn.execute("SELECT count(*) FROM unit_segments WHERE unit_id = ?",
-                                  (self.unit_id,)).fetchone()[0]
-        if left == 0:
-            store.conn.execute("DELETE FROM units WHERE id = ?", (self.unit_id,))
+        store.move_segments_to(other, [moved])
+        if store.unit_segment_count(self.unit_id) == 0:
+            store.delete_units([self.unit_id])
         else:
             refresh_target(store, self.unit_id)
         refresh_target(store, other)
@@ -210,17 +168,12 @@ class ConfirmLinks(Command):
         return structural(store, self.label, segs, units, lambda: self._change(store))
 
     def _change(self, store):
-        from workbench.core.store.database import utc_now
-
         now = utc_now()
         for uid in self.unit_ids:
-            _unit_row(store, uid)
+            _placement(store, uid)
             # A confirmation is a change of the unit: TMX shows updated_at as
             # its changedate, which must not stay the import time.
-            store.conn.execute(
-                "UPDATE units SET confirmed = ?, status = CASE WHEN ? AND target != '' THEN 'approved'"
-                " WHEN status = 'approved' THEN 'edited' ELSE status END, updated_at = ? WHERE id = ?",
-                (int(self.confirmed), int(self.confirmed), now, uid))
+            store.set_confirmed(uid, self.confirmed, now=now)
         return [], []
 
     def describe(self) -> str:
@@ -236,14 +189,12 @@ class RealignRange(_LinkCommand):
     label: ClassVar[str] = "re-align"
 
     def _range(self, store) -> list[int]:
-        doc, first_seq = _unit_row(store, self.first_unit_id)
-        doc2, last_seq = _unit_row(store, self.last_unit_id)
+        doc, _tdoc, first_seq = _placement(store, self.first_unit_id)
+        doc2, _tdoc2, last_seq = _placement(store, self.last_unit_id)
         if doc != doc2:
             raise BadInputError("both links must be in the same document")
         lo, hi = sorted((first_seq, last_seq))
-        return [r[0] for r in store.conn.execute(
-            "SELECT id FROM units WHERE document_id = ? AND seq BETWEEN ? AND ? ORDER BY seq, id",
-            (doc, lo, hi))]
+        return store.unit_ids_between(doc, lo, hi)
 
     def _scope_units(self, store):
         return set(self._range(store))
@@ -252,18 +203,16 @@ class RealignRange(_LinkCommand):
         from workbench.core.align import align
 
         units = self._range(store)
-        src = [s for u in units for s in _side_ids(store, u, "source")]
-        tgt = [s for u in units for s in _side_ids(store, u, "target")]
-        seg = {r[0]: r[1:] for r in store.conn.execute(
-            f"SELECT id, text, paragraph FROM segments WHERE id IN ({','.join(map(str, src + tgt)) or '0'})")}
-        doc = store.document(_unit_row(store, units[0])[0])
-        tdoc_id = store.conn.execute("SELECT target_document_id FROM units WHERE id = ?",
-                                     (units[0],)).fetchone()[0]
+        src = [s for u in units for s in store.side_segment_ids(u, "source")]
+        tgt = [s for u in units for s in store.side_segment_ids(u, "target")]
+        seg = store.segment_texts_and_paragraphs(src + tgt)
+        doc_id, tdoc_id, _seq = _placement(store, units[0])
+        doc = store.document(doc_id)
         tgt_lang = store.document(tdoc_id).language if tdoc_id else (doc.target_language or "en")
         links = align([seg[s][0] for s in src], [seg[t][0] for t in tgt], doc.language, tgt_lang,
                       src_paragraphs=[seg[s][1] for s in src], tgt_paragraphs=[seg[t][1] for t in tgt])
         # Reuse the range's unit ids in order, create more if the new alignment has more links.
-        store.conn.executemany("DELETE FROM unit_segments WHERE unit_id = ?", [(u,) for u in units])
+        store.unlink_units(units)
         ids = list(units)
         created = []
         while len(ids) < len(links):
@@ -271,12 +220,11 @@ class RealignRange(_LinkCommand):
             ids.append(new)
             created.append(new)
         for uid, link in zip(ids, links):
-            store.conn.executemany(
-                "INSERT INTO unit_segments (segment_id, unit_id, side) VALUES (?, ?, ?)",
-                [(src[i], uid, "source") for i in link.src] + [(tgt[j], uid, "target") for j in link.tgt])
-            store.conn.execute("UPDATE units SET confidence = ? WHERE id = ?", (link.confidence, uid))
+            store.link_segments([(src[i], uid, "source") for i in link.src]
+                                + [(tgt[j], uid, "target") for j in link.tgt])
+            store.set_confidence(uid, link.confidence)
             refresh_target(store, uid)
-        store.conn.executemany("DELETE FROM units WHERE id = ?", [(u,) for u in ids[len(links):]])
+        store.delete_units(ids[len(links):])
         return [], created
 
     def describe(self) -> str:
@@ -287,15 +235,6 @@ class RealignRange(_LinkCommand):
 
 # One link: (source segment ids, target segment ids, the aligner's confidence).
 LinkSpec = tuple[tuple[int, ...], tuple[int, ...], float | None]
-
-_POST_EDITED_SQL = """
-SELECT u.id, u.status, u.target,
-       (SELECT group_concat(text, ' ') FROM (
-            SELECT s.text FROM unit_segments us JOIN segments s ON s.id = us.segment_id
-            WHERE us.unit_id = u.id AND us.side = 'target' ORDER BY s.seq))
-FROM units u WHERE u.document_id = ? AND u.status IN ('edited', 'approved') ORDER BY u.seq, u.id
-"""
-
 
 def post_edited_unit_ids(store: Store, document_id: int) -> list[int]:
     """Units whose target a person wrote or signed off, in reading order.
@@ -309,12 +248,12 @@ def post_edited_unit_ids(store: Store, document_id: int) -> list[int]:
     :param store: the store to read.
     :param document_id: the (source) document.
     """
-    return [uid for uid, status, target, linked in store.conn.execute(_POST_EDITED_SQL, (document_id,))
+    return [uid for uid, status, target, linked in store.post_edit_candidates(document_id)
             if _reviewed(status, target, linked or "")]
 
 
 def _reviewed(status: str, target: str, linked: str) -> bool:
-    return bool(target.strip()) and (status == "approved" or (status == "edited" and target != linked))
+    return bool(target.strip()) and (status == Status.APPROVED or (status == Status.EDITED and target != linked))
 
 
 def check_post_edits(store: Store, document_id: int, keep_targets: bool | None) -> int:
@@ -355,12 +294,9 @@ _MT = ("mt", "mt_engine", "mt_model", "mt_version")
 
 
 def _old_units(store: Store, document_id: int) -> dict[int, _OldUnit]:
-    units = {row[0]: _OldUnit(row[0], dict(zip(_CARRIED, row[1:])), [], [], []) for row in store.conn.execute(
-        f"SELECT id, {', '.join(_CARRIED)} FROM units WHERE document_id = ? ORDER BY seq, id", (document_id,))}
-    for uid, side, sid, text in store.conn.execute(
-            "SELECT us.unit_id, us.side, us.segment_id, s.text FROM units u"
-            " JOIN unit_segments us ON us.unit_id = u.id JOIN segments s ON s.id = us.segment_id"
-            " WHERE u.document_id = ? ORDER BY s.seq", (document_id,)):
+    units = {row[0]: _OldUnit(row[0], dict(zip(_CARRIED, row[1:])), [], [], [])
+             for row in store.unit_columns(document_id, _CARRIED)}
+    for uid, side, sid, text in store.linked_segments_with_text(document_id):
         unit = units[uid]
         if side == "source":
             unit.sources.append(sid)
@@ -372,25 +308,20 @@ def _old_units(store: Store, document_id: int) -> dict[int, _OldUnit]:
 
 def _check_links(store: Store, source_id: int, target_id: int, links: Sequence[LinkSpec]) -> None:
     """Refuse links that would break the one-unit-per-segment rule, in words."""
-    conn = store.conn
     if source_id == target_id:
         raise BadInputError(f"document {source_id} cannot be aligned with itself")
-    source_segments = sorted(r[0] for r in conn.execute(
-        "SELECT id FROM segments WHERE document_id = ?", (source_id,)))
+    source_segments = sorted(store.document_segment_ids(source_id))
     if sorted(s for link in links for s in link[0]) != source_segments:
         raise BadInputError(f"the alignment must give every sentence of document {source_id} one link")
-    target_segments = {r[0] for r in conn.execute("SELECT id FROM segments WHERE document_id = ?", (target_id,))}
+    target_segments = set(store.document_segment_ids(target_id))
     used = [t for link in links for t in link[1]]
     if len(set(used)) != len(used) or not set(used) <= target_segments:
         raise BadInputError(f"the alignment must link each sentence of document {target_id} at most once")
-    other = conn.execute(
-        "SELECT u.document_id FROM segments s JOIN unit_segments us ON us.segment_id = s.id"
-        " JOIN units u ON u.id = us.unit_id WHERE s.document_id = ? AND u.document_id != ? LIMIT 1",
-        (target_id, source_id)).fetchone()
+    other = store.unit_document_holding(target_id, other_than=source_id)
     if other is not None:
         raise BadInputError(
-            f"the sentences of document {target_id} already belong to document {other[0]} "
-            f"(“{store.document(other[0]).title}”): a text can be the translation of one document only")
+            f"the sentences of document {target_id} already belong to document {other} "
+            f"(“{store.document(other).title}”): a text can be the translation of one document only")
 
 
 def align_units(store: Store, source_id: int, target_id: int, links: Sequence[LinkSpec],
@@ -423,16 +354,13 @@ def align_units(store: Store, source_id: int, target_id: int, links: Sequence[Li
     :param keep_targets: True keep post-edits, False replace them, None
         refuse (``PostEditsError``) when there are any.
     """
-    from workbench.core.store.database import utc_now
-
     _check_links(store, source_id, target_id, links)
     old = _old_units(store, source_id)
     if keep_targets is None and any(u.post_edited for u in old.values()):
         check_post_edits(store, source_id, None)  # raises, with the count and title
-    conn = store.conn
     owner = {sid: unit for unit in old.values() for sid in unit.sources}
-    texts = dict(conn.execute("SELECT id, text FROM segments WHERE document_id = ?", (target_id,)))
-    conn.execute("DELETE FROM units WHERE document_id = ?", (source_id,))
+    texts = store.document_segment_texts(target_id)
+    store.delete_document_units(source_id)
     now = utc_now()
     placed: set[int] = set()  # post-edited units whose target went to a link
     new_ids = []
@@ -440,7 +368,7 @@ def align_units(store: Store, source_id: int, target_id: int, links: Sequence[Li
         owners = list({owner[s].id: owner[s] for s in src_ids if s in owner}.values())
         same = owners[0] if len(owners) == 1 and owners[0].sources == list(src_ids) else None
         translation = " ".join(texts[t] for t in tgt_ids)
-        row = {"target": translation, "status": "edited" if translation else "new", "confirmed": 0,
+        row = {"target": translation, "status": str(Status.EDITED if translation else Status.NEW), "confirmed": 0,
                "created_at": now, "updated_at": now, **dict.fromkeys(_MT)}
         if same is not None:
             row["created_at"] = same.row["created_at"]
@@ -454,15 +382,11 @@ def align_units(store: Store, source_id: int, target_id: int, links: Sequence[Li
             if len(kept) == 1 and kept[0] is same:
                 row.update({k: same.row[k] for k in ("target", "status", "updated_at")})
             elif kept:
-                row.update(target=" ".join(u.row["target"].strip() for u in kept), status="edited")
-        uid = conn.execute(
-            f"INSERT INTO units (document_id, target_document_id, seq, confidence, {', '.join(_CARRIED)})"
-            f" VALUES (?, ?, ?, ?, {', '.join('?' * len(_CARRIED))})",
-            (source_id, target_id, n + 1, confidence, *(row[k] for k in _CARRIED))).lastrowid
-        conn.executemany("INSERT INTO unit_segments (segment_id, unit_id, side) VALUES (?, ?, ?)",
-                         [(s, uid, "source") for s in src_ids] + [(t, uid, "target") for t in tgt_ids])
+                row.update(target=" ".join(u.row["target"].strip() for u in kept), status=str(Status.EDITED))
+        uid = store.insert_unit_row(source_id, target_id, n + 1, confidence, {k: row[k] for k in _CARRIED})
+        store.link_segments([(s, uid, "source") for s in src_ids] + [(t, uid, "target") for t in tgt_ids])
         if row["mt"] is not None:
-            rescore(conn, uid)
+            store.rescore(uid)
         new_ids.append(uid)
     return new_ids
 

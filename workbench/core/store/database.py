@@ -24,7 +24,6 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,6 +41,8 @@ from workbench.core.errors import (
     WorkbenchError,
 )
 from workbench.core.model import Document, Edit, Segment, SegmentKind, Status, Unit
+from workbench.core.store.clock import utc_now
+from workbench.core.store.rows import EditRows, rescore
 from workbench.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -50,10 +51,6 @@ if TYPE_CHECKING:
 APP_NAME = "workbench"
 
 log = logging.getLogger(__name__)
-
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def default_db_path() -> Path:
@@ -289,7 +286,7 @@ class HistoryStep:
 
 # Unit columns that say what a person sees; timestamps and derived scores
 # change without anyone editing and must not make an undo refuse.
-_FINGERPRINT_UNIT_COLUMNS = slice(0, 12)  # id .. confidence in commands._UNIT_COLS
+_FINGERPRINT_UNIT_COLUMNS = slice(0, 12)  # id .. confidence in rows.UNIT_COLUMNS
 
 
 def _fingerprint(after_json: str | None) -> str | None:
@@ -305,8 +302,6 @@ def _fingerprint(after_json: str | None) -> str | None:
 
 def _resnapshot(store: Store, after_json: str | None) -> str | None:
     """The same rows as ``after_json`` names, as they are now (same JSON shape)."""
-    from workbench.core.edits.commands import take_snapshot
-
     if after_json is None:
         return None
     data = json.loads(after_json)
@@ -314,10 +309,10 @@ def _resnapshot(store: Store, after_json: str | None) -> str | None:
     # ids give the same rows when nothing changed.
     segment_ids = {row[0] for row in data.get("segments", [])}
     unit_ids = {row[0] for row in data.get("units", [])}
-    return json.dumps(take_snapshot(store, segment_ids, unit_ids).to_data(), ensure_ascii=False)
+    return json.dumps(store.snapshot_rows(segment_ids, unit_ids).to_data(), ensure_ascii=False)
 
 
-class Store:
+class Store(EditRows):
     def __init__(self, path: str | Path, *, create: bool = True, backups: bool = True):
         """Open (or create) a database.
 
@@ -1031,22 +1026,6 @@ class Store:
             stale = {r[0] for r in rows if current.get(r[0]) != r[1]}
             self.set_machine_translations((r[0], *r[2:]) for r in rows if r[0] not in stale)
         return stale
-
-
-def rescore(conn: sqlite3.Connection, unit_id: int) -> None:
-    """Recompute a unit's stored post-edit scores from its mt and target."""
-    from workbench.core.scoring import unit_scores
-
-    row = conn.execute("SELECT mt, target FROM units WHERE id = ?", (unit_id,)).fetchone()
-    if row is None:
-        return
-    mt, target = row
-    if mt is not None and mt == target and mt.strip():
-        chrf, ter = 100.0, 0.0  # untouched MT: no need to ask sacrebleu
-    else:
-        scores = unit_scores(mt, target)
-        chrf, ter = (scores.chrf, scores.ter) if scores else (None, None)
-    conn.execute("UPDATE units SET pe_chrf = ?, pe_ter = ? WHERE id = ?", (chrf, ter, unit_id))
 
 
 def dumps(value: object) -> str:
