@@ -80,6 +80,7 @@ TRANSLATION_RU = """МВД Узбекистана выступает за гиб
 
 
 def build_database(root: Path) -> tuple[Path, Path, dict[str, int]]:
+    from workbench.core.edits import history
     from workbench.core.edits.commands import Approve, SetTarget
     from workbench.core.importing import import_paths
     from workbench.core.mt.packages import install_file
@@ -103,9 +104,9 @@ def build_database(root: Path) -> tuple[Path, Path, dict[str, int]]:
             for n, (uid, text) in enumerate(zip(ids, texts)):
                 if text is None:
                     continue
-                store.apply(SetTarget(uid, text))
+                history.apply(store, SetTarget(uid, text))
                 if n % 2 == 0:
-                    store.apply(Approve((uid,)))
+                    history.apply(store, Approve((uid,)))
     return db, packages, docs
 
 

@@ -5,6 +5,7 @@ import pytest
 from lxml import etree
 
 from workbench.cli.commands import main
+from workbench.core.edits import history
 from workbench.core.edits.commands import Approve, SetExcluded, SetTarget
 from workbench.core.interchange import ExportFilter, count_units, export_corpus, import_corpus, iter_export_units
 from workbench.core.errors import BadInputError
@@ -21,8 +22,8 @@ def reviewed(store, small_doc):
     units = [store.unit_for_segment(i).id for i in ids]
     store.set_machine_translations((u, f"MT {n}", "argos", "translate-en_ru", "1.9") for n, u in enumerate(units))
     for n, uid in enumerate(units[:3], start=1):
-        store.apply(SetTarget(uid, TARGETS[n]))
-    store.apply(Approve((units[1], units[2])))
+        history.apply(store, SetTarget(uid, TARGETS[n]))
+    history.apply(store, Approve((units[1], units[2])))
     return doc, ids, units
 
 
@@ -33,7 +34,7 @@ def test_filters_choose_units(store, reviewed):
     # the boilerplate unit has a machine target but stays out unless asked
     assert count_units(store, ExportFilter(statuses=("any",))) == 3
     assert count_units(store, ExportFilter(statuses=("any",), include_excluded=True)) == 4
-    store.apply(SetExcluded.all([ids[1]]))
+    history.apply(store, SetExcluded.all([ids[1]]))
     assert count_units(store, ExportFilter()) == 1
     assert count_units(store, ExportFilter(document_ids=(doc + 1,))) == 0
     assert count_units(store, ExportFilter(source_lang="ru")) == 0
@@ -53,9 +54,9 @@ def test_export_units_carry_scores_and_provenance(store, reviewed):
 def test_stored_scores_follow_edits(store, reviewed):
     doc, ids, units = reviewed
     before = store.unit(units[1]).pe_chrf
-    inverse = store.apply(SetTarget(units[1], "MT 1"))
+    inverse = history.apply(store, SetTarget(units[1], "MT 1"))
     assert store.unit(units[1]).pe_chrf == 100.0 and store.unit(units[1]).pe_ter == 0.0
-    store.apply(inverse)
+    history.apply(store, inverse)
     assert store.unit(units[1]).pe_chrf == before
 
 
@@ -134,8 +135,8 @@ def test_every_export_reads_back_exactly_through_its_importer(tmp_path, capsys, 
                                  checksum="doc", date=None)
         store.add_segments(doc, [(n, "body", source, False) for n, (source, _) in enumerate(ROUND_TRIP)])
         for unit_id, (_, target) in zip(store.unit_ids(doc), ROUND_TRIP):
-            store.apply(SetTarget(unit_id, target))
-            store.apply(Approve((unit_id,)))
+            history.apply(store, SetTarget(unit_id, target))
+            history.apply(store, Approve((unit_id,)))
     out = tmp_path / f"corpus.{fmt}"
     assert main(["--db", str(source_db), "export", "--format", fmt, "--out", str(out)]) == 0
     assert main(["--db", str(target_db), "import", str(out), "--json"]) == 0

@@ -20,6 +20,7 @@ import sqlite3
 import pytest
 
 from workbench.cli.commands import main
+from workbench.core.edits import history
 from workbench.core.edits.links import ConfirmLinks, MergeLinks
 from workbench.core.edits.commands import Approve, SetTarget
 from workbench.core.errors import BadInputError
@@ -141,7 +142,7 @@ def test_a_translation_is_not_an_article_to_attach_to(store, files):
 def test_importing_the_same_pair_again_changes_nothing(store, files):
     first = import_pair(store, files["a.en.txt"], files["a.ru.txt"], use_mt=False)
     unit = store.unit_ids(first.source_document_id)[1]
-    store.apply(ConfirmLinks((unit,)))
+    history.apply(store, ConfirmLinks((unit,)))
     before = tables(store.path)
     again = import_pair(store, files["a.en.txt"], files["a.ru.txt"], use_mt=False)
     assert (again.source_document_id, again.target_document_id, again.links, again.created) == (
@@ -162,7 +163,7 @@ def test_segments_of_another_pair_are_refused_by_the_alignment_itself(store, fil
     before = tables(store.path)
     with pytest.raises(BadInputError, match=f"document {first.target_document_id} .* document "
                                             f"{first.source_document_id}"):
-        store.apply(AlignPair(doc_b, first.target_document_id, links))
+        history.apply(store, AlignPair(doc_b, first.target_document_id, links))
     assert tables(store.path) == before
 
 
@@ -174,9 +175,9 @@ def post_edited(store, files):
     doc = import_paths(store, [files["a.en.txt"]])[0].document_id
     ids = store.unit_ids(doc)
     store.set_machine_translations([(ids[3], "Мигранты уехали.", "argos", "translate-en_ru", "1.9")])
-    store.apply(SetTarget(ids[1], "Министерство в понедельник пересчитало мигрантов."))
-    store.apply(Approve((ids[1],)))
-    store.apply(SetTarget(ids[2], "Большинство уехало весной."))
+    history.apply(store, SetTarget(ids[1], "Министерство в понедельник пересчитало мигрантов."))
+    history.apply(store, Approve((ids[1],)))
+    history.apply(store, SetTarget(ids[2], "Большинство уехало весной."))
     return doc, ids
 
 
@@ -248,21 +249,21 @@ def test_attach_is_one_edit_that_undo_and_redo_restore_exactly(store, files, kee
     result = attach_translation(store, doc, files["a.ru.txt"], use_mt=False, keep_targets=keep)
     attached = tables(store.path)
     assert attached != before
-    history = store.history(limit=1000)
-    assert len(history) == edits_before + 1 and history[0].command == "AlignPair"
-    undone = store.undo(doc)
+    steps = store.history(limit=1000)
+    assert len(steps) == edits_before + 1 and steps[0].command == "AlignPair"
+    undone = history.undo(store, doc)
     assert undone is not None and undone.edit.summary.startswith("align document")
     # The units are back exactly (ids, targets, statuses, MT, times); the
     # translation document stays imported, linked to nothing.
     assert without_document(tables(store.path), result.target_document_id) == before
     assert store.conn.execute("SELECT count(*) FROM units WHERE target_document_id IS NOT NULL").fetchone()[0] == 0
     # Redo brings the alignment back exactly.
-    assert store.redo(doc) is not None
+    assert history.redo(store, doc) is not None
     assert tables(store.path) == attached
     # And the earlier edits undo again once the alignment is undone (they used to fail).
-    store.undo(doc)  # the alignment again
-    store.undo(doc)  # SetTarget of the third unit
-    store.undo(doc)  # Approve
+    history.undo(store, doc)  # the alignment again
+    history.undo(store, doc)  # SetTarget of the third unit
+    history.undo(store, doc)  # Approve
     assert str(store.unit(_ids[1]).status) == "edited"
     assert len(store.history(limit=1000)) == edits_before + 1  # walking added no rows
 
@@ -278,14 +279,14 @@ def test_the_command_and_its_inverses_restore_exactly(store, files):
     before = tables(store.path)
     links = compute_links(store, doc, target, use_mt=False)
     command = AlignPair(doc, target, links, keep_targets=True)
-    inverse = store.apply(command)
+    inverse = history.apply(store, command)
     after = tables(store.path)
-    redo = store.apply(inverse)
+    redo = history.apply(store, inverse)
     assert tables(store.path) == before
-    store.apply(redo)
+    history.apply(store, redo)
     assert tables(store.path) == after
     with pytest.raises(PostEditsError):
-        store.apply(AlignPair(doc, target, links))  # no choice made: refused, nothing written
+        history.apply(store, AlignPair(doc, target, links))  # no choice made: refused, nothing written
     assert tables(store.path) == after
 
 
@@ -327,7 +328,7 @@ def test_realigning_asks_about_confirmed_links_and_keeps_those_unchanged(store, 
 
     pair = import_pair(store, files["a.en.txt"], files["a.ru.txt"], use_mt=False)
     first = store.unit_ids(pair.source_document_id)[0]
-    store.apply(ConfirmLinks((first,)))
+    history.apply(store, ConfirmLinks((first,)))
     confirmed = store.unit(first)
     before = tables(store.path)
     # A confirmed link is an approved target: re-aligning does not drop it unasked.
@@ -355,8 +356,8 @@ def test_confirming_and_editing_links_update_the_change_time(store):
     replace_units(store, src, tgt, [([s], [t], 0.9) for s, t in zip(s_ids, t_ids)])
     store.conn.execute("UPDATE units SET updated_at = '2000-01-01T00:00:00Z'")
     ids = store.unit_ids(src)
-    store.apply(ConfirmLinks((ids[0],)))
+    history.apply(store, ConfirmLinks((ids[0],)))
     assert store.unit(ids[0]).updated_at > "2020"
     assert store.unit(ids[2]).updated_at == "2000-01-01T00:00:00Z"
-    store.apply(MergeLinks(ids[1]))
+    history.apply(store, MergeLinks(ids[1]))
     assert store.unit(ids[1]).updated_at > "2020"  # its target text changed

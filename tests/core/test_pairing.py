@@ -7,6 +7,7 @@ from tests.conftest import REPO as REPO_ROOT
 from lxml import etree
 
 from workbench.cli.commands import main
+from workbench.core.edits import history
 from workbench.core.edits.links import ConfirmLinks
 from workbench.core.pairing import attach_translation, import_pair
 
@@ -85,7 +86,7 @@ def test_cli_import_pair_confirm_and_export_tmx(db_path, tmp_path, capsys):
     from workbench.core.store.database import Store
 
     with Store(db_path) as store:
-        store.apply(ConfirmLinks(tuple(link["unit"] for link in links if link["target"] and link["source"])))
+        history.apply(store, ConfirmLinks(tuple(link["unit"] for link in links if link["target"] and link["source"])))
     out = tmp_path / "pair.tmx"
     assert main([*db, "export", "--format", "tmx", "--out", str(out)]) == 0
     tus = etree.parse(str(out)).getroot().findall(".//tu")
@@ -101,7 +102,7 @@ def test_excluded_source_segments_keep_a_unit_after_alignment(store, tmp_path):
     src, tgt, _ = write_articles(tmp_path)
     doc = import_paths(store, [src])[0].document_id
     segments = store.segments(doc)
-    store.apply(SetExcluded.all([segments[3].id]))
+    history.apply(store, SetExcluded.all([segments[3].id]))
     attach_translation(store, doc, tgt, use_mt=False)
     owner = store.unit_for_segment(segments[3].id)
     assert owner.source_segment_ids == (segments[3].id,) and owner.target_segment_ids == ()

@@ -4,6 +4,7 @@ import json
 import pytest
 
 from workbench.cli.commands import main
+from workbench.core.edits import history
 from workbench.core.edits.commands import SetTarget
 from workbench.core.errors import ModelError
 from workbench.core.importing import import_paths
@@ -56,7 +57,7 @@ def test_cache_means_a_sentence_is_never_translated_twice(store, seeded, package
 def test_person_written_targets_survive_machine_translation(store, seeded, packages_dir):
     doc = seeded["ru"]
     unit = next(u for u in store.units(doc) if str(u.kind) == "body")
-    store.apply(SetTarget(unit.id, "My own translation."))
+    history.apply(store, SetTarget(unit.id, "My own translation."))
     translate_document(store, doc, packages_dir=packages_dir)
     after = store.unit(unit.id)
     assert after.target == "My own translation." and str(after.status) == "edited" and after.mt

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 
+from workbench.core.edits import history
 from workbench.core.edits.links import (
     ConfirmLinks,
     MergeLinks,
@@ -198,9 +199,9 @@ def test_each_operation_writes_what_the_core_command_writes_and_undoes(window, t
     with Store(copy) as other:
         if command is None:
             for _ in rows[1:]:
-                other.apply(MergeLinks(ids[rows[0]]))
+                history.apply(other, MergeLinks(ids[rows[0]]))
         else:
-            other.apply(command(ids))
+            history.apply(other, command(ids))
     expected = state(copy, doc)
     assert expected != before
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
+from workbench.core.edits import history
 from workbench.core.edits.commands import Approve, SetTarget
 from workbench.core.interchange import count_units
 from workbench.core.store.database import Store
@@ -22,8 +23,8 @@ def reviewed(doc_with_mt):
     db, doc = doc_with_mt
     with Store(db) as store:
         ids = store.unit_ids(doc)
-        store.apply(Approve((ids[1], ids[2])))
-        store.apply(SetTarget(ids[4], "Денежные переводы выросли на треть."))
+        history.apply(store, Approve((ids[1], ids[2])))
+        history.apply(store, SetTarget(ids[4], "Денежные переводы выросли на треть."))
     return db, doc, ids
 
 
@@ -92,8 +93,8 @@ def test_mixed_language_pairs_in_csv_are_refused_with_a_dialog(qtbot, reviewed, 
                                    checksum="ru-doc", date=None)
         store.add_segments(other, [(0, "body", "Министерство посчитало мигрантов.", False)])
         uid = store.unit_ids(other)[0]
-        store.apply(SetTarget(uid, "The ministry counted migrants."))
-        store.apply(Approve((uid,)))
+        history.apply(store, SetTarget(uid, "The ministry counted migrants."))
+        history.apply(store, Approve((uid,)))
     session = ReviewSession(db)
     dialog = make_dialog(qtbot, session, doc)
     dialog.all_documents.setChecked(True)

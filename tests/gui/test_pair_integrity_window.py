@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.core.test_pair_integrity import EN, OTHER_EN, RU, tables
+from workbench.core.edits import history
 from workbench.core.edits.commands import Approve, SetTarget
 from workbench.core.importing import import_paths
 from workbench.core.pairing import import_pair, replace_units
@@ -60,8 +61,8 @@ def post_edited_article(db_path, files) -> tuple[int, list[int], str]:
     with Store(db_path) as store:
         doc = import_paths(store, [files["a.en.txt"]])[0].document_id
         ids = store.unit_ids(doc)
-        store.apply(SetTarget(ids[1], "Министерство в понедельник пересчитало мигрантов."))
-        store.apply(Approve((ids[1],)))
+        history.apply(store, SetTarget(ids[1], "Министерство в понедельник пересчитало мигрантов."))
+        history.apply(store, Approve((ids[1],)))
         return doc, ids, store.unit(ids[1]).source
 
 

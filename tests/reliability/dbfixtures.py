@@ -20,6 +20,7 @@ def make_corpus_db(path: Path) -> Path:
 
     Built in this process and closed again: no connection stays open here, so
     a test may then read or damage the file with plain file calls."""
+    from workbench.core.edits import history
     from workbench.core.edits.commands import Approve, SetTarget
     from workbench.core.importing import import_paths
     from workbench.core.store.database import Store
@@ -28,8 +29,8 @@ def make_corpus_db(path: Path) -> Path:
         import_paths(store, [SEEDS])
         ids = [uid for doc in store.documents() for uid in store.unit_ids(doc.id)]
         for n, uid in enumerate(ids):
-            store.apply(SetTarget(uid, f"Перевод номер {n}."))
-        store.apply(Approve(tuple(ids[:10])))
+            history.apply(store, SetTarget(uid, f"Перевод номер {n}."))
+        history.apply(store, Approve(tuple(ids[:10])))
     return path
 
 

@@ -37,6 +37,7 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not Path("/pro
 
 WINDOW = r"""
 import random, sys, threading, time
+from workbench.core.edits import history
 from workbench.core.edits.commands import SetTarget
 from workbench.core.store.database import Store
 
@@ -57,7 +58,7 @@ store = Store(db)  # the window's own connection, open for the whole run
 print("READY", flush=True)
 while True:
     unit = units[counter % len(units)]
-    store.apply(SetTarget(unit, f"window {counter}"), merge_key=None)
+    history.apply(store, SetTarget(unit, f"window {counter}"), merge_key=None)
     print(f"SAVED {unit} {counter}", flush=True)
     counter += 1
     time.sleep(random.uniform(0, 0.02))

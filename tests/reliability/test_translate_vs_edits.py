@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from workbench.core.edits import history
 from workbench.core.edits.commands import MergeSegments, SplitSegment
 from workbench.core.mt import engine
 from workbench.core.mt.packages import find_pair
@@ -49,7 +50,7 @@ def test_split_while_translating_in_process(db_path, packages_dir):
         if not done:  # once the first batch is committed, another connection splits a later unit
             done.append(unit_ids)
             with Store(db_path) as other:
-                other.apply(SplitSegment(split_segment, SPLIT_AT))
+                history.apply(other, SplitSegment(split_segment, SPLIT_AT))
 
     with Store(db_path) as store:
         summary = translate_document(store, doc, packages_dir=packages_dir, batch_size=1, on_batch=after_batch)
@@ -70,7 +71,7 @@ def test_merge_while_translating_in_process(db_path, packages_dir):
         if not done:
             done.append(unit_ids)
             with Store(db_path) as other:
-                other.apply(MergeSegments(segments[2], segments[3]))
+                history.apply(other, MergeSegments(segments[2], segments[3]))
 
     with Store(db_path) as store:
         summary = translate_document(store, doc, packages_dir=packages_dir, batch_size=1, on_batch=after_batch)

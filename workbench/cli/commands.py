@@ -173,7 +173,9 @@ def _unit_ids_for(store, segment_ids) -> tuple[int, ...]:
 
 
 def _apply(ctx: Context, command) -> None:
-    ctx.store.apply(command)
+    from workbench.core.edits import history
+
+    history.apply(ctx.store, command)
     click.echo(command.describe())
 
 
@@ -237,7 +239,9 @@ def exclude_cmd(ctx: Context, segment_ids, include: bool) -> None:
 @pass_ctx
 def undo_cmd(ctx: Context, doc_id: int | None) -> None:
     """Undo the newest edit (the window's Ctrl+Z walks the same history)."""
-    step = ctx.store.undo(doc_id)
+    from workbench.core.edits import history
+
+    step = history.undo(ctx.store, doc_id)
     click.echo(f"undone: {step.edit.summary}" if step else "nothing to undo")
 
 
@@ -246,7 +250,9 @@ def undo_cmd(ctx: Context, doc_id: int | None) -> None:
 @pass_ctx
 def redo_cmd(ctx: Context, doc_id: int | None) -> None:
     """Redo the most recently undone edit (the window's Ctrl+Shift+Z walks the same history)."""
-    step = ctx.store.redo(doc_id)
+    from workbench.core.edits import history
+
+    step = history.redo(ctx.store, doc_id)
     click.echo(f"redone: {step.edit.summary}" if step else "nothing to redo")
 
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.core.edits import history
 from workbench.core.edits.links import AlignPair, LinkSpec, align_units, check_post_edits
 from workbench.core.errors import BadInputError
 from workbench.core.model import Document
@@ -115,7 +116,7 @@ def align_documents(store: Store, source_id: int, target_id: int, *, use_mt: boo
     post_edits = check_post_edits(store, source_id, keep_targets)
     links, used_mt = _compute_links(store, source_id, target_id, use_mt=use_mt, packages_dir=packages_dir,
                                     progress=progress, cancelled=cancelled)
-    store.apply(AlignPair(source_id, target_id, links, keep_targets))
+    history.apply(store, AlignPair(source_id, target_id, links, keep_targets))
     return PairResult(source_id, target_id, len(links), used_mt, post_edits=post_edits,
                       kept_targets=keep_targets if post_edits else None)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from workbench.core.edits import history
 from workbench.core.edits.links import MergeLinks, MoveSegment, RealignRange, SplitLink
 from workbench.core.edits.commands import (
     Batch,
@@ -92,12 +93,12 @@ class ReviewSession(QObject):
     def next_undo(self, document_id: int | None = None) -> Edit | None:
         """The step Undo would take back in this document, or None."""
         doc = self.active_document if document_id is None else document_id
-        return self.store.next_undo(doc) if doc is not None else None
+        return history.next_undo(self.store, doc) if doc is not None else None
 
     def next_redo(self, document_id: int | None = None) -> Edit | None:
         """The step Redo would apply again in this document, or None."""
         doc = self.active_document if document_id is None else document_id
-        return self.store.next_redo(doc) if doc is not None else None
+        return history.next_redo(self.store, doc) if doc is not None else None
 
     def undo(self, document_id: int) -> Edit | None:
         """Undo the document's newest step; the step, or None (nothing or refused)."""
@@ -110,7 +111,7 @@ class ReviewSession(QObject):
     def _walk(self, document_id: int, *, undo: bool) -> Edit | None:
         self.end_burst()
         try:
-            step = self.store.undo(document_id) if undo else self.store.redo(document_id)
+            step = history.undo(self.store, document_id) if undo else history.redo(self.store, document_id)
         except WorkbenchError as exc:
             self.failed.emit(str(exc))
             self.history_changed.emit()
@@ -132,7 +133,7 @@ class ReviewSession(QObject):
         """Apply a command to the store now (one history step, or part of the
         step ``merge_key`` names); its inverse, or None if refused."""
         try:
-            inverse = self.store.apply(command, merge_key=merge_key)
+            inverse = history.apply(self.store, command, merge_key=merge_key)
         except WorkbenchError as exc:
             self.failed.emit(str(exc))
             return None

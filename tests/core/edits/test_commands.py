@@ -3,6 +3,7 @@ import json
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from workbench.core.edits import history
 from workbench.core.edits.commands import (Approve, Batch, MergeSegments, SetExcluded, SetStatus,
                                      SetTarget, SplitSegment, command_from_json, command_to_json)
 from workbench.core.errors import BadInputError
@@ -19,21 +20,21 @@ def test_set_target_and_inverse(store, small_doc):
     doc, ids = small_doc
     uid = store.unit_for_segment(ids[1]).id
     before = state(store, doc)
-    inverse = store.apply(SetTarget(uid, "Первое предложение."))
+    inverse = history.apply(store, SetTarget(uid, "Первое предложение."))
     assert store.unit(uid).target == "Первое предложение." and str(store.unit(uid).status) == "edited"
-    redo = store.apply(inverse)
+    redo = history.apply(store, inverse)
     assert state(store, doc) == before
-    store.apply(redo)
+    history.apply(store, redo)
     assert store.unit(uid).target == "Первое предложение."
 
 
 def test_editing_an_approved_target_revokes_approval(store, small_doc):
     doc, ids = small_doc
     uid = store.unit_for_segment(ids[1]).id
-    store.apply(SetTarget(uid, "Раз."))
-    store.apply(Approve((uid,)))
+    history.apply(store, SetTarget(uid, "Раз."))
+    history.apply(store, Approve((uid,)))
     assert str(store.unit(uid).status) == "approved"
-    store.apply(SetTarget(uid, "Раз!"))
+    history.apply(store, SetTarget(uid, "Раз!"))
     assert str(store.unit(uid).status) == "edited"
 
 
@@ -43,53 +44,53 @@ def test_approve_empty_target_takes_mt_and_undo_restores(store, small_doc):
     with store.transaction() as conn:
         conn.execute("UPDATE units SET mt = 'Третье.' WHERE id = ?", (uid,))
     before = state(store, doc)
-    inverse = store.apply(Approve((uid,)))
+    inverse = history.apply(store, Approve((uid,)))
     assert (store.unit(uid).target, str(store.unit(uid).status)) == ("Третье.", "approved")
-    store.apply(inverse)
+    history.apply(store, inverse)
     assert state(store, doc) == before
 
 
 def test_approve_without_any_translation_is_refused_and_changes_nothing(store, small_doc):
     doc, ids = small_doc
     units = [store.unit_for_segment(i).id for i in ids[1:3]]
-    store.apply(SetTarget(units[0], "Раз."))
+    history.apply(store, SetTarget(units[0], "Раз."))
     before = state(store, doc)
     with pytest.raises(BadInputError, match="no translation"):
-        store.apply(Approve(tuple(units)))
+        history.apply(store, Approve(tuple(units)))
     assert state(store, doc) == before
 
 
 def test_split_then_merge_round_trip_keeps_ids(store, small_doc):
     doc, ids = small_doc
     uid = store.unit_for_segment(ids[1]).id
-    store.apply(SetTarget(uid, "Первое. Второе."))
+    history.apply(store, SetTarget(uid, "Первое. Второе."))
     before = state(store, doc)
-    undo_split = store.apply(SplitSegment(ids[1], len("First sentence."), target_offset=len("Первое.")))
+    undo_split = history.apply(store, SplitSegment(ids[1], len("First sentence."), target_offset=len("Первое.")))
     units, segs = state(store, doc)
     assert [u[2] for u in units][1:3] == ["First sentence.", "Second sentence."]
     assert [u[3] for u in units][1:3] == ["Первое.", "Второе."]
     new_seg = segs[2][0]
-    redo_split = store.apply(undo_split)
+    redo_split = history.apply(store, undo_split)
     assert state(store, doc) == before
-    store.apply(redo_split)
+    history.apply(store, redo_split)
     # the redo recreates the very same segment id, so later commands stay valid
     assert state(store, doc)[1][2][0] == new_seg
-    store.apply(MergeSegments(ids[1], new_seg))
+    history.apply(store, MergeSegments(ids[1], new_seg))
     assert state(store, doc)[0] == before[0]
 
 
 def test_merge_joins_units_and_undo_restores_exactly(store, small_doc):
     doc, ids = small_doc
     u1, u2 = store.unit_for_segment(ids[1]).id, store.unit_for_segment(ids[2]).id
-    store.apply(SetTarget(u1, "Раз. Два."))
-    store.apply(SetTarget(u2, "Три."))
-    store.apply(Approve((u2,)))
+    history.apply(store, SetTarget(u1, "Раз. Два."))
+    history.apply(store, SetTarget(u2, "Три."))
+    history.apply(store, Approve((u2,)))
     before = state(store, doc)
-    inverse = store.apply(MergeSegments(ids[1], ids[2]))
+    inverse = history.apply(store, MergeSegments(ids[1], ids[2]))
     merged = store.unit(u1)
     assert merged.source == "First sentence. Second sentence. Third sentence."
     assert merged.target == "Раз. Два. Три." and str(merged.status) == "edited"
-    store.apply(inverse)
+    history.apply(store, inverse)
     assert state(store, doc) == before
 
 
@@ -98,30 +99,30 @@ def test_split_at_a_bad_offset_is_refused(store, small_doc, offset):
     doc, ids = small_doc
     before = state(store, doc)
     with pytest.raises(BadInputError, match="cannot split"):
-        store.apply(SplitSegment(ids[1], offset))
+        history.apply(store, SplitSegment(ids[1], offset))
     assert state(store, doc) == before
 
 
 def test_merge_of_non_adjacent_segments_is_refused(store, small_doc):
     doc, ids = small_doc
     with pytest.raises(BadInputError, match="not adjacent"):
-        store.apply(MergeSegments(ids[0], ids[2]))
+        history.apply(store, MergeSegments(ids[0], ids[2]))
 
 
 def test_exclude_and_inverse(store, small_doc):
     doc, ids = small_doc
-    inverse = store.apply(SetExcluded.all([ids[3], ids[0]]))
+    inverse = history.apply(store, SetExcluded.all([ids[3], ids[0]]))
     assert [s.excluded for s in store.segments(doc)] == [True, False, False, True]
     assert store.unit_for_segment(ids[3]).excluded
-    store.apply(inverse)
+    history.apply(store, inverse)
     assert not any(s.excluded for s in store.segments(doc))
 
 
 def test_every_edit_is_in_history_with_before_and_after(store, small_doc):
     doc, ids = small_doc
     uid = store.unit_for_segment(ids[1]).id
-    store.apply(SetTarget(uid, "Раз."))
-    store.apply(SplitSegment(ids[1], 16))
+    history.apply(store, SetTarget(uid, "Раз."))
+    history.apply(store, SplitSegment(ids[1], 16))
     edits = store.history(doc)
     assert [e.command for e in edits] == ["SplitSegment", "SetTarget"]
     split_before = json.loads(edits[0].before)
@@ -135,14 +136,14 @@ def test_undo_walks_back_through_history(store, small_doc):
     doc, ids = small_doc
     uid = store.unit_for_segment(ids[1]).id
     original = state(store, doc)
-    store.apply(SetTarget(uid, "Раз."))
+    history.apply(store, SetTarget(uid, "Раз."))
     after_first = state(store, doc)
-    store.apply(SplitSegment(ids[1], 16))
-    store.undo(doc)
+    history.apply(store, SplitSegment(ids[1], 16))
+    history.undo(store, doc)
     assert state(store, doc) == after_first
-    store.undo(doc)
+    history.undo(store, doc)
     assert state(store, doc) == original
-    assert store.undo(doc) is None and state(store, doc) == original
+    assert history.undo(store, doc) is None and state(store, doc) == original
 
 
 def test_commands_survive_json(store, small_doc):
@@ -152,7 +153,7 @@ def test_commands_survive_json(store, small_doc):
                     SetExcluded((1, 2), (True, False)), SplitSegment(3, 4, None),
                     MergeSegments(1, 2), Batch((SetTarget(1, "a"), Approve((1,))), "both")]:
         assert command_from_json(command_to_json(command)) == command
-    inverse = store.apply(SplitSegment(ids[1], 16))
+    inverse = history.apply(store, SplitSegment(ids[1], 16))
     assert command_from_json(command_to_json(inverse)) == inverse
     assert snap.segments
 
@@ -180,11 +181,11 @@ def test_any_sequence_of_edits_undoes_to_the_start(tmp_path_factory, ops):
                        "approve": lambda: Approve((unit.id,)),
                        "exclude": lambda: SetExcluded.all([seg.id], n % 2 == 0)}[op]()
             try:
-                inverses.append(store.apply(command))
+                inverses.append(history.apply(store, command))
             except BadInputError:
                 pass
         for inverse in reversed(inverses):
-            store.apply(inverse)
+            history.apply(store, inverse)
         assert state(store, doc) == start
 
 
@@ -195,10 +196,10 @@ def test_split_drops_the_machine_translation_of_the_whole_sentence(store, small_
     uid = store.unit_for_segment(ids[1]).id
     store.set_machine_translations([(uid, "Первое. Второе.", "argos", "en_ru", "1.9")])
     assert str(store.unit(uid).status) == "machine"
-    store.apply(SplitSegment(ids[1], 16))
+    history.apply(store, SplitSegment(ids[1], 16))
     halves = [store.unit_for_segment(s.id) for s in store.segments(doc)[1:3]]
     assert [(u.mt, u.target, str(u.status)) for u in halves] == [(None, "", "new"), (None, "", "new")]
-    store.undo(doc)
+    history.undo(store, doc)
     assert (store.unit(uid).mt, store.unit(uid).target) == ("Первое. Второе.", "Первое. Второе.")
 
 
@@ -206,8 +207,8 @@ def test_split_keeps_a_persons_target_but_not_the_stale_mt(store, small_doc):
     doc, ids = small_doc
     uid = store.unit_for_segment(ids[1]).id
     store.set_machine_translations([(uid, "Первое. Второе.", "argos", "en_ru", "1.9")])
-    store.apply(SetTarget(uid, "Раз. Два."))
-    store.apply(SplitSegment(ids[1], 16, target_offset=4))
+    history.apply(store, SetTarget(uid, "Раз. Два."))
+    history.apply(store, SplitSegment(ids[1], 16, target_offset=4))
     halves = [store.unit_for_segment(s.id) for s in store.segments(doc)[1:3]]
     assert [(u.mt, u.target) for u in halves] == [(None, "Раз."), (None, "Два.")]
 

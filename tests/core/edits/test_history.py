@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from workbench.cli.commands import main
+from workbench.core.edits import history
 from workbench.core.edits.commands import Approve, MergeSegments, SetExcluded, SetTarget, SplitSegment
 from workbench.core.errors import BadInputError, HistoryConflict
 from workbench.core.store.database import Store
@@ -24,32 +25,32 @@ def test_undo_and_redo_walk_both_ways_without_new_forward_edits(store, small_doc
     uid = store.unit_for_segment(ids[1]).id
     states = [state(store, doc)]
     for command in (SetTarget(uid, "Раз."), SplitSegment(ids[1], 16), Approve((uid,))):
-        store.apply(command)
+        history.apply(store, command)
         states.append(state(store, doc))
     rows = len(store.history(doc))
     for expected in reversed(states[:-1]):
-        assert store.undo(doc).undo
+        assert history.undo(store, doc).undo
         assert state(store, doc) == expected
-    assert store.undo(doc) is None
+    assert history.undo(store, doc) is None
     for expected in states[1:]:
-        step = store.redo(doc)
+        step = history.redo(store, doc)
         assert step is not None and not step.undo
         assert state(store, doc) == expected
-    assert store.redo(doc) is None
+    assert history.redo(store, doc) is None
     assert len(store.history(doc)) == rows, "undo/redo must not add history rows"
 
 
 def test_a_new_edit_after_undo_drops_the_redo_branch(store, small_doc):
     doc, ids = small_doc
     uid = store.unit_for_segment(ids[1]).id
-    store.apply(SetTarget(uid, "one"))
-    store.apply(SetTarget(uid, "two"))
-    store.undo(doc)
-    assert store.next_redo(doc) is not None
-    store.apply(SetTarget(uid, "three"))
-    assert store.next_redo(doc) is None and store.redo(doc) is None
+    history.apply(store, SetTarget(uid, "one"))
+    history.apply(store, SetTarget(uid, "two"))
+    history.undo(store, doc)
+    assert history.next_redo(store, doc) is not None
+    history.apply(store, SetTarget(uid, "three"))
+    assert history.next_redo(store, doc) is None and history.redo(store, doc) is None
     assert store.unit(uid).target == "three"
-    store.undo(doc)
+    history.undo(store, doc)
     assert store.unit(uid).target == "one"
 
 
@@ -59,15 +60,15 @@ def test_histories_are_per_document(store, small_doc):
                                checksum="other", date=None)
     store.add_segments(other, [(0, "body", "Elsewhere.", False)])
     mine, theirs = store.unit_for_segment(ids[1]).id, store.unit_ids(other)[0]
-    store.apply(SetTarget(mine, "mine"))
-    store.apply(SetTarget(theirs, "theirs"))
-    store.undo(doc)  # takes back this document's step, not the newer one elsewhere
+    history.apply(store, SetTarget(mine, "mine"))
+    history.apply(store, SetTarget(theirs, "theirs"))
+    history.undo(store, doc)  # takes back this document's step, not the newer one elsewhere
     assert store.unit(mine).target == "" and store.unit(theirs).target == "theirs"
-    assert store.next_undo(doc) is None and store.next_undo(other) is not None
+    assert history.next_undo(store, doc) is None and history.next_undo(store, other) is not None
     # Without a document, the newest step anywhere.
-    store.undo()
+    history.undo(store)
     assert store.unit(theirs).target == ""
-    assert store.redo().edit.document_id == other  # most recently undone first
+    assert history.redo(store).edit.document_id == other  # most recently undone first
     assert store.unit(theirs).target == "theirs"
 
 
@@ -75,43 +76,43 @@ def test_a_typing_burst_is_one_step(store, small_doc):
     doc, ids = small_doc
     uid = store.unit_for_segment(ids[1]).id
     for text in ("П", "Пер", "Первое"):
-        store.apply(SetTarget(uid, text), merge_key="burst-1")
-    store.apply(SetTarget(uid, "Первое."), merge_key="burst-2")
+        history.apply(store, SetTarget(uid, text), merge_key="burst-1")
+    history.apply(store, SetTarget(uid, "Первое."), merge_key="burst-2")
     assert len(store.history(doc)) == 2
-    store.undo(doc)
+    history.undo(store, doc)
     assert store.unit(uid).target == "Первое"
-    store.undo(doc)
+    history.undo(store, doc)
     assert store.unit(uid).target == ""
-    store.redo(doc)
+    history.redo(store, doc)
     assert store.unit(uid).target == "Первое"
 
 
 def test_undo_refuses_to_overwrite_a_change_made_outside_the_history(store, small_doc):
     doc, ids = small_doc
     uid = store.unit_for_segment(ids[1]).id
-    store.apply(SetTarget(uid, "by hand"))
-    store.apply(SetTarget(uid, "", status="new"))
+    history.apply(store, SetTarget(uid, "by hand"))
+    history.apply(store, SetTarget(uid, "", status="new"))
     # A translation run (no history) fills the empty unit.
     store.set_machine_translations([(uid, "машинный", "argos", "en_ru", "1.9")])
     with pytest.raises(HistoryConflict, match="outside the history"):
-        store.undo(doc)
+        history.undo(store, doc)
     assert store.unit(uid).target == "машинный"  # nothing changed
-    assert store.next_undo(doc) is not None
+    assert history.next_undo(store, doc) is not None
 
 
 def test_structural_edits_redo_exactly(store, small_doc):
     doc, ids = small_doc
-    store.apply(SplitSegment(ids[1], 16))
+    history.apply(store, SplitSegment(ids[1], 16))
     split = state(store, doc)
     segs = store.segments(doc)
-    store.apply(MergeSegments(segs[2].id, segs[3].id))
+    history.apply(store, MergeSegments(segs[2].id, segs[3].id))
     merged = state(store, doc)
-    store.undo(doc)
+    history.undo(store, doc)
     assert state(store, doc) == split
-    store.undo(doc)
-    store.redo(doc)
+    history.undo(store, doc)
+    history.redo(store, doc)
     assert state(store, doc) == split
-    store.redo(doc)
+    history.redo(store, doc)
     assert state(store, doc) == merged
 
 
@@ -129,12 +130,12 @@ def test_any_walk_of_edits_undo_and_redo_matches_a_stack_model(tmp_path_factory,
         undone: list = []           # states a redo brings back, the next one last
         for op, n, text in ops:
             if op == "undo":
-                step = store.undo(doc)
+                step = history.undo(store, doc)
                 assert (step is None) == (len(done) == 1)
                 if step:
                     undone.append(done.pop())
             elif op == "redo":
-                step = store.redo(doc)
+                step = history.redo(store, doc)
                 assert (step is None) == (not undone)
                 if step:
                     done.append(undone.pop())
@@ -148,7 +149,7 @@ def test_any_walk_of_edits_undo_and_redo_matches_a_stack_model(tmp_path_factory,
                            "approve": lambda: Approve((unit.id,)),
                            "exclude": lambda: SetExcluded.all([seg.id], n % 2 == 0)}[op]()
                 try:
-                    store.apply(command)
+                    history.apply(store, command)
                 except BadInputError:
                     continue
                 done.append(state(store, doc))
@@ -162,13 +163,13 @@ def test_cli_undo_and_redo_walk_the_same_history(db_path, capsys):
                                  checksum="c", date=None)
         store.add_segments(doc, [(0, "body", "One.", False), (0, "body", "Two.", False)])
         uid = store.unit_ids(doc)[0]
-        store.apply(SetTarget(uid, "Раз"))  # as the window would
+        history.apply(store, SetTarget(uid, "Раз"))  # as the window would
     assert main(["--db", str(db_path), "set-target", str(uid), "Один"]) == 0
     assert main(["--db", str(db_path), "undo", "--doc", str(doc)]) == 0
     assert main(["--db", str(db_path), "undo"]) == 0
     with Store(db_path) as store:
         assert store.unit(uid).target == ""
-        store.redo(doc)  # the window's Ctrl+Shift+Z
+        history.redo(store, doc)  # the window's Ctrl+Shift+Z
         assert store.unit(uid).target == "Раз"
     assert main(["--db", str(db_path), "redo", "--doc", str(doc)]) == 0
     assert main(["--db", str(db_path), "redo"]) == 0
@@ -181,9 +182,10 @@ def test_cli_undo_and_redo_walk_the_same_history(db_path, capsys):
 
 UNDO_ONCE = """
 import sys
+from workbench.core.edits import history
 from workbench.core.store.database import Store
 with Store(sys.argv[1]) as store:
-    step = store.undo(int(sys.argv[2]))
+    step = history.undo(store, int(sys.argv[2]))
     print(step.edit.id if step else "none")
 """
 
@@ -195,7 +197,7 @@ def test_concurrent_undos_never_take_the_same_step_twice(db_path):
         store.add_segments(doc, [(0, "body", "One.", False)])
         uid = store.unit_ids(doc)[0]
         for n in range(6):
-            store.apply(SetTarget(uid, f"v{n}"))
+            history.apply(store, SetTarget(uid, f"v{n}"))
     for _trial in range(2):
         procs = [subprocess.Popen([sys.executable, "-c", UNDO_ONCE, str(db_path), str(doc)],
                                   stdout=subprocess.PIPE, text=True) for _ in range(3)]
@@ -203,4 +205,4 @@ def test_concurrent_undos_never_take_the_same_step_twice(db_path):
         assert len(set(taken)) == 3, taken
     with Store(db_path) as store:
         assert store.unit(uid).target == ""
-        assert store.next_undo(doc) is None
+        assert history.next_undo(store, doc) is None

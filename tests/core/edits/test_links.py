@@ -1,6 +1,7 @@
 """Alignment editing commands on a hand-made document pair."""
 import pytest
 
+from workbench.core.edits import history
 from workbench.core.edits.links import ConfirmLinks, MergeLinks, MoveSegment, SplitLink
 from workbench.core.errors import BadInputError
 from workbench.core.pairing import replace_units
@@ -41,17 +42,17 @@ def test_merge_links_and_undo(store, pair):
     src, _ = pair
     before = full_state(store, src)
     first = store.unit_ids(src)[0]
-    inverse = store.apply(MergeLinks(first))
+    inverse = history.apply(store, MergeLinks(first))
     assert links(store, src)[0] == (["One.", "Two."], ["Раз.", "Два."], "Раз. Два.")
     assert len(links(store, src)) == 3
-    store.apply(inverse)
+    history.apply(store, inverse)
     assert full_state(store, src) == before
 
 
 def test_split_link_into_empty_counterparts(store, pair):
     src, _ = pair
     first = store.unit_ids(src)[0]
-    store.apply(SplitLink(first, 1, 0))
+    history.apply(store, SplitLink(first, 1, 0))
     assert links(store, src)[:2] == [(["One."], [], ""), ([], ["Раз."], "Раз.")]
     assert str(store.units_by_ids([first])[0].status) == "new"
 
@@ -60,19 +61,19 @@ def test_move_segments_up_and_down(store, pair):
     src, _ = pair
     before = full_state(store, src)
     second = store.unit_ids(src)[1]
-    inverse = store.apply(MoveSegment(second, "target", -1))
+    inverse = history.apply(store, MoveSegment(second, "target", -1))
     assert links(store, src)[:2] == [(["One."], ["Раз.", "Два."], "Раз. Два."), (["Two."], [], "")]
-    store.apply(inverse)
+    history.apply(store, inverse)
     assert full_state(store, src) == before
-    store.apply(MoveSegment(second, "source", +1))
+    history.apply(store, MoveSegment(second, "source", +1))
     assert links(store, src)[1:3] == [([], ["Два."], "Два."), (["Two.", "Three."], ["Три."], "Три.")]
 
 
 def test_moving_the_last_sentences_out_removes_the_empty_link(store, pair):
     src, _ = pair
     first = store.unit_ids(src)[0]
-    store.apply(MoveSegment(first, "source", +1))
-    store.apply(MoveSegment(first, "target", +1))
+    history.apply(store, MoveSegment(first, "source", +1))
+    history.apply(store, MoveSegment(first, "target", +1))
     assert first not in store.unit_ids(src)
     assert links(store, src)[0] == (["One.", "Two."], ["Раз.", "Два."], "Раз. Два.")
 
@@ -80,12 +81,12 @@ def test_moving_the_last_sentences_out_removes_the_empty_link(store, pair):
 def test_confirm_approves_and_edits_refuse_bad_requests(store, pair):
     src, _ = pair
     ids = store.unit_ids(src)
-    store.apply(ConfirmLinks((ids[0],)))
+    history.apply(store, ConfirmLinks((ids[0],)))
     unit = store.unit(ids[0])
     assert unit.confirmed and str(unit.status) == "approved"
     with pytest.raises(BadInputError):
-        store.apply(MergeLinks(ids[-1]))
+        history.apply(store, MergeLinks(ids[-1]))
     with pytest.raises(BadInputError):
-        store.apply(MoveSegment(ids[0], "source", -1))
+        history.apply(store, MoveSegment(ids[0], "source", -1))
     with pytest.raises(BadInputError):
-        store.apply(SplitLink(ids[1], 1, 1))
+        history.apply(store, SplitLink(ids[1], 1, 1))

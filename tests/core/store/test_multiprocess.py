@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench.core.edits import history
 from workbench.core.edits.commands import SetTarget
 from workbench.core.store.database import Store
 
@@ -62,13 +63,13 @@ def test_workers_opening_stores_never_let_another_process_delete_the_wal(tmp_pat
     db, doc, unit_ids = seeded_store
     window = Store(db)  # the window's long-lived connection
     try:
-        window.apply(SetTarget(unit_ids[0], "first edit"))
+        history.apply(window, SetTarget(unit_ids[0], "first edit"))
         for _ in range(3):  # background workers of the window open and close their own
             Store(db).close()
         _run(WRITE_AND_CLOSE, str(db))  # any command-line command
         assert Path(f"{db}-wal").exists(), "another process deleted the WAL under an open connection"
         assert not _deleted_side_files(os.getpid())
-        window.apply(SetTarget(unit_ids[0], "second edit"))  # reported saved
+        history.apply(window, SetTarget(unit_ids[0], "second edit"))  # reported saved
         seen = _run(READ_TARGET, str(db), str(unit_ids[0])).stdout.strip()
         assert seen == "second edit"
     finally:

@@ -94,11 +94,12 @@ def test_unknown_ids_raise_not_found(store):
 
 
 def test_machine_translation_never_overwrites_a_persons_target(store, small_doc):
+    from workbench.core.edits import history
     from workbench.core.edits.commands import SetTarget
 
     doc, ids = small_doc
     u1, u2 = store.unit_for_segment(ids[1]).id, store.unit_for_segment(ids[2]).id
-    store.apply(SetTarget(u2, "Моё"))
+    history.apply(store, SetTarget(u2, "Моё"))
     store.set_machine_translations([(u1, "MT1", "argos", "m", "1"), (u2, "MT2", "argos", "m", "1")])
     a, b = store.units_by_ids([u1, u2])
     assert (a.target, str(a.status), a.mt, a.mt_model) == ("MT1", "machine", "MT1", "m")
@@ -129,16 +130,17 @@ def test_importing_the_core_does_not_import_qt():
 
 def test_ids_are_never_reused_after_undo(store, small_doc):
     """Redo puts a split's segment back by id: no newer row may have taken it."""
+    from workbench.core.edits import history
     from workbench.core.edits.commands import SplitSegment
 
     doc, ids = small_doc
-    undo = store.apply(SplitSegment(ids[1], 16))
+    undo = history.apply(store, SplitSegment(ids[1], 16))
     created = max(s.id for s in store.segments(doc))
-    redo = store.apply(undo)
+    redo = history.apply(store, undo)
     other = store.add_document(title="O", language="en", target_language="ru", source_path=None,
                                checksum="other", date=None)
     new_ids = store.add_segments(other, [(0, "body", "Another text.", False)])
     assert created not in new_ids
-    store.apply(redo)
+    history.apply(store, redo)
     assert store.segment(new_ids[0]).text == "Another text."
     assert store.segment(created).document_id == doc

@@ -1,9 +1,11 @@
 """Edits are data: command objects applied by the core, each returning its inverse.
 
-``store.apply(command)`` runs ``command.perform(store)`` inside one transaction
-and records command + inverse in the edit history.  The GUI wraps a command
-in one ``QUndoCommand`` (redo applies it, undo applies the inverse it got
-back); the CLI and tests call ``store.apply`` directly.
+``command.perform(store)`` makes the change and returns the inverse; nothing
+more.  ``workbench.core.edits.history.apply(store, command)`` performs it
+inside one transaction and records command + inverse in the document's
+history, which ``undo``/``redo`` there walk (the window, the CLI and tests all
+go through it).  The rows are read and written by named methods of the store
+(``workbench.core.store.rows``): no SQL here.
 
 Simple edits have semantic inverses (``SetTarget`` undoes ``SetTarget``).
 Structural edits (split, merge, alignment moves) return ``RestoreRows``: the
@@ -41,8 +43,8 @@ class Command:
         """Make the change in ``store`` and return the command that takes it back.
 
         The primitive of a command: nothing is recorded in the history
-        (``Store.apply`` performs and records), and the caller holds the
-        transaction.
+        (``workbench.core.edits.history.apply`` performs and records), and the
+        caller holds the transaction.
 
         :param store: the store to change.
         Raises a ``WorkbenchError`` when the command does not fit the rows."""
@@ -69,19 +71,6 @@ class Command:
 
     def describe(self) -> str:
         return self.label
-
-    def history_rows(self, store: Store, inverse: Command) -> tuple[str | None, str | None]:
-        """Rows before (from the inverse) and after the edit, as JSON."""
-        try:
-            seg_ids, unit_ids = self.scope(store)
-        except NotFoundError:  # the edit removed what it was addressed to
-            seg_ids, unit_ids = set(), set()
-        inv_segs, inv_units = inverse.scope(store)
-        after = store.snapshot_rows(seg_ids | inv_segs, unit_ids | inv_units)
-        before = inverse.snapshot_before() if isinstance(inverse, RestoreRows) else None
-        return (json.dumps(before.to_data(), ensure_ascii=False) if before else
-                json.dumps(command_to_data(inverse), ensure_ascii=False),
-                json.dumps(after.to_data(), ensure_ascii=False))
 
 
 # -- serialisation ---------------------------------------------------------

@@ -2,16 +2,17 @@
 
 Every write goes through ``Store.transaction()`` (``BEGIN IMMEDIATE`` ...
 ``COMMIT``), so a crash leaves either the old or the new state, never half.
-Edits by a person go through ``Store.apply(command)``, which records the
-command, its inverse and the rows before/after in the ``edits`` table in the
-same transaction: nothing typed is ever lost and everything can be undone.
+Edits by a person go through ``workbench.core.edits.history.apply``, which
+records the command, its inverse and the rows before/after in the ``edits``
+table in the same transaction: nothing typed is ever lost and everything can
+be undone.  The SQL of those edits and of the history is here too, in the
+mixins ``EditRows`` (``rows.py``) and ``HistoryRows`` (``history_rows.py``).
 
 One ``Store`` per thread: workers open their own on the same path (WAL lets
 readers and one writer work side by side).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -23,9 +24,7 @@ import urllib.parse
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -35,18 +34,15 @@ from workbench.core.errors import (
     DatabaseBusyError,
     DatabaseError,
     DiskFullError,
-    HistoryConflict,
     NotFoundError,
     ReadOnlyDatabaseError,
     WorkbenchError,
 )
-from workbench.core.model import Document, Edit, Segment, SegmentKind, Status, Unit
+from workbench.core.model import Document, Segment, SegmentKind, Status, Unit
 from workbench.core.store.clock import utc_now
+from workbench.core.store.history_rows import HistoryRows
 from workbench.core.store.rows import EditRows, rescore
 from workbench.core.store.schema import MIGRATIONS, SCHEMA_VERSION
-
-if TYPE_CHECKING:
-    from workbench.core.edits.commands import Command
 
 APP_NAME = "workbench"
 
@@ -274,45 +270,7 @@ def _unit_from_row(row: Sequence) -> Unit:
     )
 
 
-@dataclass(frozen=True)
-class HistoryStep:
-    """What an undo or redo did: the history row, the command that ran, and
-    the command that would take it back."""
-    edit: Edit
-    applied: Command
-    opposite: Command
-    undo: bool
-
-
-# Unit columns that say what a person sees; timestamps and derived scores
-# change without anyone editing and must not make an undo refuse.
-_FINGERPRINT_UNIT_COLUMNS = slice(0, 12)  # id .. confidence in rows.UNIT_COLUMNS
-
-
-def _fingerprint(after_json: str | None) -> str | None:
-    """A hash of the rows an edit left behind (from ``history_rows``' JSON)."""
-    if after_json is None:
-        return None
-    data = json.loads(after_json)
-    reduced = {"segments": sorted(data.get("segments", [])),
-               "units": sorted(row[_FINGERPRINT_UNIT_COLUMNS] for row in data.get("units", [])),
-               "links": sorted(data.get("links", []))}
-    return hashlib.sha1(json.dumps(reduced, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-
-
-def _resnapshot(store: Store, after_json: str | None) -> str | None:
-    """The same rows as ``after_json`` names, as they are now (same JSON shape)."""
-    if after_json is None:
-        return None
-    data = json.loads(after_json)
-    # The snapshot's links follow from its segment and unit ids, so the same
-    # ids give the same rows when nothing changed.
-    segment_ids = {row[0] for row in data.get("segments", [])}
-    unit_ids = {row[0] for row in data.get("units", [])}
-    return json.dumps(store.snapshot_rows(segment_ids, unit_ids).to_data(), ensure_ascii=False)
-
-
-class Store(EditRows):
+class Store(EditRows, HistoryRows):
     def __init__(self, path: str | Path, *, create: bool = True, backups: bool = True):
         """Open (or create) a database.
 
@@ -817,147 +775,7 @@ class Store(EditRows):
             if import_token is not None:
                 self.touch_import(import_token)
 
-    # -- commands and history ----------------------------------------------
-    # One history per document, owned by the core and persisted in ``edits``:
-    # the window, its workers and every command-line process walk the same
-    # rows.  Choosing the step and applying it happen in one BEGIN IMMEDIATE
-    # transaction, so two processes can never apply the same undo twice.
-
-    def apply(self, command: Command, *, merge_key: str | None = None) -> Command:
-        """Apply an edit, record it in its document's history, return the inverse.
-
-        :param command: the edit (a ``Command``); it raises a ``WorkbenchError``
-            and changes nothing when it cannot be applied.
-        :param merge_key: when the newest step of the document is still
-            undoable and was recorded with the same key, this edit joins it (one
-            undo step for a burst of typing); otherwise a new step starts.
-        A new step drops the document's redo branch, as every editor does."""
-        from workbench.core.edits.commands import command_to_json
-
-        with self.transaction() as conn:
-            document_id = command.document_id(self)
-            inverse = command.perform(self)
-            before, after = command.history_rows(self, inverse)
-            fingerprint = _fingerprint(after)
-            newest = conn.execute(
-                "SELECT id, state, merge_key FROM edits WHERE document_id IS ? AND state != 'dropped'"
-                " ORDER BY id DESC LIMIT 1", (document_id,)).fetchone()
-            if merge_key is not None and newest is not None and newest[1] == "done" \
-                    and newest[2] == merge_key:
-                # Keep the step's inverse and "before": undo returns to the
-                # state before the whole burst.
-                conn.execute("UPDATE edits SET at = ?, summary = ?, payload = ?, after = ?,"
-                             " fingerprint = ? WHERE id = ?",
-                             (utc_now(), command.describe(), command_to_json(command), after,
-                              fingerprint, newest[0]))
-                return inverse
-            conn.execute("UPDATE edits SET state = 'dropped' WHERE document_id IS ? AND state = 'undone'",
-                         (document_id,))
-            conn.execute(
-                "INSERT INTO edits (at, document_id, command, summary, payload, inverse, before,"
-                " after, state, merge_key, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'done', ?, ?)",
-                (utc_now(), document_id, type(command).__name__, command.describe(),
-                 command_to_json(command), command_to_json(inverse), before, after, merge_key,
-                 fingerprint))
-        return inverse
-
-    _EDIT_COLUMNS = "id, at, command, summary, before, after, state, document_id"
-
-    @staticmethod
-    def _edit(row: Sequence) -> Edit:
-        eid, at, command, summary, before, after, state, document_id = row
-        return Edit(eid, at, command, summary, before, after, state != "done", state, document_id)
-
-    def history(self, document_id: int | None = None, limit: int = 100) -> list[Edit]:
-        """The newest steps first (of one document, or of all).
-
-        :param document_id: only this document's history; None for all.
-        :param limit: at most this many rows."""
-        where, args = ("WHERE document_id = ?", (document_id,)) if document_id else ("", ())
-        rows = self.conn.execute(
-            f"SELECT {self._EDIT_COLUMNS} FROM edits {where} ORDER BY id DESC LIMIT ?",
-            (*args, limit))
-        return [self._edit(row) for row in rows]
-
-    def _next_step(self, document_id: int | None, undo: bool) -> tuple | None:
-        scope, args = ("AND document_id = ?", (document_id,)) if document_id is not None else ("", ())
-        if undo:
-            query = (f"SELECT id, inverse, after, fingerprint FROM edits WHERE state = 'done' {scope}"
-                     " ORDER BY id DESC LIMIT 1")
-        else:  # the most recently undone step comes back first
-            query = (f"SELECT id, payload, after, fingerprint FROM edits WHERE state = 'undone' {scope}"
-                     " ORDER BY undo_seq DESC, id ASC LIMIT 1")
-        return self.conn.execute(query, args).fetchone()
-
-    def next_undo(self, document_id: int | None = None) -> Edit | None:
-        """The step ``undo(document_id)`` would take back, or None."""
-        row = self._next_step(document_id, True)
-        return self.edit(row[0]) if row else None
-
-    def next_redo(self, document_id: int | None = None) -> Edit | None:
-        """The step ``redo(document_id)`` would apply again, or None."""
-        row = self._next_step(document_id, False)
-        return self.edit(row[0]) if row else None
-
-    def edit(self, edit_id: int) -> Edit:
-        row = self.conn.execute(f"SELECT {self._EDIT_COLUMNS} FROM edits WHERE id = ?",
-                                (edit_id,)).fetchone()
-        if row is None:
-            raise NotFoundError(f"no edit with id {edit_id} in the history")
-        return self._edit(row)
-
-    def undo(self, document_id: int | None = None) -> HistoryStep | None:
-        """Take back the newest undoable step of a document (or of all).
-
-        :param document_id: whose history to walk; None walks the newest step
-            of any document.
-        Returns what changed (a ``HistoryStep``), or None when there is nothing
-        to undo.  Raises ``HistoryConflict`` (and changes nothing) when the
-        rows the step touched were changed since by something outside the
-        history, e.g. a translation run in another process."""
-        return self._walk(document_id, undo=True)
-
-    def redo(self, document_id: int | None = None) -> HistoryStep | None:
-        """Apply again the most recently undone step of a document (or of all).
-
-        :param document_id: whose history to walk; None for any document.
-        Returns a ``HistoryStep``, or None when there is nothing to redo; raises
-        ``HistoryConflict`` as ``undo`` does."""
-        return self._walk(document_id, undo=False)
-
-    def _walk(self, document_id: int | None, *, undo: bool) -> HistoryStep | None:
-        from workbench.core.edits.commands import command_from_json, command_to_json
-
-        with self.transaction() as conn:
-            row = self._next_step(document_id, undo)
-            if row is None:
-                return None
-            edit_id, command_json, after, fingerprint = row
-            edit = self.edit(edit_id)
-            if fingerprint is not None and _fingerprint(_resnapshot(self, after)) != fingerprint:
-                raise HistoryConflict(
-                    f"cannot {'undo' if undo else 'redo'} \"{edit.summary}\": its rows were changed "
-                    f"since by something outside the history (another program or a translation "
-                    f"run); nothing was changed")
-            command = command_from_json(command_json)
-            try:
-                opposite = command.perform(self)
-            except NotFoundError as exc:
-                raise HistoryConflict(f"cannot {'undo' if undo else 'redo'} \"{edit.summary}\": "
-                                      f"{exc}; nothing was changed") from None
-            _before, new_after = command.history_rows(self, opposite)
-            new_fingerprint = _fingerprint(new_after)
-            if undo:
-                seq = conn.execute("SELECT coalesce(max(undo_seq), 0) + 1 FROM edits").fetchone()[0]
-                conn.execute("UPDATE edits SET state = 'undone', payload = ?, after = ?, fingerprint = ?,"
-                             " undo_seq = ?, merge_key = NULL WHERE id = ?",
-                             (command_to_json(opposite), new_after, new_fingerprint, seq, edit_id))
-            else:
-                conn.execute("UPDATE edits SET state = 'done', inverse = ?, after = ?, fingerprint = ?,"
-                             " undo_seq = NULL WHERE id = ?",
-                             (command_to_json(opposite), new_after, new_fingerprint, edit_id))
-            return HistoryStep(self.edit(edit_id), command, opposite, undo)
-
+    # -- changes by anyone -------------------------------------------------
     def history_version(self) -> int:
         """A number that changes whenever any connection (this one or another
         process) commits: ``PRAGMA data_version`` for other connections plus
