@@ -1,10 +1,11 @@
 """The open database, seen from the window: one Store, the core's history,
 and signals that say which rows changed.
 
-Every edit is a core command applied through ``Store.apply`` (one SQLite
-transaction: the edit is on disk when ``apply`` returns).  Undo and redo walk
-the history the core keeps in the database, per document: the same steps
-``workbench undo``/``redo`` walk from a terminal, so the two can be mixed.
+Every edit is a core command applied through ``workbench.core.edits.history``
+(performed and recorded in one SQLite transaction: the edit is on disk when
+``apply`` returns).  Undo and redo walk the history the core keeps in the
+database, per document: the same steps ``workbench undo``/``redo`` walk from a
+terminal, so the two can be mixed.
 
 Other processes (command-line commands, the window's own workers) commit to
 the same file; a timer asks SQLite whether anything changed
@@ -129,31 +130,39 @@ class ReviewSession(QObject):
         return step.edit
 
     # -- edits ---------------------------------------------------------------------
-    def execute(self, document_id: int, command: Command, *, merge_key: str | None = None) -> Command | None:
-        """Apply a command to the store now (one history step, or part of the
-        step ``merge_key`` names); its inverse, or None if refused."""
+    def apply(self, document_id: int, command: Command, *, merge_key: str | None = None) -> bool:
+        """Apply a command now: performed and recorded in the document's
+        history in one transaction, then announced to the views.  True when
+        saved; False when refused (``failed`` says why, nothing changed).
+
+        :param document_id: the document whose views show the change.
+        :param command: the edit.
+        :param merge_key: join the document's newest step when it was
+            recorded with this key (a burst of typing); None makes the edit a
+            step of its own, which also ends any burst before and after it."""
+        if merge_key is not None:
+            return self._apply(document_id, command, merge_key)
+        self.end_burst()
+        try:
+            return self._apply(document_id, command, None)
+        finally:
+            self.end_burst()
+
+    def _apply(self, document_id: int, command: Command, merge_key: str | None) -> bool:
         try:
             inverse = history.apply(self.store, command, merge_key=merge_key)
         except WorkbenchError as exc:
             self.failed.emit(str(exc))
-            return None
+            return False
         except sqlite3.Error as exc:  # locked for 30 s, disk full, file gone
             log.exception("write failed")
             self.failed.emit(f"could not save the change: {exc}")
-            return None
+            return False
         self._committed()
         self._announce(document_id, command, inverse)  # views take the new rows first
         self.saved.emit(time.strftime("%H:%M:%S"))
         self.history_changed.emit()
-        return inverse
-
-    def apply(self, document_id: int, command: Command, text: str | None = None) -> bool:
-        """Apply a command as one undo step (``text`` is kept for callers that
-        name the step; the history describes it itself)."""
-        self.end_burst()
-        ok = self.execute(document_id, command) is not None
-        self.end_burst()
-        return ok
+        return True
 
     def edit_target(self, document_id: int, unit_id: int, text: str) -> bool:
         """Set a unit's target as typed; consecutive commits of one burst of
@@ -165,7 +174,7 @@ class ReviewSession(QObject):
             self.failed.emit(str(exc))
             return False
         key = f"{self._typing_key}:{self._burst}:{unit_id}"
-        return self.execute(document_id, SetTarget(unit_id, text), merge_key=key) is not None
+        return self.apply(document_id, SetTarget(unit_id, text), merge_key=key)
 
     # -- other processes ---------------------------------------------------------------
     def _committed(self) -> None:

@@ -65,10 +65,10 @@ class AlignmentController(QObject):
             return None
         return self.session, doc, link, self.table.currentIndex().row()
 
-    def _apply(self, session: ReviewSession, doc: int, command: Command, text: str) -> bool:
+    def _apply(self, session: ReviewSession, doc: int, command: Command) -> bool:
         self._applying = True
         try:
-            return session.apply(doc, command, text)
+            return session.apply(doc, command)
         finally:
             self._applying = False
 
@@ -92,13 +92,12 @@ class AlignmentController(QObject):
         if len(span) > 1:
             first = span[0]
             command: Command = Batch(tuple(MergeLinks(first) for _ in span[1:]), "merge links")
-            text = f"Merge {len(span)} links"
         else:
             if row + 1 >= self.model.rowCount():
                 self.message.emit("this is the last link: nothing to merge with")
                 return
-            first, command, text = link.unit_id, MergeLinks(link.unit_id), "Merge links"
-        if self._apply(session, doc, command, text):
+            first, command = link.unit_id, MergeLinks(link.unit_id)
+        if self._apply(session, doc, command):
             self.table.go_to_link(first)
 
     def split_link(self) -> None:
@@ -114,7 +113,7 @@ class AlignmentController(QObject):
             self.message.emit(f"a {link.shape} link has nothing to split off"
                               + (" (Insert empty counterpart unlinks a 1:1 link)" if link.one_to_one else ""))
             return
-        if self._apply(session, doc, SplitLink(link.unit_id, source_at, target_at), "Split link"):
+        if self._apply(session, doc, SplitLink(link.unit_id, source_at, target_at)):
             self.table.go_to_link(link.unit_id)
 
     def insert_empty_counterpart(self) -> None:
@@ -128,7 +127,7 @@ class AlignmentController(QObject):
             self.message.emit(f"this {link.shape} link already has an empty side")
             return
         command = SplitLink(link.unit_id, len(link.sources), 0)
-        if self._apply(session, doc, command, "Insert empty counterpart"):
+        if self._apply(session, doc, command):
             self.table.go_to_link(link.unit_id)
 
     def move_source_up(self) -> None:
@@ -156,10 +155,7 @@ class AlignmentController(QObject):
             self.message.emit(f"this is the {'first' if direction < 0 else 'last'} link")
             return
         neighbour = self.model.link_ids[neighbour_row]
-        which = "first" if direction < 0 else "last"
-        where = "up" if direction < 0 else "down"
-        moved = self._apply(session, doc, MoveSegment(link.unit_id, side, direction),
-                            f"Move {which} {side} sentence {where}")
+        moved = self._apply(session, doc, MoveSegment(link.unit_id, side, direction))
         # A link left with no sentence is gone: follow the sentence.
         if moved and not self.table.go_to_link(link.unit_id):
             self.table.go_to_link(neighbour)
@@ -179,7 +175,7 @@ class AlignmentController(QObject):
             return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            done = self._apply(session, doc, RealignRange(span[0], span[-1]), f"Re-align {len(span)} links")
+            done = self._apply(session, doc, RealignRange(span[0], span[-1]))
         finally:
             QApplication.restoreOverrideCursor()
         if done:
@@ -195,8 +191,7 @@ class AlignmentController(QObject):
         session, doc, _link, _row = ready
         ids = self.table.selected_link_ids()
         todo = tuple(uid for uid in ids if (row := self.model.link(uid)) is not None and not row.confirmed)
-        if todo and not self._apply(session, doc, ConfirmLinks(todo),
-                                    "Confirm link" if len(todo) == 1 else f"Confirm {len(todo)} links"):
+        if todo and not self._apply(session, doc, ConfirmLinks(todo)):
             return
         self._go_to_next("unconfirmed", self._all_confirmed, after=ids[-1] if ids else None)
 
@@ -210,8 +205,7 @@ class AlignmentController(QObject):
         if not todo:
             self.message.emit("no confirmed link selected")
             return
-        self._apply(session, doc, ConfirmLinks(todo, confirmed=False),
-                    "Unconfirm link" if len(todo) == 1 else f"Unconfirm {len(todo)} links")
+        self._apply(session, doc, ConfirmLinks(todo, confirmed=False))
 
     # -- moving ------------------------------------------------------------------------
     def next_suspicious(self) -> None:

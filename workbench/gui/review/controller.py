@@ -147,7 +147,7 @@ class ReviewController(QObject):
         if unit.id not in ids:
             ids = [unit.id]
         todo = tuple(uid for uid in ids if (u := self.table.unit_model().unit(uid)) and u.status is not Status.APPROVED)
-        if todo and not session.apply(doc, Approve(todo), "Approve" if len(todo) == 1 else f"Approve {len(todo)} units"):
+        if todo and not session.apply(doc, Approve(todo)):
             return
         last = max((r for r in (self.table.unit_model().row_of(u) for u in ids) if r is not None), default=None)
         self._go_to_next(UNAPPROVED, "every unit is approved", start_row=last)
@@ -161,7 +161,7 @@ class ReviewController(QObject):
             self.message.emit("this unit has no machine translation yet (Translate → Translate document)")
             return
         if unit.target != unit.mt:
-            session.apply(doc, SetTarget(unit.id, unit.mt), "Use machine translation")
+            session.apply(doc, SetTarget(unit.id, unit.mt))
 
     def split_at_cursor(self) -> None:
         ready = self._ready()
@@ -175,7 +175,7 @@ class ReviewController(QObject):
         index, offset = queries.locate_offset(texts, self.pane.source_cursor())
         target_offset = self.pane.target_cursor() if unit.target.strip() else None
         command = SplitSegment(unit.source_segment_ids[index], offset, target_offset=target_offset)
-        if session.apply(doc, command, "Split segment"):
+        if session.apply(doc, command):
             self.table.go_to_unit(unit.id)
 
     def merge_with_next(self) -> None:
@@ -189,7 +189,7 @@ class ReviewController(QObject):
         if following is None:
             self.message.emit("this is the last segment of the document")
             return
-        if session.apply(doc, MergeSegments(unit.source_segment_ids[-1], following), "Merge with next"):
+        if session.apply(doc, MergeSegments(unit.source_segment_ids[-1], following)):
             self.table.go_to_unit(unit.id)
 
     def toggle_excluded(self) -> None:
@@ -202,8 +202,7 @@ class ReviewController(QObject):
         if not segment_ids:
             return
         exclude = not all(u.excluded for u in units)
-        text = ("Exclude" if exclude else "Include") + (f" {len(units)} units" if len(units) > 1 else "")
-        session.apply(doc, SetExcluded.all(segment_ids, exclude), text)
+        session.apply(doc, SetExcluded.all(segment_ids, exclude))
 
     def replace_all(self, query: queries.SearchQuery, replacement: str) -> int:
         """Replace in every target of the document as one undo step."""
@@ -213,7 +212,7 @@ class ReviewController(QObject):
         changes = queries.replace_in_targets(self.session.store, self.document_id, query, replacement)
         if changes:
             command = Batch(tuple(SetTarget(uid, text) for uid, text in changes), "replace all")
-            if not self.session.apply(self.document_id, command, f"Replace all ({len(changes)} targets)"):
+            if not self.session.apply(self.document_id, command):
                 return 0
         return len(changes)
 
@@ -226,7 +225,7 @@ class ReviewController(QObject):
         new = pattern.sub(replacement if query.regex else replacement.replace("\\", "\\\\"), unit.target, count=1)
         if new == unit.target:
             return False
-        return session.apply(doc, SetTarget(unit.id, new), "Replace")
+        return session.apply(doc, SetTarget(unit.id, new))
 
     # -- moving ------------------------------------------------------------------------
     def next_unit(self) -> None:
