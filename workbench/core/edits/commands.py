@@ -96,11 +96,18 @@ def _from_data(value):
 
 
 def command_to_data(command: Command) -> dict:
+    """A command as JSON-ready data: ``{"type": class name, "args": fields}``.
+
+    :param command: the command (nested commands and snapshots included)."""
     return {"type": type(command).__name__,
             "args": {f.name: _to_data(getattr(command, f.name)) for f in fields(command)}}
 
 
 def command_from_data(data: dict) -> Command:
+    """The command ``command_to_data`` described; ``BadInputError`` for an
+    unknown type.
+
+    :param data: ``{"type": class name, "args": fields}``."""
     cls = _REGISTRY.get(data.get("type", ""))
     if cls is None:
         # History written by another process may name link commands this
@@ -113,10 +120,16 @@ def command_from_data(data: dict) -> Command:
 
 
 def command_to_json(command: Command) -> str:
+    """A command as compact JSON (how the history stores it).
+
+    :param command: the command."""
     return json.dumps(command_to_data(command), ensure_ascii=False, separators=(",", ":"))
 
 
 def command_from_json(text: str) -> Command:
+    """The command ``command_to_json`` wrote.
+
+    :param text: the JSON."""
     return command_from_data(json.loads(text))
 
 
