@@ -35,7 +35,7 @@ SPECS: tuple[ActionSpec, ...] = (
                SP.SP_DialogOpenButton, toolbar=True),
     ActionSpec("import_pair", "Import document &pair…", "pairs.import_pair", "&File", ("Ctrl+Shift+O",),
                "Import an article and its human translation (two files) and align their sentences"),
-    ActionSpec("import_translation", "Import &translation of this document…", "pairs.import_translation",
+    ActionSpec("import_translation", "Import &translation of this document…", "window.import_translation",
                "&File", (), "Give the selected document its human translation and align their sentences"),
     ActionSpec("export", "&Export…", "window.show_export", "&File", ("Ctrl+Shift+E",),
                "Export units as TMX, CSV, TSV, Moses or XLIFF", SP.SP_DialogSaveButton, toolbar=True),

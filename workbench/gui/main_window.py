@@ -31,6 +31,7 @@ from workbench.gui import dialogs, palette
 from workbench.gui.actions import ALIGNMENT_ACTIONS, build_actions, sync_shared_shortcuts
 from workbench.gui.alignment.controller import AlignmentController
 from workbench.gui.alignment.view import AlignmentView
+from workbench.gui.context import GuiContext
 from workbench.gui.document_list import DocumentList, DocumentListModel
 from workbench.gui.review.editor_pane import EditorPane
 from workbench.gui.jobs.figures import BackgroundFigures
@@ -58,9 +59,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
         self.settings = open_settings()
-        self.packages_dir = packages_dir
         self.mt_batch_size = 32  # sentences per committed batch: rows fill in at this pace
-        self.session: ReviewSession | None = None
         self._find_dialog = None
         self._counts: DocumentCounts | None = None  # of the document shown, once counted
 
@@ -72,13 +71,15 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.unit_model)
         self.pane = EditorPane()
         self.metrics = MetricsPanel()
-        self.controller = ReviewController(self.table, self.pane, self)
-        self.alignment_view = AlignmentView()
-        self.alignment = AlignmentController(self.alignment_view, self)
-        self.pairs = PairImporter(self)
-
         self.job_bar = JobBar()
         self.jobs = JobRunner(self.job_bar, self)
+        # What the controllers get instead of the window.
+        self.context = GuiContext(self, self.jobs, self.settings, packages_dir=packages_dir)
+        self.controller = ReviewController(self.table, self.pane, self.context)
+        self.alignment_view = AlignmentView()
+        self.alignment = AlignmentController(self.alignment_view, self.context)
+        self.pairs = PairImporter(self.context, self.controller.flush)
+
         self.counts_label = QLabel()
         self.saved_label = QLabel()
         status = self.statusBar()
@@ -103,8 +104,9 @@ class MainWindow(QMainWindow):
         self.table.activated.connect(lambda _index: self.edit_target())
         self.pane.escaped.connect(self.focus_table)
         self.doc_list.current_document_changed.connect(self.show_document)
-        self.controller.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
-        self.alignment.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.context.message_shown.connect(self.statusBar().showMessage)
+        self.context.enabled_changed.connect(self._update_enabled)
+        self.pairs.aligned.connect(self._pair_aligned)
         self.center_tabs.currentChanged.connect(self._center_tab_changed)
         self.metrics.unit_clicked.connect(self.table.go_to_unit)
         self.jobs.ended.connect(self._update_enabled)
@@ -115,6 +117,19 @@ class MainWindow(QMainWindow):
 
         self._restore_settings()
         self.open_database(db_path)
+
+    @property
+    def session(self) -> ReviewSession | None:
+        """The open database (None: none is)."""
+        return self.context.session
+
+    @property
+    def packages_dir(self) -> str | Path | None:
+        return self.context.packages_dir
+
+    @packages_dir.setter
+    def packages_dir(self, packages_dir: str | Path | None) -> None:
+        self.context.packages_dir = packages_dir
 
     # -- layout and settings ------------------------------------------------------
     def _build_layout(self) -> None:
@@ -217,13 +232,11 @@ class MainWindow(QMainWindow):
 
     def _set_session(self, session: ReviewSession | None) -> None:
         old = self.session
-        self.session = session
         # Order matters: the table model refreshes its rows before the
-        # controller looks at them.
+        # controllers (which hear of the session from the context) look at them.
         self.figures.set_database(session.db_path if session is not None else None)
         self.unit_model.set_session(session)
-        self.alignment.set_session(session)
-        self.controller.set_session(session)
+        self.context.set_session(session)
         self.doc_model.set_session(session)
         if old is not None:
             old.close()
@@ -385,6 +398,15 @@ class MainWindow(QMainWindow):
         self.center_tabs.setCurrentIndex(1 if show else 0)
         self._center_tab_changed(self.center_tabs.currentIndex())
 
+    def _pair_aligned(self, result) -> None:
+        """A pair import or Import translation ended: show the pair's links."""
+        self.doc_model.reload()
+        if self.doc_list.current_document_id() == result.source_document_id:
+            self.show_document(result.source_document_id)
+        else:
+            self.doc_list.select_document(result.source_document_id)
+        self.show_alignment(True)
+
     def _center_tab_changed(self, index: int) -> None:
         self.controller.flush()
         action = self.actions["alignment_view"]
@@ -447,6 +469,9 @@ class MainWindow(QMainWindow):
         paths = dialogs.choose_open_files(self, "Import articles or corpora", import_file_filter())
         if paths:
             self.import_paths(paths)
+
+    def import_translation(self) -> None:
+        self.pairs.import_translation(self.doc_list.current_document_id())
 
     def import_paths(self, paths: list[str]) -> bool:
         if self.session is None:
