@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 from workbench.core.errors import WorkbenchError
 from workbench.core.store.database import default_db_path
 from workbench.gui import dialogs, palette
-from workbench.gui.actions import ALIGNMENT_ACTIONS, build_actions, sync_shared_shortcuts
+from workbench.gui.actions import ALIGNMENT_ACTIONS, build_actions, shortcut_rows, sync_shared_shortcuts
 from workbench.gui.alignment.controller import AlignmentController
 from workbench.gui.alignment.view import AlignmentView
 from workbench.gui.context import GuiContext
@@ -95,7 +96,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addToolBar(toolbar)
-        self.actions: dict[str, QAction] = build_actions(self, self.menuBar(), toolbar)
+        self.actions: dict[str, QAction] = build_actions(self, self.menuBar(), toolbar, self._action_slots())
         self.pane.add_actions([self.actions["use_mt"]], near_mt=True)
         self.pane.add_actions([self.actions[n] for n in ("approve_next", "split", "merge", "exclude")])
         self._build_layout()
@@ -130,6 +131,54 @@ class MainWindow(QMainWindow):
     @packages_dir.setter
     def packages_dir(self, packages_dir: str | Path | None) -> None:
         self.context.packages_dir = packages_dir
+
+    def _action_slots(self) -> dict[str, Callable]:
+        """What each action of actions.SPECS does, by name."""
+        review, alignment = self.controller, self.alignment
+        return {
+            "import_files": self.import_files,
+            "import_pair": self.pairs.import_pair,
+            "import_translation": self.import_translation,
+            "export": self.show_export,
+            "open_database": self.choose_database,
+            "quit": self.close,
+            "undo": review.undo,
+            "redo": review.redo,
+            "find": self.show_find,
+            "approve_next": review.approve_and_next,
+            "use_mt": review.use_mt,
+            "edit_target": self.edit_target,
+            "split": review.split_at_cursor,
+            "merge": review.merge_with_next,
+            "exclude": review.toggle_excluded,
+            "hide_skipped": self.set_hide_skipped,
+            "dark_palette": self.set_dark_palette,
+            "alignment_view": self.show_alignment,
+            "reset_columns": self.reset_columns,
+            "next_unit": review.next_unit,
+            "previous_unit": review.previous_unit,
+            "next_untranslated": review.next_untranslated,
+            "next_unapproved": review.next_unapproved,
+            "focus_table": self.focus_table,
+            "align_confirm_next": alignment.confirm_and_next,
+            "align_unconfirm": alignment.unconfirm,
+            "align_merge": alignment.merge_with_next,
+            "align_split": alignment.split_link,
+            "align_insert_empty": alignment.insert_empty_counterpart,
+            "align_source_up": alignment.move_source_up,
+            "align_source_down": alignment.move_source_down,
+            "align_target_up": alignment.move_target_up,
+            "align_target_down": alignment.move_target_down,
+            "align_realign": alignment.realign_selection,
+            "align_next_suspicious": alignment.next_suspicious,
+            "align_next_unconfirmed": alignment.next_unconfirmed,
+            "translate_document": self.translate_document,
+            "translate_all": self.translate_all,
+            "cancel_job": self.cancel_job,
+            "models": self.show_models,
+            "shortcuts": self.show_shortcuts,
+            "about": self.show_about,
+        }
 
     # -- layout and settings ------------------------------------------------------
     def _build_layout(self) -> None:
@@ -448,7 +497,7 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         from workbench.gui.shortcuts import ShortcutsDialog
 
-        ShortcutsDialog(self.actions, self).exec()
+        ShortcutsDialog(shortcut_rows(self.actions), self).exec()
 
     def show_about(self) -> None:
         from importlib.metadata import PackageNotFoundError, version
