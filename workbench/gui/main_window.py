@@ -44,7 +44,8 @@ from workbench.gui.review.controller import ReviewController
 from workbench.gui.session import ReviewSession
 from workbench.gui.settings import open_settings, read_bool
 from workbench.gui.review.unit_table import UnitTableModel, UnitTableView
-from workbench.gui.jobs.workers import CallWorker, TranslateWorker, TranslationOutcome, import_files
+from workbench.gui.jobs.tasks import import_files
+from workbench.gui.jobs.workers import CallWorker, TranslateWorker, TranslationOutcome
 
 log = logging.getLogger(__name__)
 

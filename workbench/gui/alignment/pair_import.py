@@ -10,40 +10,16 @@ from PySide6.QtCore import QObject, Signal
 
 from workbench.core.edits.links import post_edited_unit_ids
 from workbench.core.pairing import existing_document
-from workbench.core.progress import CancelledFn, ProgressFn
 from workbench.gui import dialogs
 from workbench.core.store import link_queries
 from workbench.gui.context import GuiContext
+from workbench.gui.jobs.tasks import attach_translation_job, import_pair_job
 from workbench.gui.jobs.workers import CallWorker
 
 if TYPE_CHECKING:
     from workbench.core.pairing import PairResult
 
 ARTICLE_FILTER = "Articles (*.txt *.text *.md);;All files (*)"
-
-
-# -- job functions (plain data in, plain data out; own Store) --------------------------
-
-def import_pair_job(db_path: str, source_path: str, target_path: str, packages_dir: str | None,
-                    keep_targets: bool | None = None, *, progress: ProgressFn,
-                    cancelled: CancelledFn) -> PairResult:
-    from workbench.core.pairing import import_pair
-    from workbench.core.store.database import Store
-
-    with Store(db_path, create=False) as store:
-        return import_pair(store, source_path, target_path, packages_dir=packages_dir,
-                           keep_targets=keep_targets, progress=progress, cancelled=cancelled)
-
-
-def attach_translation_job(db_path: str, source_id: int, target_path: str, packages_dir: str | None,
-                           keep_targets: bool | None = None, *, progress: ProgressFn,
-                           cancelled: CancelledFn) -> PairResult:
-    from workbench.core.pairing import attach_translation
-    from workbench.core.store.database import Store
-
-    with Store(db_path, create=False) as store:
-        return attach_translation(store, source_id, target_path, packages_dir=packages_dir,
-                                  keep_targets=keep_targets, progress=progress, cancelled=cancelled)
 
 
 class PairImporter(QObject):
