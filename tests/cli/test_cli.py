@@ -170,7 +170,7 @@ def test_unknown_ids_are_clear_errors(db_path, capsys):
 
 
 def test_console_script_runs(db_path):
-    exe = [sys.executable, "-m", "workbench.cli.commands"]
+    exe = [sys.executable, "-m", "workbench.cli"]
     result = subprocess.run([*exe, "--db", str(db_path), "docs", "--json"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout == ""
     result = subprocess.run([*exe, "--db", str(db_path), "segments", "7"], capture_output=True, text=True)

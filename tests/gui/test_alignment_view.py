@@ -304,6 +304,7 @@ def test_refused_operations_say_why_and_change_nothing(window):
 
 
 def test_shortcuts_never_clash_and_are_listed(window):
+    from workbench.gui.actions import shortcut_rows
     from workbench.gui.shortcuts import ShortcutsDialog
 
     def enabled_keys():
@@ -316,7 +317,7 @@ def test_shortcuts_never_clash_and_are_listed(window):
         assert not clashes, clashes
         assert window.actions["align_merge"].isEnabled() is aligning
         assert window.actions["merge"].isEnabled() is not aligning
-    dialog = ShortcutsDialog(window.actions, window)
+    dialog = ShortcutsDialog(shortcut_rows(window.actions), window)
     rows = {(menu, command): keys for menu, command, keys in dialog.rows()}
     assert rows[("Align", "Merge with next link")] == "Ctrl+Shift+M"
     assert rows[("Align", "Next suspicious link")] == "F8"

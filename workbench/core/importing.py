@@ -77,14 +77,14 @@ class CorpusImportResult:
 
 
 @dataclass(frozen=True)
-class _Prepared:
+class PreparedArticle:
     path: Path
     checksum: str
     article: ParsedArticle
 
 
 @dataclass(frozen=True)
-class _PreparedCorpus:
+class PreparedCorpus:
     path: Path
     checksum: str
     corpus: ImportedCorpus
@@ -134,7 +134,7 @@ def detect_format(path: str | Path) -> str:
     return by_content(path, head)
 
 
-def prepare(path: Path, lang: str | None = None, encoding: str | None = None) -> _Prepared:
+def prepare(path: Path, lang: str | None = None, encoding: str | None = None) -> PreparedArticle:
     """Read and parse an article (nothing is written).
 
     :param path: the text file.
@@ -145,14 +145,14 @@ def prepare(path: Path, lang: str | None = None, encoding: str | None = None) ->
     article = parse_article(text, lang)
     if not any(seg.text.strip() for seg in article.segments):
         raise BadInputError(f"{display_path(path)}: no text to import")
-    return _Prepared(path, hashlib.sha256(data).hexdigest(), article)
+    return PreparedArticle(path, hashlib.sha256(data).hexdigest(), article)
 
 
 def _source_path(path: Path) -> str:
     return display_path(path.resolve())
 
 
-def store_article(store: Store, prepared: _Prepared, target_lang: str | None = None,
+def store_article(store: Store, prepared: PreparedArticle, target_lang: str | None = None,
                   translation_of: int | None = None, *, import_token: str | None = None,
                   chunk_rows: int | None = None) -> ImportResult:
     """Write a prepared article as a document of 1:0 units (or, with
@@ -208,7 +208,7 @@ def _checksum(path: Path) -> str:
 
 
 def prepare_corpus(path: Path, fmt: str, source_lang: str | None = None,
-                   target_lang: str | None = None) -> _PreparedCorpus:
+                   target_lang: str | None = None) -> PreparedCorpus:
     """Check a corpus file whole (its importer's checking pass; nothing is written)."""
     from workbench.core.formats import get_importer
 
@@ -216,7 +216,7 @@ def prepare_corpus(path: Path, fmt: str, source_lang: str | None = None,
     if corpus.unit_count == 0:
         raise BadInputError(f"{display_path(path.name)}: no translation units with both "
                             f"{corpus.source_lang} and {corpus.target_lang} text")
-    return _PreparedCorpus(path, _checksum(path), corpus)
+    return PreparedCorpus(path, _checksum(path), corpus)
 
 
 class _Chunker:
@@ -254,7 +254,7 @@ def _unit_row(unit: ImportedUnit, now: str) -> tuple:
             unit.changed_at or unit.created_at or now, chrf, ter)
 
 
-def store_corpus(store: Store, prepared: _PreparedCorpus, import_token: str, *,
+def store_corpus(store: Store, prepared: PreparedCorpus, import_token: str, *,
                  chunker: _Chunker | None = None, progress: ProgressFn = no_progress,
                  cancelled: CancelledFn = never_cancelled) -> CorpusImportResult:
     """Write a checked corpus as a pending document pair, chunk by chunk."""
@@ -323,7 +323,7 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
     imported) when any file cannot be imported.
     """
     files = expand_paths(paths)
-    prepared: list[_Prepared | _PreparedCorpus] = []
+    prepared: list[PreparedArticle | PreparedCorpus] = []
     for n, path in enumerate(files):
         if cancelled():
             raise Cancelled("import cancelled: nothing was imported")
@@ -335,7 +335,7 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
             prepared.append(prepare_corpus(path, fmt, lang, target_lang))
     store.discard_stale_imports()
     token = store.begin_import()
-    total = sum(p.corpus.unit_count if isinstance(p, _PreparedCorpus) else len(p.article.segments)
+    total = sum(p.corpus.unit_count if isinstance(p, PreparedCorpus) else len(p.article.segments)
                 for p in prepared) or 1
     done = 0
     chunker = _Chunker()
@@ -345,7 +345,7 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
             if cancelled():
                 raise Cancelled("import cancelled: nothing was imported")
             name = display_path(item.path.name)
-            if isinstance(item, _PreparedCorpus):
+            if isinstance(item, PreparedCorpus):
                 def report(fraction: float, message: str, before=done,
                            size=item.corpus.unit_count) -> None:
                     progress(0.3 + 0.7 * (before + fraction * size) / total, message)

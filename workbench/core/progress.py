@@ -1,7 +1,7 @@
 """Callbacks that long work takes (Orange-style): report and poll for cancel."""
 from __future__ import annotations
 
-from typing import Callable, Protocol
+from typing import Callable
 
 ProgressFn = Callable[[float, str], None]
 CancelledFn = Callable[[], bool]
@@ -13,8 +13,3 @@ def no_progress(fraction: float, message: str) -> None:  # noqa: ARG001 - a sink
 
 def never_cancelled() -> bool:
     return False
-
-
-class LongWork(Protocol):
-    def __call__(self, *args, progress: ProgressFn = no_progress,
-                 cancelled: CancelledFn = never_cancelled, **kwargs): ...

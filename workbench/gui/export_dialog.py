@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 from workbench.core.interchange import ExportFilter, check_export_outputs, count_units
 from workbench.core.errors import OutputExistsError, WorkbenchError
 from workbench.core.formats.base import ExportOptions
-from workbench.core.progress import CancelledFn, ProgressFn
 from workbench.gui import dialogs
 from workbench.gui.session import ReviewSession
+from workbench.gui.jobs.tasks import export_job
 from workbench.gui.jobs.workers import CallWorker
 
 
@@ -55,18 +55,6 @@ STATUS_CHOICES = (
 )
 
 ALL_DIRECTIONS = "all"
-
-
-def export_job(db_path: str, format_name: str, out: str, flt: ExportFilter, options: ExportOptions, *,
-               progress: ProgressFn, cancelled: CancelledFn, force: bool = False) -> int:
-    """Export through a Store of its own (runs in a worker thread); ``force``:
-    the person agreed to replace an existing file of another kind."""
-    from workbench.core.interchange import export_corpus
-    from workbench.core.store.database import Store
-
-    with Store(db_path, create=False) as store:
-        return export_corpus(store, format_name, Path(out), flt, options, force=force, progress=progress,
-                             cancelled=cancelled)
 
 
 class ExportDialog(QDialog):

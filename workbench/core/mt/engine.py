@@ -161,10 +161,6 @@ def forget(path: Path) -> None:
             del _registry[key]
 
 
-def loaded_count() -> int:
-    return len(_registry)
-
-
 def translate_chain(chain: Sequence[ModelPackage], sentences: Sequence[str], *,
                     beam_size: int | None = None, progress: ProgressFn = no_progress,
                     cancelled: CancelledFn = never_cancelled) -> list[str]:

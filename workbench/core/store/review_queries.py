@@ -66,13 +66,6 @@ def next_todo_unit_ids(store: Store, document_id: int, after_unit_id: int | None
         (document_id, *statuses, *args, *SKIPPED_KINDS, limit))]
 
 
-def unit_ids_with_status(store: Store, document_id: int, statuses: Sequence[str]) -> set[int]:
-    marks = ",".join("?" * len(statuses))
-    return {r[0] for r in store.conn.execute(
-        f"SELECT id FROM units WHERE document_id = ? AND status IN ({marks})",
-        (document_id, *statuses))}
-
-
 def document_progress(store: Store) -> dict[int, tuple[int, int]]:
     """``{document_id: (approved units, all units)}`` in one query (documents
     still being imported left out)."""

@@ -20,7 +20,6 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from workbench.core.errors import Cancelled, ModelError, WorkbenchError
-from workbench.core.progress import CancelledFn, ProgressFn
 
 log = logging.getLogger(__name__)
 
@@ -168,20 +167,3 @@ class CallWorker(Worker):
         if self.pass_callbacks:
             return self.fn(*self.args, progress=self.progress, cancelled=self.cancelled)
         return self.fn(*self.args)
-
-
-# -- job functions (plain data in, plain data out; own Store) --------------------------
-
-def import_files(db_path: str, paths: Sequence[str], *, progress: ProgressFn,
-                 cancelled: CancelledFn) -> list[int]:
-    """Import articles and corpora (any mix, told apart by content), all or
-    nothing, through the core's one dispatcher; the ids of the documents."""
-    from workbench.core.store.backups import imports_corpus
-    from workbench.core.importing import import_paths
-    from workbench.core.store.database import Store
-
-    with Store(db_path, create=False) as store:
-        if imports_corpus(paths):
-            store.backup_before("import")  # a corpus can be a million units: keep the way back
-        return [r.document_id for r in import_paths(store, paths, progress=progress,
-                                                    cancelled=cancelled)]
