@@ -14,9 +14,8 @@ when later commands refer to rows a split created.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from workbench.core.errors import BadInputError, NotFoundError
@@ -73,64 +72,11 @@ class Command:
         return self.label
 
 
-# -- serialisation ---------------------------------------------------------
+def command_class(name: str) -> type[Command] | None:
+    """The command class of this name among those imported so far, or None.
 
-def _to_data(value):
-    if isinstance(value, Command):
-        return command_to_data(value)
-    if isinstance(value, Snapshot):
-        return value.to_data()
-    if isinstance(value, (tuple, list)):
-        return [_to_data(v) for v in value]
-    return value
-
-
-def _from_data(value):
-    if isinstance(value, dict) and "type" in value and "args" in value:
-        return command_from_data(value)
-    if isinstance(value, dict) and "segments" in value and "units" in value:
-        return Snapshot.from_data(value)
-    if isinstance(value, list):
-        return tuple(_from_data(v) for v in value)
-    return value
-
-
-def command_to_data(command: Command) -> dict:
-    """A command as JSON-ready data: ``{"type": class name, "args": fields}``.
-
-    :param command: the command (nested commands and snapshots included)."""
-    return {"type": type(command).__name__,
-            "args": {f.name: _to_data(getattr(command, f.name)) for f in fields(command)}}
-
-
-def command_from_data(data: dict) -> Command:
-    """The command ``command_to_data`` described; ``BadInputError`` for an
-    unknown type.
-
-    :param data: ``{"type": class name, "args": fields}``."""
-    cls = _REGISTRY.get(data.get("type", ""))
-    if cls is None:
-        # History written by another process may name link commands this
-        # process has not imported yet: register them and look again.
-        from workbench.core.edits import links  # noqa: F401
-        cls = _REGISTRY.get(data.get("type", ""))
-    if cls is None:
-        raise BadInputError(f"unknown edit command {data.get('type')!r} in history")
-    return cls(**{k: _from_data(v) for k, v in data["args"].items()})
-
-
-def command_to_json(command: Command) -> str:
-    """A command as compact JSON (how the history stores it).
-
-    :param command: the command."""
-    return json.dumps(command_to_data(command), ensure_ascii=False, separators=(",", ":"))
-
-
-def command_from_json(text: str) -> Command:
-    """The command ``command_to_json`` wrote.
-
-    :param text: the JSON."""
-    return command_from_data(json.loads(text))
+    :param name: the class name (``type(command).__name__``)."""
+    return _REGISTRY.get(name)
 
 
 # -- structural edits: the rows they touched, ids included -----------------------

@@ -16,17 +16,76 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
-from workbench.core.edits.commands import Command, RestoreRows, command_from_json, command_to_data, command_to_json
-from workbench.core.errors import HistoryConflict, NotFoundError
+# links: a stored step may name a link command, whose class must be registered to load it.
+from workbench.core.edits import links  # noqa: F401
+from workbench.core.edits.commands import Command, RestoreRows, command_class
+from workbench.core.errors import BadInputError, HistoryConflict, NotFoundError
 from workbench.core.model import Edit
-from workbench.core.store.rows import UNIT_COLUMNS
+from workbench.core.store.rows import UNIT_COLUMNS, Snapshot
 
 if TYPE_CHECKING:
     from workbench.core.store.database import Store
 
+
+# -- commands as the history stores them (JSON) ------------------------------------
+
+def _to_data(value):
+    if isinstance(value, Command):
+        return command_to_data(value)
+    if isinstance(value, Snapshot):
+        return value.to_data()
+    if isinstance(value, (tuple, list)):
+        return [_to_data(v) for v in value]
+    return value
+
+
+def _from_data(value):
+    if isinstance(value, dict) and "type" in value and "args" in value:
+        return command_from_data(value)
+    if isinstance(value, dict) and "segments" in value and "units" in value:
+        return Snapshot.from_data(value)
+    if isinstance(value, list):
+        return tuple(_from_data(v) for v in value)
+    return value
+
+
+def command_to_data(command: Command) -> dict:
+    """A command as JSON-ready data: ``{"type": class name, "args": fields}``.
+
+    :param command: the command (nested commands and snapshots included)."""
+    return {"type": type(command).__name__,
+            "args": {f.name: _to_data(getattr(command, f.name)) for f in fields(command)}}
+
+
+def command_from_data(data: dict) -> Command:
+    """The command ``command_to_data`` described; ``BadInputError`` for an
+    unknown type.
+
+    :param data: ``{"type": class name, "args": fields}``."""
+    cls = command_class(data.get("type", ""))
+    if cls is None:
+        raise BadInputError(f"unknown edit command {data.get('type')!r} in history")
+    return cls(**{k: _from_data(v) for k, v in data["args"].items()})
+
+
+def command_to_json(command: Command) -> str:
+    """A command as compact JSON (how the history stores it).
+
+    :param command: the command."""
+    return json.dumps(command_to_data(command), ensure_ascii=False, separators=(",", ":"))
+
+
+def command_from_json(text: str) -> Command:
+    """The command ``command_to_json`` wrote.
+
+    :param text: the JSON."""
+    return command_from_data(json.loads(text))
+
+
+# -- steps ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class HistoryStep:
