@@ -17,7 +17,7 @@ from workbench.core.edits.links import (
     RealignRange,
     SplitLink,
 )
-from workbench.core.pairing import replace_units, translation_of
+from workbench.core.pairing import replace_units
 from workbench.core.store.database import Store
 from workbench.gui import dialogs
 from workbench.gui.actions import ALIGNMENT_ACTIONS
@@ -363,7 +363,7 @@ def test_import_pair_through_the_ui_opens_the_alignment(qtbot, db_path, tmp_path
     result = blocker.args[0]
     assert result is not None and not answers
     with Store(db_path) as store:
-        assert translation_of(store, result.source_document_id) == result.target_document_id
+        assert store.translation_of(result.source_document_id).id == result.target_document_id
         units = list(store.units(result.source_document_id))
     # The translation is no item of its own to post-edit: its source says it is aligned.
     assert win.doc_model.document_ids() == [result.source_document_id]
