@@ -5,9 +5,10 @@ import pytest
 
 from workbench.cli.commands import main
 from workbench.core.edits.commands import SetTarget
-from workbench.core.errors import ModelError
+from workbench.core.errors import ModelError, NoModelError
 from workbench.core.importing import import_paths
-from workbench.core.translating import translate_document
+from workbench.core.mt import engine
+from workbench.core.translating import translate_document, translate_texts_cached
 
 from tests.conftest import SEEDS
 
@@ -85,6 +86,19 @@ def test_progress_reaches_one_and_batches_are_reported(store, seeded, packages_d
 def test_no_model_is_a_clear_error(store, seeded, tmp_path):
     with pytest.raises(ModelError, match="no en→ru model installed"):
         translate_document(store, seeded["en"], packages_dir=tmp_path)
+
+
+def test_free_texts_go_through_the_cache_or_without_a_store(store, packages_dir, tmp_path, monkeypatch):
+    texts = ["The minister spoke.", "", "The minister spoke.", "The council met."]
+    cached = translate_texts_cached(store, texts, "en", "ru", packages_dir=packages_dir)
+    plain = translate_texts_cached(None, texts, "en", "ru", packages_dir=packages_dir)
+    assert cached == plain and cached[1] == "" and cached[0] == cached[2] and all(cached[::2])
+    calls = []
+    monkeypatch.setattr(engine, "translate_chain", lambda *a, **k: calls.append(a) or [])
+    assert translate_texts_cached(store, texts, "en", "ru", packages_dir=packages_dir) == cached
+    assert not calls  # every text came from the cache
+    with pytest.raises(NoModelError):
+        translate_texts_cached(None, texts, "en", "ru", packages_dir=tmp_path)
 
 
 def test_cli_models_and_translate(db_path, capsys, tmp_path, monkeypatch, model_archives):

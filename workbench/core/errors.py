@@ -35,6 +35,11 @@ class ModelError(WorkbenchError):
     """A machine-translation package is missing, invalid or failed to load."""
 
 
+class NoModelError(ModelError):
+    """No model for a language pair is installed (where MT is only a signal,
+    as for alignment, the work goes on without it)."""
+
+
 class Cancelled(WorkbenchError):
     """Long work stopped because ``cancelled()`` returned True."""
 

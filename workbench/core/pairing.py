@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.core.edits.links import AlignPair, LinkSpec, align_units, check_post_edits
-from workbench.core.errors import BadInputError
+from workbench.core.errors import BadInputError, ModelError
 from workbench.core.model import Document
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
 from workbench.core.store.database import Store
+from workbench.core.translating import translate_texts_cached
 
 
 @dataclass(frozen=True)
@@ -41,19 +42,6 @@ def _segments_of(store: Store, document_id: int):
     return [s for s in store.segments(document_id)]
 
 
-def machine_translations(store: Store, texts: Sequence[str], src_lang: str, tgt_lang: str,
-                         packages_dir=None) -> list[str] | None:
-    """MT of ``texts`` through the cache and an installed model, or None when
-    no model for the pair is installed (alignment then works without it)."""
-    from workbench.core.errors import ModelError
-    from workbench.core.translating import translate_texts_cached
-
-    try:
-        return translate_texts_cached(store, texts, src_lang, tgt_lang, packages_dir=packages_dir)
-    except ModelError:
-        return None
-
-
 def _compute_links(store: Store, source_id: int, target_id: int, *, use_mt: bool, packages_dir,
                    progress: ProgressFn, cancelled: CancelledFn) -> tuple[tuple[LinkSpec, ...], bool]:
     from workbench.core.align import align
@@ -64,8 +52,13 @@ def _compute_links(store: Store, source_id: int, target_id: int, *, use_mt: bool
     tgt = [s for s in _segments_of(store, target_id) if not s.excluded]
     if not src or not tgt:
         raise BadInputError("both documents need at least one segment to align")
-    mt = (machine_translations(store, [s.text for s in src], source_doc.language,
-                               target_doc.language, packages_dir) if use_mt else None)
+    mt = None
+    if use_mt:
+        try:
+            mt = translate_texts_cached(store, [s.text for s in src], source_doc.language,
+                                        target_doc.language, packages_dir=packages_dir)
+        except ModelError:
+            mt = None  # no usable model for the pair: the aligner works without MT
     links = align([s.text for s in src], [s.text for s in tgt], source_doc.language,
                   target_doc.language, src_paragraphs=[s.paragraph for s in src],
                   tgt_paragraphs=[s.paragraph for s in tgt], mt=mt, progress=progress,

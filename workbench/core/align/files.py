@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.core.errors import ModelError
+from workbench.core.errors import NoModelError
 from workbench.core.text.decoding import detect_language, read_text_file
 
 
@@ -24,14 +24,18 @@ def read_sentences(path: Path, lang: str | None, presegmented: bool) -> tuple[li
 
 
 def machine_translate(sentences: list[str], src_lang: str, tgt_lang: str) -> list[str] | None:
-    """MT of the source sentences when a model for the pair is installed."""
-    try:
-        from workbench.core.mt import engine, packages
+    """MT of the source sentences, or None when no model for the pair is
+    installed (the aligner then works without it); no database, so no cache.
 
-        chain = packages.find_pair(src_lang, tgt_lang)
-    except ModelError:
+    :param sentences: the source sentences.
+    :param src_lang: their language.
+    :param tgt_lang: the target file's language."""
+    from workbench.core.translating import translate_texts_cached
+
+    try:
+        return translate_texts_cached(None, sentences, src_lang, tgt_lang)
+    except NoModelError:
         return None
-    return engine.translate_chain(chain, sentences)
 
 
 def align_files(source: Path, target: Path, *, src_lang: str | None = None, tgt_lang: str | None = None,

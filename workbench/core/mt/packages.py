@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from workbench.core.errors import BadInputError, Cancelled, ModelError
+from workbench.core.errors import BadInputError, Cancelled, ModelError, NoModelError
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
 
 MAX_ARCHIVE_MEMBERS = 10_000
@@ -175,7 +175,12 @@ def how_to_install(from_code: str, to_code: str) -> str:
 
 
 def find_pair(from_code: str, to_code: str, packages_dir: str | Path | None = None) -> list[ModelPackage]:
-    """The model chain for a pair: direct, else through English (as Argos pivots)."""
+    """The model chain for a pair: direct, else through English (as Argos pivots).
+
+    :param from_code: the source language.
+    :param to_code: the target language.
+    :param packages_dir: the packages directory (Argos' default when None).
+    Raises NoModelError when neither is installed."""
     if from_code == to_code:
         raise BadInputError(f"source and target language are both {from_code!r}")
     installed = list_installed(packages_dir)
@@ -191,7 +196,7 @@ def find_pair(from_code: str, to_code: str, packages_dir: str | Path | None = No
         first, second = best(from_code, "en"), best("en", to_code)
         if first and second:
             return [first, second]
-    raise ModelError(how_to_install(from_code, to_code))
+    raise NoModelError(how_to_install(from_code, to_code))
 
 
 def _version_key(version: str) -> tuple:
