@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -287,6 +287,29 @@ def _write_atomically(target: Path, data: bytes) -> None:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+# -- removal hooks -----------------------------------------------------------------
+
+# Called with the folder of every package removed or replaced in this process,
+# so whoever loaded models from it can drop them (the engine registers its
+# ``forget``).  A hook, not an import: the engine depends on the packages, and
+# the packages know nothing of the engine.
+_removal_hooks: list[Callable[[Path], None]] = []
+
+
+def on_removed(hook: Callable[[Path], None]) -> None:
+    """Call ``hook(folder)`` whenever a package folder is removed or replaced
+    by this process (install over it, ``remove``).
+
+    :param hook: takes the package's folder; registered once per process."""
+    if hook not in _removal_hooks:
+        _removal_hooks.append(hook)
+
+
+def _removed(path: Path) -> None:
+    for hook in list(_removal_hooks):
+        hook(path)
 
 
 # -- install ---------------------------------------------------------------------
@@ -605,10 +628,8 @@ def _install_locked(path: Path, top: str, metadata: dict, root: Path) -> ModelPa
         for previous in old:
             if previous.path != final and previous.path.exists():
                 _discard(previous.path, root)
-        from workbench.core.mt.engine import forget  # a long-lived process drops what it loaded from replaced folders
-
         for gone in {final, *(p.path for p in old)}:
-            forget(gone)
+            _removed(gone)
         return read_package(final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -649,9 +670,7 @@ def remove(code: str, packages_dir: str | Path | None = None) -> ModelPackage:
         if code in (package.code, package.path.name, f"{package.from_code}_{package.to_code}"):
             with _install_lock(root):
                 _discard(package.path, root)
-            from workbench.core.mt.engine import forget
-
-            forget(package.path)
+            _removed(package.path)
             return package
     raise BadInputError(f"no installed model {code!r} (see: workbench models list)")
 
