@@ -29,9 +29,12 @@ from workbench.core.text.article import ParsedArticle, parse_article
 from workbench.core.store.files import refuse_database_file
 from workbench.core.errors import BadInputError, Cancelled
 from workbench.core.formats.base import ImportedCorpus, ImportedUnit
+from workbench.core.model import Status
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
 from workbench.core.store.database import Store, utc_now
 from workbench.core.text.decoding import display_path, read_text_file
+
+_STATUS_VALUES = frozenset(s.value for s in Status)
 
 # Files a directory import picks up besides corpora (see formats.importable_suffixes).
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
@@ -45,8 +48,6 @@ CHUNK_SECONDS = 0.2
 MIN_CHUNK_ROWS, FIRST_CHUNK_ROWS, MAX_CHUNK_ROWS = 100, 1000, 50000
 # Article segments per write transaction (three rows each: ~0.1 s).
 ARTICLE_CHUNK_ROWS = 5000
-
-STATUSES = ("new", "machine", "edited", "approved")
 
 
 @dataclass(frozen=True)
@@ -237,9 +238,11 @@ def _unit_row(unit: ImportedUnit, now: str) -> tuple:
     from workbench.core.scoring import unit_scores
 
     props = unit.props
-    status = props.get("x-status", "approved")
-    if status not in STATUSES:
-        status = "approved"
+    # A unit of a corpus is a person's translation: approved, unless the file
+    # (one the workbench exported) names its status.
+    status = props.get("x-status", Status.APPROVED.value)
+    if status not in _STATUS_VALUES:
+        status = Status.APPROVED.value
     mt = props.get("x-mt")
     chrf = ter = None
     if mt is not None:

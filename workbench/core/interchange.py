@@ -16,13 +16,13 @@ from workbench.core.model import Status
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
 from workbench.core.store.database import Store
 
-STATUSES = ("new", "machine", "edited", "approved")
+STATUSES = tuple(s.value for s in Status)  # new, machine, edited, approved
 
 
 @dataclass(frozen=True)
 class ExportFilter:
     document_ids: tuple[int, ...] = ()          # empty: every document
-    statuses: tuple[str, ...] = ("approved",)   # ("any",) or a subset of STATUSES
+    statuses: tuple[str, ...] = tuple(s.value for s in Status.REVIEWED)  # ("any",) or a subset of STATUSES
     include_excluded: bool = False              # excluded segments and boilerplate
     source_lang: str | None = None              # direction: only documents in this language
     target_lang: str | None = None

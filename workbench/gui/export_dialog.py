@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from workbench.core.interchange import ExportFilter, check_export_outputs, count_units
 from workbench.core.errors import OutputExistsError, WorkbenchError
 from workbench.core.formats.base import ExportOptions
+from workbench.core.model import Status
 from workbench.core.progress import CancelledFn, ProgressFn
 from workbench.gui import dialogs
 from workbench.gui.session import ReviewSession
@@ -49,8 +50,8 @@ FORMATS = (
 )
 
 STATUS_CHOICES = (
-    ("Approved units only", ("approved",)),
-    ("Approved and edited units", ("approved", "edited")),
+    ("Approved units only", tuple(sorted(s.value for s in Status.REVIEWED))),
+    ("Approved and edited units", tuple(sorted(s.value for s in Status.BY_PERSON))),
     ("Any status (units with a target)", ("any",)),
 )
 
