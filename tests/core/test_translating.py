@@ -8,6 +8,7 @@ from workbench.core.edits.commands import SetTarget
 from workbench.core.errors import ModelError, NoModelError
 from workbench.core.importing import import_paths
 from workbench.core.mt import engine
+from workbench.core.progress import Cancelled
 from workbench.core.translating import translate_document, translate_texts_cached
 
 from tests.conftest import SEEDS
@@ -66,9 +67,12 @@ def test_person_written_targets_survive_machine_translation(store, seeded, packa
 def test_cancel_keeps_finished_batches_and_rerun_resumes(store, seeded, packages_dir):
     doc = seeded["en"]
     polls = []
-    summary = translate_document(store, doc, packages_dir=packages_dir, batch_size=3,
-                                 cancelled=lambda: polls.append(1) or len(polls) > 2)
+    with pytest.raises(Cancelled) as stopped:
+        translate_document(store, doc, packages_dir=packages_dir, batch_size=3,
+                           cancelled=lambda: polls.append(1) or len(polls) > 2)
+    summary = stopped.value.partial
     assert summary.cancelled and summary.translated == 6
+    assert str(stopped.value) == summary.describe() and str(stopped.value).startswith("cancelled after 6 units")
     assert sum(1 for u in store.units(doc) if u.mt) == 6
     rest = translate_document(store, doc, packages_dir=packages_dir, batch_size=3)
     total = sum(1 for u in store.units(doc) if u.mt)

@@ -16,10 +16,12 @@ import click
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import Status
+from workbench.core.progress import Cancelled
 
 EXIT_USER_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
+EXIT_CANCELLED = 130  # as a shell reports a command stopped by Ctrl+C (128 + SIGINT)
 
 
 def emit_json(obj: dict) -> None:
@@ -716,12 +718,10 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         click.echo(f"workbench: error: {_one_line(exc.format_message())}", err=True)
         return exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("workbench: interrupted", err=True)
-        return 130
-    except KeyboardInterrupt:
-        click.echo("workbench: interrupted", err=True)
-        return 130
+    except (Cancelled, KeyboardInterrupt, click.exceptions.Abort) as exc:
+        # Ctrl+C, or long work told to stop: what it kept (committed batches) is in its message.
+        click.echo(f"workbench: {_one_line(exc) if isinstance(exc, Cancelled) else 'interrupted'}", err=True)
+        return EXIT_CANCELLED
     except sqlite3.Error as exc:  # a full disk or a damaged page met outside a transaction
         from workbench.core.store.database import explain_sqlite_error
 

@@ -40,10 +40,6 @@ class NoModelError(ModelError):
     as for alignment, the work goes on without it)."""
 
 
-class Cancelled(WorkbenchError):
-    """Long work stopped because ``cancelled()`` returned True."""
-
-
 class PostEditsError(BadInputError):
     """Aligning would replace targets a person wrote or approved, and the
     caller did not say whether to keep or replace them."""

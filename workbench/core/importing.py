@@ -27,10 +27,10 @@ from pathlib import Path
 
 from workbench.core.text.article import ParsedArticle, parse_article
 from workbench.core.store.files import refuse_database_file
-from workbench.core.errors import BadInputError, Cancelled
+from workbench.core.errors import BadInputError
 from workbench.core.formats.base import ImportedCorpus, ImportedUnit
 from workbench.core.model import Status
-from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.progress import Cancelled, CancelledFn, ProgressFn, never_cancelled, no_progress
 from workbench.core.store.database import Store, utc_now
 from workbench.core.text.decoding import display_path, read_text_file
 
@@ -41,6 +41,9 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 
 # The other language of the product's main pair; anything else goes to English.
 DEFAULT_TARGET = {"en": "ru", "ru": "en"}
+
+# What a cancelled import says: it rolls back whole.
+CANCELLED = "import cancelled: nothing was imported"
 
 # A write chunk aims at this much time holding the write lock; its size in rows
 # adapts to the measured speed, between the two bounds.
@@ -155,12 +158,19 @@ def _source_path(path: Path) -> str:
 
 def store_article(store: Store, prepared: _Prepared, target_lang: str | None = None,
                   translation_of: int | None = None, *, import_token: str | None = None,
-                  chunk_rows: int | None = None) -> ImportResult:
+                  chunk_rows: int | None = None, cancelled: CancelledFn = never_cancelled) -> ImportResult:
     """Write a prepared article as a document of 1:0 units (or, with
     ``translation_of``, as the translation of that document, without units).
 
+    :param store: the store to write.
+    :param prepared: the article, as ``prepare`` read it.
+    :param target_lang: the language to translate it into (default: ``DEFAULT_TARGET``).
+    :param translation_of: store it as the translation of this document.
     :param import_token: write it pending under this import (see ``Store.begin_import``),
         in transactions of ``chunk_rows`` segments; None: one transaction, visible.
+    :param chunk_rows: segments per transaction (with ``import_token``).
+    :param cancelled: polled before each chunk of a pending import; True raises
+        ``Cancelled`` (the import's caller removes what was written).
     """
     existing = store.document_by_checksum(prepared.checksum, import_token=import_token)
     if existing is not None:  # imported before, or earlier in this import (same bytes)
@@ -179,6 +189,8 @@ def store_article(store: Store, prepared: _Prepared, target_lang: str | None = N
     rows = [(s.paragraph, s.kind, s.text, False) for s in article.segments]
     step = chunk_rows or len(rows) or 1
     for start in range(0, len(rows), step):
+        if import_token is not None and cancelled():
+            raise Cancelled(CANCELLED)
         with store.transaction():
             store.add_segments(doc_id, rows[start:start + step], with_units=translation_of is None,
                                start_seq=float(start))
@@ -286,7 +298,7 @@ def store_corpus(store: Store, prepared: _PreparedCorpus, import_token: str, *,
     units: Iterator[ImportedUnit] = iter(corpus.units())
     while True:
         if cancelled():
-            raise Cancelled("import cancelled: nothing was imported")
+            raise Cancelled(CANCELLED)
         batch = []
         for unit in units:  # parsing happens here, outside any transaction
             batch.append(_unit_row(unit, now))
@@ -329,7 +341,7 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
     prepared: list[_Prepared | _PreparedCorpus] = []
     for n, path in enumerate(files):
         if cancelled():
-            raise Cancelled("import cancelled: nothing was imported")
+            raise Cancelled(CANCELLED)
         progress(0.3 * n / len(files), f"checking {display_path(path.name)}")
         fmt = detect_format(path)
         if fmt == "text":
@@ -346,7 +358,7 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
     try:
         for item in prepared:
             if cancelled():
-                raise Cancelled("import cancelled: nothing was imported")
+                raise Cancelled(CANCELLED)
             name = display_path(item.path.name)
             if isinstance(item, _PreparedCorpus):
                 def report(fraction: float, message: str, before=done,
@@ -359,7 +371,7 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
             else:
                 progress(0.3 + 0.7 * done / total, f"storing {name}")
                 result = store_article(store, item, target_lang, import_token=token,
-                                       chunk_rows=ARTICLE_CHUNK_ROWS)
+                                       chunk_rows=ARTICLE_CHUNK_ROWS, cancelled=cancelled)
                 done += len(item.article.segments)
             results.append(result)
         store.publish_import(token)

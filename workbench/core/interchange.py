@@ -149,7 +149,8 @@ def export_corpus(store: Store, format_name: str, out: Path, flt: ExportFilter,
         options: how to write (languages, BOM, formulas...).
         force: overwrite an existing file that is not of the format (never
             the database or the workbench's own files: see ``check_export_outputs``).
-        progress, cancelled: the long-work callbacks."""
+        progress, cancelled: the long-work callbacks; a cancel raises
+            ``Cancelled`` and writes no file (an existing one stays as it was)."""
     from workbench.core.formats import get_exporter
 
     exporter = get_exporter(format_name)

@@ -56,7 +56,7 @@ def _compute_links(store: Store, source_id: int, target_id: int, *, use_mt: bool
     if use_mt:
         try:
             mt = translate_texts_cached(store, [s.text for s in src], source_doc.language,
-                                        target_doc.language, packages_dir=packages_dir)
+                                        target_doc.language, packages_dir=packages_dir, cancelled=cancelled)
         except ModelError:
             mt = None  # no usable model for the pair: the aligner works without MT
     links = align([s.text for s in src], [s.text for s in tgt], source_doc.language,

@@ -16,9 +16,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from workbench.core.errors import BadInputError, Cancelled
+from workbench.core.errors import BadInputError
 from workbench.core.model import SegmentKind, Unit
-from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.progress import Cancelled, CancelledFn, ProgressFn, never_cancelled, no_progress
 from workbench.core.store.database import Store
 
 ENGINE = "argos"
@@ -33,7 +33,7 @@ class TranslationSummary:
     skipped: int          # units left alone (already translated, excluded, boilerplate, empty)
     seconds: float
     models: list[str] = field(default_factory=list)
-    cancelled: bool = False
+    cancelled: bool = False  # stopped early: this summary is the partial result of a Cancelled
     sentences_translated: int = 0  # distinct source texts sent to the model
     changed: int = 0      # units whose source changed (or that went away) meanwhile: left for a re-run
 
@@ -99,7 +99,9 @@ def translate_document(store: Store, document_id: int, *, to_lang: str | None = 
     :param retranslate: translate units that already have MT from this model.
     :param on_batch: called with the unit ids written after each commit.
     :param progress: progress callback (fraction, message).
-    :param cancelled: polled between batches; True stops after the current one.
+    :param cancelled: polled between batches; True stops after the current one
+        and raises ``Cancelled`` whose ``partial`` is the ``TranslationSummary``
+        of what was written (and kept: a re-run goes on from there).
     Units whose source text changes meanwhile are left alone and counted in
     ``TranslationSummary.changed``."""
     from workbench.core.mt import engine, packages  # lazy: ctranslate2 is heavy and the GUI starts without it
@@ -165,10 +167,13 @@ def translate_document(store: Store, document_id: int, *, to_lang: str | None = 
                  f"translated {done_sentences}/{len(sources)} sentences")
     if not sources:
         progress(1.0, "nothing left to translate")
-    return TranslationSummary(
+    summary = TranslationSummary(
         units=len(todo) + skipped, translated=done_units, from_cache=len(from_cache),
         skipped=skipped, seconds=time.perf_counter() - started, models=[code],
         cancelled=was_cancelled, sentences_translated=done_sentences, changed=len(changed))
+    if was_cancelled:  # the batches written are committed and stay: say what they hold
+        raise Cancelled(summary.describe(), partial=summary)
+    return summary
 
 
 def translate_texts_cached(store: Store | None, texts: Sequence[str], from_lang: str, to_lang: str, *,

@@ -280,6 +280,7 @@ class ExportDialog(QDialog):
         worker.signals.progressed.connect(self._progressed)
         worker.signals.finished.connect(self._finished)
         worker.signals.failed.connect(self._failed)
+        worker.signals.cancelled.connect(self._cancelled)
         self.worker = worker
         self.progress.setValue(0)
         self.progress.show()
@@ -318,13 +319,14 @@ class ExportDialog(QDialog):
         self.exported.emit(written)
 
     def _failed(self, message: str) -> None:
-        cancelled = self.worker is not None and self.worker.cancelled()
         self._end()
-        if cancelled:
-            self.message.setText(f"{message}; no file was written")
-        else:
-            self.message.setText(message)
-            dialogs.show_error(self, "Export failed", message)
+        self.message.setText(message)
+        dialogs.show_error(self, "Export failed", message)
+        self.export_failed.emit(message)
+
+    def _cancelled(self, message: str, _partial: object) -> None:
+        self._end()
+        self.message.setText(f"{message}; no file was written")
         self.export_failed.emit(message)
 
     def _end(self) -> None:

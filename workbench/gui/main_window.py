@@ -503,7 +503,8 @@ class MainWindow(QMainWindow):
                                  batch_size=self.mt_batch_size)
         worker.signals.batch_finished.connect(self._batch_translated)
         started = self.jobs.start(worker, label, on_finished=self._translated,
-                                  on_failed=self._translation_failed)
+                                  on_failed=self._translation_failed,
+                                  on_cancelled=lambda _message, outcome: self._translated(outcome))
         self._update_enabled()
         return started
 

@@ -7,7 +7,8 @@ import zipfile
 
 import pytest
 
-from workbench.core.errors import BadInputError, Cancelled, ModelError
+from workbench.core.errors import BadInputError, ModelError
+from workbench.core.progress import Cancelled
 from workbench.core.mt import engine, packages
 from workbench.core.mt.packages import find_pair, install_file, install_from_index, list_installed, remove
 

@@ -14,8 +14,8 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from workbench.core.errors import Cancelled, ModelError
-from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.errors import ModelError
+from workbench.core.progress import Cancelled, CancelledFn, ProgressFn, never_cancelled, no_progress
 from workbench.core.mt.packages import ModelPackage, find_pair, fingerprint, on_removed
 
 # Beam 2 (CTranslate2's own default) rather than Argos' 4: on this class of

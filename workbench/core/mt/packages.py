@@ -32,8 +32,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from workbench.core.errors import BadInputError, Cancelled, ModelError, NoModelError
-from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.errors import BadInputError, ModelError, NoModelError
+from workbench.core.progress import Cancelled, CancelledFn, ProgressFn, never_cancelled, no_progress
 
 MAX_ARCHIVE_MEMBERS = 10_000
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3     # the largest real Argos models are ~500 MB

@@ -143,8 +143,8 @@ class PairImporter(QObject):
 
     def _start(self, worker: CallWorker, label: str) -> bool:
         window = self.window
-        started = window.jobs.start(worker, label, on_finished=self._done,
-                                    on_failed=lambda message, w=worker: self._failed(message, w.cancelled()))
+        started = window.jobs.start(worker, label, on_finished=self._done, on_failed=self._failed,
+                                    on_cancelled=self._cancelled)
         window._update_enabled()
         return started
 
@@ -168,11 +168,12 @@ class PairImporter(QObject):
         window.statusBar().showMessage(text, 10000)
         self.finished.emit(result)
 
-    def _failed(self, message: str, cancelled: bool) -> None:
-        if cancelled:
-            self.window.statusBar().showMessage(f"{message}: nothing was imported", 8000)
-        else:
-            dialogs.show_error(self.window, "Alignment failed", message)
+    def _failed(self, message: str) -> None:
+        dialogs.show_error(self.window, "Alignment failed", message)
+        self.finished.emit(None)
+
+    def _cancelled(self, message: str, _partial: object) -> None:
+        self.window.statusBar().showMessage(f"{message}: nothing was imported", 8000)
         self.finished.emit(None)
 
 
