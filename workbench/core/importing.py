@@ -96,7 +96,10 @@ class _PreparedCorpus:
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files named, plus the importable files inside named directories (sorted;
-    hidden files and the open database with its side files left out)."""
+    hidden files and the open database with its side files left out).
+
+    :param paths: files and directories; BadInputError for a missing one, or
+        a directory without importable files."""
     from workbench.core.store.files import is_database_file
     from workbench.core.formats.registry import importable_suffixes
 
@@ -123,7 +126,9 @@ def detect_format(path: str | Path) -> str:
     """``"text"`` for an article, else the corpus format ("tmx", "xliff", "csv",
     "tsv") of a file, by its content first and its extension second (see
     ``formats.registry.detect_format``).  BadInputError for XML that is
-    neither TMX nor XLIFF, and for files that cannot be read."""
+    neither TMX nor XLIFF, and for files that cannot be read.
+
+    :param path: the file (never the database or its side files)."""
     from workbench.core.formats.registry import SNIFF_BYTES, detect_format as by_content
 
     path = Path(path)
@@ -222,7 +227,12 @@ def _checksum(path: Path) -> str:
 
 def prepare_corpus(path: Path, fmt: str, source_lang: str | None = None,
                    target_lang: str | None = None) -> _PreparedCorpus:
-    """Check a corpus file whole (its importer's checking pass; nothing is written)."""
+    """Check a corpus file whole (its importer's checking pass; nothing is written).
+
+    :param path: the corpus file.
+    :param fmt: its format, as ``detect_format`` named it.
+    :param source_lang: its source language (the file's, or detected, when None).
+    :param target_lang: its target language (likewise)."""
     from workbench.core.formats import get_importer
 
     corpus = get_importer(fmt).read(path, source_lang=source_lang, target_lang=target_lang)
@@ -272,7 +282,16 @@ def _unit_row(unit: ImportedUnit, now: str) -> tuple:
 def store_corpus(store: Store, prepared: _PreparedCorpus, import_token: str, *,
                  chunker: _Chunker | None = None, progress: ProgressFn = no_progress,
                  cancelled: CancelledFn = never_cancelled) -> CorpusImportResult:
-    """Write a checked corpus as a pending document pair, chunk by chunk."""
+    """Write a checked corpus as a pending document pair, chunk by chunk.
+
+    :param store: the store to write.
+    :param prepared: the corpus, as ``prepare_corpus`` checked it.
+    :param import_token: the import it belongs to (``Store.begin_import``):
+        its documents stay invisible until the import is published.
+    :param chunker: sizes the write transactions (shared by the files of one import).
+    :param progress: ``progress(fraction, message)``.
+    :param cancelled: polled before each chunk; True raises ``Cancelled``
+        (the import's caller removes what was written)."""
     corpus, path = prepared.corpus, prepared.path
     existing = store.document_by_checksum(prepared.checksum, import_token=import_token)
     if existing is not None:  # imported before, or earlier in this import (same bytes)
@@ -325,6 +344,7 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
     """Import files and directories of them, all or nothing: the one import
     dispatcher (command line and window).
 
+    :param store: the store to write.
     :param paths: files (articles or corpora, told apart by ``detect_format``)
         and directories (their importable files, recursively).
     :param lang: the articles' language, or a corpus's source language; detected when None.
@@ -332,8 +352,8 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
         target language.
     :param encoding: the articles' encoding as the user named it; detected when None.
     :param progress: ``progress(fraction, message)``.
-    :param cancelled: polled between files and chunks; a cancel imports nothing
-        (``Cancelled``).
+    :param cancelled: polled between files and chunks; True raises ``Cancelled``
+        and nothing is imported.
     Returns one result per file, in order.  Raises BadInputError (nothing
     imported) when any file cannot be imported.
     """
@@ -388,7 +408,15 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
 def import_corpus(store: Store, path: str | Path, *, source_lang: str | None = None,
                   target_lang: str | None = None, progress: ProgressFn = no_progress,
                   cancelled: CancelledFn = never_cancelled) -> CorpusImportResult:
-    """Import one TMX, XLIFF, CSV or TSV file as a document pair of aligned units."""
+    """Import one TMX, XLIFF, CSV or TSV file as a document pair of aligned units.
+
+    :param store: the store to write.
+    :param path: the corpus file.
+    :param source_lang: its source language (the file's, or detected, when None).
+    :param target_lang: its target language (likewise).
+    :param progress: ``progress(fraction, message)``.
+    :param cancelled: polled between chunks; True raises ``Cancelled`` and
+        nothing is imported."""
     path = Path(path)
     if not path.is_file():
         raise BadInputError(f"no such file: {display_path(path)}")

@@ -108,7 +108,13 @@ def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
 def export_outputs(store: Store, format_name: str, out: Path, flt: ExportFilter,
                    options: ExportOptions | None = None) -> list[Path]:
     """The files an export writes: ``out``, or for Moses ``out.<src>`` and
-    ``out.<tgt>`` (languages from the options, else from the first unit)."""
+    ``out.<tgt>`` (languages from the options, else from the first unit).
+
+    :param store: the store to read.
+    :param format_name: tmx, csv, tsv, moses or xliff.
+    :param out: the output file (Moses: the prefix of two files).
+    :param flt: which units.
+    :param options: how to write (its languages name Moses' files)."""
     if format_name != "moses":
         return [Path(out)]
     from workbench.core.formats.base import corpus_languages
@@ -129,7 +135,15 @@ def check_export_outputs(store: Store, format_name: str, out: Path, flt: ExportF
                          options: ExportOptions | None = None, *, force: bool = False) -> list[Path]:
     """Refuse an export that would write onto the database or a file the
     workbench owns, or overwrite a file of another kind without ``force``
-    (``outputs.check_output_path`` for each file the export writes)."""
+    (``outputs.check_output_path`` for each file the export writes).
+
+    :param store: the store (its database is never an output).
+    :param format_name: tmx, csv, tsv, moses or xliff.
+    :param out: the output file (Moses: the prefix of two files).
+    :param flt: which units.
+    :param options: how to write.
+    :param force: overwrite a file of another kind.
+    Returns the files the export writes."""
     from workbench.core.outputs import check_output_path
 
     return [check_output_path(path, format_name=format_name, database=store.path, force=force)

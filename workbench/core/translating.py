@@ -56,7 +56,9 @@ class TranslationSummary:
 
 
 def model_key(chain: Sequence) -> tuple[str, str]:
-    """Provenance of a model chain: (``code+code``, ``version+version``)."""
+    """Provenance of a model chain: (``code+code``, ``version+version``).
+
+    :param chain: the packages a text goes through, in order."""
     return ("+".join(p.code for p in chain), "+".join(str(p.package_version) for p in chain))
 
 
