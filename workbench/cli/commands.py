@@ -96,7 +96,7 @@ def import_cmd(ctx: Context, paths, lang, target_lang, encoding, as_json, quiet)
     TMX, XLIFF, CSV and TSV files (recognised by content, whatever their
     extension) are imported as already-aligned corpora (a document pair).
     One command imports everything or, when any file is bad, nothing."""
-    from workbench.core.store.backups import imports_corpus
+    from workbench.core.importing import imports_corpus
     from workbench.core.importing import CorpusImportResult, import_paths
 
     store = ctx.store  # opened (and checked) before any file is read

@@ -425,3 +425,9 @@ def import_corpus(store: Store, path: str | Path, *, source_lang: str | None = N
     (result,) = import_paths(store, [path], lang=source_lang, target_lang=target_lang,
                              progress=progress, cancelled=cancelled)
     return result  # type: ignore[return-value]
+
+
+def imports_corpus(paths) -> bool:
+    """Whether importing ``paths`` brings in a corpus (TMX, XLIFF, CSV, TSV by
+    content): bulk work that gets a backup first.  Reads only each file's head."""
+    return any(detect_format(path) != "text" for path in expand_paths(paths))
