@@ -2,33 +2,43 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-# torch comes in through argostranslate -> stanza.  Ask for the CPU wheel first so
-# pip does not resolve a multi-GB CUDA build; later installs accept what is there.
-TORCH  ?= torch==2.13.0
 
 .PHONY: run test test-reliability venv bench screenshots clean
 
-$(VENV)/.stamp: pyproject.toml
+# One stamp per set of extras: `make run` installs the application only, `make test`
+# adds the test extras.  Each is redone when pyproject.toml
+# changes.  A .venv made before the switch to argos-translate-lt still has the old
+# `argostranslate` (with stanza, spacy and torch): it installs the same `argostranslate`
+# folder, so it is removed first (with the new one, which the install then puts back whole).
+define install
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q "$(TORCH)" || $(PY) -m pip install -q torch
-	$(PY) -m pip install -q -e '.[test]'
+	if $(PY) -m pip show -q argostranslate >/dev/null 2>&1; then \
+	    $(PY) -m pip uninstall -q -y argostranslate argos-translate-lt; fi
+	$(PY) -m pip install -q -e '.$(1)'
 	touch $@
+endef
 
-venv: $(VENV)/.stamp
+$(VENV)/.stamp-run: pyproject.toml
+	$(call install,)
 
-run: venv
+$(VENV)/.stamp-test: pyproject.toml
+	$(call install,[test])
+
+venv: $(VENV)/.stamp-test
+
+run: $(VENV)/.stamp-run
 	$(VENV)/bin/workbench import --quiet seeds/
 	$(VENV)/bin/workbench gui
 
-test: venv
+test: $(VENV)/.stamp-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m "not slow"
 
 # The whole reliability suite: kills at random moments, soak runs, every bad-input case.
-test-reliability: venv
+test-reliability: $(VENV)/.stamp-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/reliability
 
-bench: venv
+bench: $(VENV)/.stamp-test
 	$(PY) bench/import_bench.py
 	$(PY) bench/import_lock_bench.py
 	$(PY) bench/mt_bench.py
@@ -37,7 +47,7 @@ bench: venv
 	$(PY) bench/align_bench.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_bench.py
 
-screenshots: venv
+screenshots: $(VENV)/.stamp-run
 	QT_QPA_PLATFORM=offscreen $(PY) docs/make_screenshots.py
 
 clean:
