@@ -44,7 +44,7 @@ def isolated_env(root: Path) -> dict[str, str]:
 def commands(bundle: Path | None) -> tuple[list[str], list[str]]:
     if bundle is not None:
         return [str(bundle / "workbench")], [str(bundle / "workbench-gui")]
-    return [sys.executable, "-m", "workbench.cli"], [sys.executable, "-m", "workbench.gui.first_start"]
+    return [sys.executable, "-m", "workbench.cli"], [sys.executable, "-m", "workbench.gui"]
 
 
 CPU: dict[str, list[float]] = {}  # CPU seconds (user + system) of each command's runs

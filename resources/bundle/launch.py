@@ -49,6 +49,6 @@ def cli() -> int:
 def gui() -> int:
     if _run_module_argument():
         return 0
-    from workbench.gui.first_start import main
+    from workbench.gui.__main__ import main
 
     return main()

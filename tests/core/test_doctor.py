@@ -169,7 +169,7 @@ def test_the_window_entry_point_without_a_display_exits_with_the_fix(tmp_path):
     """The real entry point in a process with no DISPLAY: one clear message, exit 1, no Qt abort."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     env["WORKBENCH_DB"] = str(tmp_path / "w.db")
-    result = subprocess.run([sys.executable, "-m", "workbench.gui.first_start"], env=env, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "workbench.gui"], env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 1, result.stderr
     assert "workbench-gui: error: no display" in result.stderr and "fix: " in result.stderr

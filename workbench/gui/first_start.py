@@ -4,9 +4,9 @@ Qt cannot show a dialog when its platform plugin does not load: it prints
 "xcb-cursor0 or libxcb-cursor0 is needed to load the Qt xcb platform plugin"
 (whatever library is really missing) and aborts, and without libEGL or
 libfontconfig even ``import PySide6.QtWidgets`` fails.  So the
-``workbench-gui`` entry point (:func:`main`) and :func:`workbench.gui.app.run`
-first run the checks of ``workbench doctor`` that matter for starting the
-window, and print the finding and the exact fix on stderr.
+``workbench-gui`` entry point (``workbench/gui/__main__.py``) and
+:func:`workbench.gui.app.run` first run the checks of ``workbench doctor`` that
+matter for starting the window, and print the finding and the exact fix on stderr.
 
 This module imports no Qt.
 """
@@ -70,20 +70,3 @@ def _report_first_paint(window) -> None:
 def watch_first_paint(window) -> None:
     if os.environ.get("WORKBENCH_REPORT_PAINT") == "1":
         _report_first_paint(window)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``workbench-gui``: the checks, then the window."""
-    if not preflight():
-        return 1
-    try:
-        from workbench.gui.app import main as window_main
-    except ImportError as exc:  # a Qt library the checks could not tell (or no ldd)
-        print(f"workbench-gui: error: Qt cannot be loaded: {exc}", file=sys.stderr)
-        print("  fix: run 'workbench doctor' for the system packages to install", file=sys.stderr)
-        return 1
-    return window_main(argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
