@@ -627,6 +627,25 @@ def restore_cmd(ctx: Context, backup) -> None:
                f" {result.kept.name}")
 
 
+@cli.command("doctor")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines (check, status, finding, fix).")
+@pass_ctx
+def doctor_cmd(ctx: Context, as_json: bool) -> None:
+    """Check this machine: Qt's system libraries, display, models, database, disk, optional peers.
+
+    One line per check (ok, warning or error, and the fix); exits 1 when any check is an error."""
+    from workbench.core.doctor import ERROR, run_checks, worst
+
+    results = run_checks(ctx.path)
+    for result in results:
+        if as_json:
+            emit_json(result.as_dict())
+        else:
+            click.echo(result.line())
+    if worst(results) == ERROR:
+        click.get_current_context().exit(EXIT_USER_ERROR)
+
+
 # -- window -----------------------------------------------------------------------
 
 @cli.command("gui")

@@ -28,8 +28,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import sqlite_utils
-
 from workbench.core.store import files as dbfiles
 from workbench.core.errors import (
     DamagedDatabaseError,
@@ -350,7 +348,6 @@ class Store(DocumentQueries, CorpusQueries):
                 conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=busy_timeout())
         except sqlite3.Error as exc:
             raise DatabaseError(f"cannot open database {self.path}: {exc}") from None
-        self.db = sqlite_utils.Database(conn)
         self.conn = conn
         dbfiles.register(self.path)
         self._registered = True
@@ -369,7 +366,8 @@ class Store(DocumentQueries, CorpusQueries):
                         f" ({self.read_only_reason})")
             else:
                 conn.execute("PRAGMA synchronous = NORMAL")
-                self.db.enable_wal()
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
                 self._migrate()
                 if existed and backups:
                     self._daily_backup()
