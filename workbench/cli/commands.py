@@ -580,7 +580,11 @@ def check_cmd(ctx: Context) -> None:
         click.echo(problem)
     if problems:
         raise DamagedDatabaseError(damaged_message(path, f"{len(problems)} problem(s) listed above"))
-    click.echo(f"{path}: ok")
+    from workbench.core.store.database import Store
+
+    with Store(path) as store:
+        sizes = ", ".join(f"{n:,} {table}" for table, n in store.table_sizes().items())
+    click.echo(f"{path}: ok ({sizes})")
 
 
 @cli.command("backup")

@@ -349,6 +349,7 @@ class Store(DocumentQueries, CorpusQueries):
         except sqlite3.Error as exc:
             raise DatabaseError(f"cannot open database {self.path}: {exc}") from None
         self.conn = conn
+        self._tables = None  # sqlite-utils view, built on first use (see tables)
         dbfiles.register(self.path)
         self._registered = True
         self._depth = 0
@@ -505,6 +506,23 @@ class Store(DocumentQueries, CorpusQueries):
                 for statement in MIGRATIONS[number]:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    @property
+    def tables(self):
+        """The same connection as sqlite-utils sees it (``sqlite_utils.Database``):
+        table introspection and counts.  Built on first use: importing
+        sqlite-utils pulls numpy (~200 ms), too slow for every command's start."""
+        if self._tables is None:
+            import sqlite_utils
+
+            self._tables = sqlite_utils.Database(self.conn)
+        return self._tables
+
+    def table_sizes(self) -> dict[str, int]:
+        """Rows per table of the workbench's schema: ``{table: count}``."""
+        db = self.tables
+        wanted = ("documents", "segments", "units", "edits", "mt_cache")
+        return {name: db[name].count for name in wanted if name in db.table_names()}
 
     @property
     def schema_version(self) -> int:
