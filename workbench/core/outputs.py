@@ -61,8 +61,8 @@ def owned_folders(database: Path | None = None) -> list[tuple[Path, str]]:
     """Folders whose files belong to the workbench: ``(folder, what it holds)``."""
     import platformdirs
 
-    from workbench.core.store.backups import backup_dir
     from workbench.core.mt.packages import packages_dir
+    from workbench.core.paths import backup_dir
 
     folders = []
     if database is not None:

@@ -35,9 +35,14 @@ def open_main_window(db_path: str | Path | None = None, *, packages_dir: str | P
 
 
 def run(db_path: str | None = None) -> int:
+    from workbench.gui.first_start import preflight, watch_first_paint
+
+    if not preflight():  # missing system libraries or no display: said on stderr, with the fix
+        return 1
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = application()
     window = open_main_window(db_path)  # noqa: F841 - kept alive while the loop runs
+    watch_first_paint(window)
     return app.exec()
 
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from workbench.core.interchange import ExportFilter, check_export_outputs, count_units
 from workbench.core.errors import OutputExistsError, WorkbenchError
 from workbench.core.formats.base import ExportOptions
+from workbench.core.model import Status
 from workbench.gui import dialogs
 from workbench.gui.session import ReviewSession
 from workbench.gui.jobs.tasks import export_job
@@ -49,8 +50,8 @@ FORMATS = (
 )
 
 STATUS_CHOICES = (
-    ("Approved units only", ("approved",)),
-    ("Approved and edited units", ("approved", "edited")),
+    ("Approved units only", tuple(sorted(s.value for s in Status.REVIEWED))),
+    ("Approved and edited units", tuple(sorted(s.value for s in Status.BY_PERSON))),
     ("Any status (units with a target)", ("any",)),
 )
 
@@ -267,6 +268,7 @@ class ExportDialog(QDialog):
         worker.signals.progressed.connect(self._progressed)
         worker.signals.finished.connect(self._finished)
         worker.signals.failed.connect(self._failed)
+        worker.signals.cancelled.connect(self._cancelled)
         self.worker = worker
         self.progress.setValue(0)
         self.progress.show()
@@ -305,13 +307,14 @@ class ExportDialog(QDialog):
         self.exported.emit(written)
 
     def _failed(self, message: str) -> None:
-        cancelled = self.worker is not None and self.worker.cancelled()
         self._end()
-        if cancelled:
-            self.message.setText(f"{message}; no file was written")
-        else:
-            self.message.setText(message)
-            dialogs.show_error(self, "Export failed", message)
+        self.message.setText(message)
+        dialogs.show_error(self, "Export failed", message)
+        self.export_failed.emit(message)
+
+    def _cancelled(self, message: str, _partial: object) -> None:
+        self._end()
+        self.message.setText(f"{message}; no file was written")
         self.export_failed.emit(message)
 
     def _end(self) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.model import Status
 from workbench.core.store.database import default_db_path
 from workbench.gui import dialogs, palette
 from workbench.gui.actions import ALIGNMENT_ACTIONS, build_actions, shortcut_rows, sync_shared_shortcuts
@@ -380,7 +381,7 @@ class MainWindow(QMainWindow):
     # -- counts and scores (computed in the background) ------------------------------
     def _counts_ready(self, counts: dict[int, DocumentCounts]) -> None:
         for doc, figures in counts.items():
-            self.doc_model.set_progress(doc, figures.statuses["approved"], figures.units,
+            self.doc_model.set_progress(doc, figures.statuses[Status.APPROVED], figures.units,
                                         figures.links.confirmed if figures.links else None)
             if doc == self.unit_model.document_id:
                 self._counts = figures
@@ -399,8 +400,8 @@ class MainWindow(QMainWindow):
         else:
             by_status = figures.statuses
             self.counts_label.setText(
-                f"{by_status['approved']:,}/{figures.units:,} approved · {by_status['edited']:,} edited · "
-                f"{by_status['machine']:,} MT · {by_status['new']:,} empty")
+                f"{by_status[Status.APPROVED]:,}/{figures.units:,} approved · {by_status[Status.EDITED]:,} edited"
+                f" · {by_status[Status.MACHINE]:,} MT · {by_status[Status.NEW]:,} empty")
 
     def _figures_ready(self, figures) -> None:
         if figures.document_id == self.unit_model.document_id and \
@@ -577,7 +578,8 @@ class MainWindow(QMainWindow):
                                  batch_size=self.mt_batch_size)
         worker.signals.batch_finished.connect(self._batch_translated)
         started = self.jobs.start(worker, label, on_finished=self._translated,
-                                  on_failed=self._translation_failed)
+                                  on_failed=self._translation_failed,
+                                  on_cancelled=lambda _message, outcome: self._translated(outcome))
         self._update_enabled()
         return started
 

@@ -130,6 +130,7 @@ class ModelsDialog(QDialog):
         worker.signals.progressed.connect(lambda f, m: (self.progress.setValue(round(f * 1000)), self.message.setText(m)))
         worker.signals.finished.connect(self._installed)
         worker.signals.failed.connect(self._install_failed)
+        worker.signals.cancelled.connect(lambda message, _partial: self._install_failed(message))
         self.message.setText(message)
         self.progress.setValue(0)
         self.progress.show()

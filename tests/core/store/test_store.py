@@ -144,3 +144,9 @@ def test_ids_are_never_reused_after_undo(store, small_doc):
     history.apply(store, redo)
     assert store.segment(new_ids[0]).text == "Another text."
     assert store.segment(created).document_id == doc
+
+
+def test_table_sizes_through_sqlite_utils(store, small_doc):
+    sizes = store.table_sizes()
+    assert sizes["documents"] == 1 and sizes["segments"] == 4 and sizes["units"] == 4
+    assert store.tables["units"].count == 4  # the sqlite-utils view of the same connection

@@ -31,6 +31,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from workbench.core.errors import BadInputError, DamagedDatabaseError, DatabaseError, NotFoundError
+from workbench.core.paths import backup_dir
 from workbench.core.outputs import check_output_path, remove_stale_parts, replace_durably, same_file, temporary_name
 from workbench.core.store.database import busy_timeout
 
@@ -60,11 +61,6 @@ class RestoreResult:
     restored_from: Path
     kept: Path              # the state the restore replaced
     replaced_file: bool     # True: the file was swapped (SQLite could not write into it)
-
-
-def backup_dir(database: str | Path) -> Path:
-    """The folder holding ``database``'s backups: ``backups/`` next to it."""
-    return Path(database).expanduser().absolute().parent / "backups"
 
 
 def keep_count() -> int:
@@ -321,11 +317,3 @@ def backup_database(database: str | Path, *, out: str | Path | None = None, forc
         raise explain_sqlite_error(exc, database) or DatabaseError(f"cannot back up {database}: {exc}") from None
     except OSError as exc:
         raise DatabaseError(f"cannot write the backup of {database}: {exc.strerror or exc}") from None
-
-
-def imports_corpus(paths) -> bool:
-    """Whether importing ``paths`` brings in a corpus (TMX, XLIFF, CSV, TSV by
-    content): bulk work that gets a backup first.  Reads only each file's head."""
-    from workbench.core.importing import detect_format, expand_paths
-
-    return any(detect_format(path) != "text" for path in expand_paths(paths))

@@ -26,8 +26,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
-
 from workbench.core.store import files as dbfiles
 from workbench.core.errors import (
     DamagedDatabaseError,
@@ -40,6 +38,8 @@ from workbench.core.errors import (
 )
 from workbench.core.model import Document, Segment, SegmentKind, Status, Unit
 from workbench.core.store.clock import utc_now
+from workbench.core.store.corpus_rows import CorpusQueries
+from workbench.core.store.documents import DocumentQueries
 from workbench.core.store.history_rows import HistoryRows
 from workbench.core.store.rows import EditRows, rescore
 from workbench.core.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -270,7 +270,7 @@ def _unit_from_row(row: Sequence) -> Unit:
     )
 
 
-class Store(EditRows, HistoryRows):
+class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows):
     def __init__(self, path: str | Path, *, create: bool = True, backups: bool = True):
         """Open (or create) a database.
 
@@ -301,8 +301,8 @@ class Store(EditRows, HistoryRows):
                 conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=busy_timeout())
         except sqlite3.Error as exc:
             raise DatabaseError(f"cannot open database {self.path}: {exc}") from None
-        self.db = sqlite_utils.Database(conn)
         self.conn = conn
+        self._tables = None  # sqlite-utils view, built on first use (see tables)
         dbfiles.register(self.path)
         self._registered = True
         self._depth = 0
@@ -320,7 +320,8 @@ class Store(EditRows, HistoryRows):
                         f" ({self.read_only_reason})")
             else:
                 conn.execute("PRAGMA synchronous = NORMAL")
-                self.db.enable_wal()
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
                 self._migrate()
                 if existed and backups:
                     self._daily_backup()
@@ -458,6 +459,23 @@ class Store(EditRows, HistoryRows):
                 for statement in MIGRATIONS[number]:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    @property
+    def tables(self):
+        """The same connection as sqlite-utils sees it (``sqlite_utils.Database``):
+        table introspection and counts.  Built on first use: importing
+        sqlite-utils pulls numpy (~200 ms), too slow for every command's start."""
+        if self._tables is None:
+            import sqlite_utils
+
+            self._tables = sqlite_utils.Database(self.conn)
+        return self._tables
+
+    def table_sizes(self) -> dict[str, int]:
+        """Rows per table of the workbench's schema: ``{table: count}``."""
+        db = self.tables
+        wanted = ("documents", "segments", "units", "edits", "mt_cache")
+        return {name: db[name].count for name in wanted if name in db.table_names()}
 
     @property
     def schema_version(self) -> int:

@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 from workbench.core.errors import BadInputError
+from workbench.core.paths import display_path
 
 _SIDE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 _open: dict[Path, int] = {}
@@ -57,7 +58,6 @@ def is_database_file(path: str | os.PathLike[str]) -> bool:
 def refuse_database_file(path: str | os.PathLike[str]) -> None:
     """BadInputError if ``path`` is the database (or a side file) this process has open."""
     if is_database_file(path):
-        from workbench.core.text.decoding import display_path
 
         raise BadInputError(f"cannot import {display_path(path)}: it is the workbench database "
                             f"itself (or one of its side files)")

@@ -32,6 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from workbench.core.errors import BadInputError
+from workbench.core.paths import display_path  # noqa: F401 - also for importers of this module
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -423,20 +424,6 @@ def _charset_normalizer_decoding(data: bytes, name: str) -> Detection:
         raise BadInputError(f"{name} looks like binary data, not text")
     # chaos is charset-normalizer's share of "messy" characters (0: clean text).
     return Detection(best.encoding, max(0.0, 1.0 - 2 * float(best.chaos)), text)
-
-
-def display_path(path: str | os.PathLike[str]) -> str:
-    """A path as text that can be printed and stored: bytes of a file name that
-    are not valid in the file system's encoding (a Latin-1 name on a UTF-8
-    system) show as U+FFFD instead of unencodable surrogates."""
-    text = os.fspath(path)
-    if isinstance(text, bytes):
-        return text.decode("utf-8", errors="replace")
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return os.fsencode(text).decode("utf-8", errors="replace")
 
 
 def read_text_file(path: str | os.PathLike[str], encoding: str | None = None) -> tuple[str, bytes]:

@@ -124,8 +124,8 @@ class PairImporter(QObject):
         return True, None
 
     def _start(self, worker: CallWorker, label: str) -> bool:
-        started = self.context.jobs.start(worker, label, on_finished=self._done,
-                                          on_failed=lambda message, w=worker: self._failed(message, w.cancelled()))
+        started = self.context.jobs.start(worker, label, on_finished=self._done, on_failed=self._failed,
+                                          on_cancelled=self._cancelled)
         self.context.update_enabled()
         return started
 
@@ -143,11 +143,12 @@ class PairImporter(QObject):
         self.context.show_message(text, 10000)
         self.finished.emit(result)
 
-    def _failed(self, message: str, cancelled: bool) -> None:
-        if cancelled:
-            self.context.show_message(f"{message}: nothing was imported", 8000)
-        else:
-            dialogs.show_error(self.context.dialog_parent, "Alignment failed", message)
+    def _failed(self, message: str) -> None:
+        dialogs.show_error(self.context.dialog_parent, "Alignment failed", message)
+        self.finished.emit(None)
+
+    def _cancelled(self, message: str, _partial: object) -> None:
+        self.context.show_message(f"{message}: nothing was imported", 8000)
         self.finished.emit(None)
 
 

@@ -24,7 +24,7 @@ def import_files(db_path: str, paths: Sequence[str], *, progress: ProgressFn,
                  cancelled: CancelledFn) -> list[int]:
     """Import articles and corpora (any mix, told apart by content), all or
     nothing, through the core's one dispatcher; the ids of the documents."""
-    from workbench.core.store.backups import imports_corpus
+    from workbench.core.importing import imports_corpus
     from workbench.core.importing import import_paths
     from workbench.core.store.database import Store
 
