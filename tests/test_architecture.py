@@ -168,10 +168,6 @@ def test_the_cycle_finder_finds_cycles():
     assert strongly_connected_components({"a": ["b"], "b": []}) == []
 
 
-@pytest.mark.xfail(strict=True, reason="the package still has import cycles (core/mt, core/store "
-                   "with core/edits, core/outputs, core/formats and core/importing, core/store/files "
-                   "with core/text/decoding, gui main_window with actions, shortcuts and "
-                   "pair_import); remove this mark once they are broken")
 def test_no_import_cycles():
     grimp = pytest.importorskip("grimp")
     import workbench

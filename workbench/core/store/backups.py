@@ -33,7 +33,7 @@ from pathlib import Path
 from workbench.core.errors import BadInputError, DamagedDatabaseError, DatabaseError, NotFoundError
 from workbench.core.paths import backup_dir
 from workbench.core.outputs import check_output_path, remove_stale_parts, replace_durably, same_file, temporary_name
-from workbench.core.store.database import busy_timeout
+from workbench.core.store.connection import busy_timeout
 
 KEEP_DEFAULT = 7
 DAILY_EVERY = timedelta(hours=24)
@@ -173,7 +173,7 @@ def automatic_backup(source: sqlite3.Connection, database: str | Path, reason: s
 # -- checking and restoring -----------------------------------------------------------------
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
-    from workbench.core.store.database import read_only_connection
+    from workbench.core.store.connection import read_only_connection
 
     return read_only_connection(path)
 
@@ -181,7 +181,7 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
 def verify(path: str | Path) -> list[str]:
     """Problems of a database or backup file (empty when healthy): the full
     ``integrity_check`` and ``foreign_key_check``."""
-    from workbench.core.store.database import integrity_problems
+    from workbench.core.store.connection import integrity_problems
 
     path = Path(path)
     try:
@@ -302,7 +302,7 @@ def backup_database(database: str | Path, *, out: str | Path | None = None, forc
         out: where to write (default: its backups folder).
         force: with ``out``, overwrite a file that is not an SQLite database.
         reason: names the backup in the backups folder."""
-    from workbench.core.store.database import _writable, explain_sqlite_error, read_only_connection
+    from workbench.core.store.connection import _writable, explain_sqlite_error, read_only_connection
 
     database = Path(database).expanduser()
     if not database.is_file():

@@ -20,7 +20,6 @@ import socket
 import sqlite3
 import threading
 import time
-import urllib.parse
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -31,13 +30,22 @@ from workbench.core.errors import (
     DamagedDatabaseError,
     DatabaseBusyError,
     DatabaseError,
-    DiskFullError,
     NotFoundError,
     ReadOnlyDatabaseError,
     WorkbenchError,
 )
 from workbench.core.model import Document, Segment, SegmentKind, Status, Unit
 from workbench.core.store.clock import utc_now
+from workbench.core.store.connection import (  # noqa: F401 - also imported from here by callers
+    HEALTH_CHECK_EVERY,
+    QUICK_CHECK_EVERY_OPEN_MAX,
+    _writable,
+    busy_timeout,
+    damaged_message,
+    explain_sqlite_error,
+    quick_check,
+    read_only_connection,
+)
 from workbench.core.store.corpus_rows import CorpusQueries
 from workbench.core.store.documents import DocumentQueries
 from workbench.core.store.history_rows import HistoryRows
@@ -59,14 +67,9 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "workbench.db"
 
 
-def busy_timeout() -> float:
-    """Seconds a writer waits for another process's write transaction
-    (``WORKBENCH_BUSY_TIMEOUT``, default 30).  Long jobs commit in short
-    batches, so a wait this long means something is stuck."""
-    try:
-        return max(0.0, float(os.environ.get("WORKBENCH_BUSY_TIMEOUT", "30")))
-    except ValueError:
-        return 30.0
+# (device, inode) -> time of the last passing check in this process: the
+# window's workers open their own Store on the same file many times.
+_checked: dict[tuple[int, int], float] = {}
 
 
 def _refuse_unusable_path(path: Path) -> None:
@@ -79,126 +82,6 @@ def _refuse_unusable_path(path: Path) -> None:
     database is asked of SQLite itself (``Store._check_is_sqlite``)."""
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a workbench database")
-
-
-# -- health, read-only access and what SQLite errors mean to a user -------------------------
-
-# Files up to this size get ``PRAGMA quick_check`` at every open: it reads
-# every page, 8-10 ms per MiB from the page cache (bench/db_bench.py: 0.37-0.45 s
-# for a 45 MiB, 100k-unit database on a 2-core machine; an open without it
-# takes ~1 ms).  Up to 16 MiB (~35k units) that is <= 0.15 s, noise next to
-# starting Python; for every command on a big file it is too much.  Bigger
-# files are checked once a day: the daily automatic backup is made right after
-# a passing check, so "a daily backup within 24 h" means "checked within 24 h".
-# Damage met between checks still surfaces as the same one-line error
-# (``explain_sqlite_error``) and nothing is written.
-QUICK_CHECK_EVERY_OPEN_MAX = 16 * 1024 * 1024
-HEALTH_CHECK_EVERY = 24 * 3600.0
-# (device, inode) -> time of the last passing check in this process: the
-# window's workers open their own Store on the same file many times.
-_checked: dict[tuple[int, int], float] = {}
-
-
-def damaged_message(path: Path, detail: str) -> str:
-    """The one line that says a database is damaged and how to get it back."""
-    return (f"the database {path} is damaged ({detail}); nothing was written to it. Restore the latest"
-            f" backup with 'workbench restore' (list them: 'workbench backups'), or salvage the rest"
-            f" with 'sqlite3 {path} .recover | sqlite3 recovered.db' (details: 'workbench check')")
-
-
-def explain_sqlite_error(exc: BaseException, path: str | Path | None) -> WorkbenchError | None:
-    """The user-facing error for an SQLite failure a user can meet (damaged
-    file, full disk, read-only file, lock held by another process), or None
-    for anything else (a bug).
-
-    Parameters:
-        exc: the exception raised by sqlite3.
-        path: the database's path, named in the message (None: "the database")."""
-    if not isinstance(exc, sqlite3.Error):
-        return None
-    where = Path(path) if path is not None else Path("the database")
-    text = str(exc)
-    if "malformed" in text or "file is not a database" in text or "encrypted" in text:
-        return DamagedDatabaseError(damaged_message(where, text))
-    if "database or disk is full" in text:
-        return DiskFullError(f"the disk holding {where} is full: the change was not saved and the database"
-                             f" is as it was; free some space and try again")
-    if "readonly database" in text or "read-only" in text:
-        return ReadOnlyDatabaseError(f"{where} is read-only: nothing was changed")
-    if "database is locked" in text or "database table is locked" in text:
-        return DatabaseBusyError(f"the database {where.name} stayed busy for {busy_timeout():g} s: another"
-                                 f" workbench process is using it; nothing was changed, try again")
-    if "disk I/O error" in text and path is not None and _disk_full(Path(path)):
-        # SQLite says only "I/O error" when it cannot even make its -shm file.
-        return DiskFullError(f"the disk holding {where} is full: nothing was read or changed; free some space"
-                             f" and try again")
-    if "disk I/O error" in text:
-        return DatabaseError(f"cannot read or write {where}: disk I/O error (a failing or full disk?)")
-    if "unable to open database file" in text:
-        return DatabaseError(f"cannot open {where}: the file or its folder cannot be read or written")
-    return None
-
-
-def _disk_full(path: Path) -> bool:
-    try:
-        return os.statvfs(path.parent).f_bavail == 0
-    except (OSError, AttributeError):  # no statvfs on Windows
-        return False
-
-
-def _writable(path: Path) -> str | None:
-    """None when SQLite may write ``path``, else why not (stat and access only).
-
-    The folder counts: SQLite creates its -wal, -shm and journal files there."""
-    if not os.access(path, os.W_OK):
-        return "the file cannot be written"
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        return "its folder cannot be written"
-    return None
-
-
-def read_only_connection(path: str | Path, *, isolation_level: str | None = None) -> sqlite3.Connection:
-    """A read-only SQLite connection, also for a WAL database in a folder that
-    cannot be written (no -shm can be made there: the file is read as immutable)."""
-    path = Path(path)
-    uri = "file:" + urllib.parse.quote(os.path.abspath(path))
-    conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=isolation_level, timeout=busy_timeout())
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn
-    except sqlite3.OperationalError:
-        conn.close()
-        if os.access(path.parent, os.W_OK):
-            raise
-    # Nobody can write a WAL database in a folder without write access (the
-    # -wal cannot be made), so reading it as immutable is safe.
-    return sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, isolation_level=isolation_level,
-                           timeout=busy_timeout())
-
-
-def quick_check(conn: sqlite3.Connection) -> list[str]:
-    """``PRAGMA quick_check``: structural problems (empty when healthy)."""
-    try:
-        rows = conn.execute("PRAGMA quick_check(20)").fetchall()
-    except sqlite3.DatabaseError as exc:
-        return [str(exc)]
-    return [] if rows == [("ok",)] else [str(r[0]).replace("\n", " ").strip() for r in rows]
-
-
-def integrity_problems(conn: sqlite3.Connection, limit: int = 100) -> list[str]:
-    """Every problem SQLite finds: ``PRAGMA integrity_check`` (structure, indexes,
-    constraints) then ``PRAGMA foreign_key_check``, one line each."""
-    try:
-        rows = conn.execute(f"PRAGMA integrity_check({int(limit)})").fetchall()
-    except sqlite3.DatabaseError as exc:
-        return [str(exc)]
-    problems = [] if rows == [("ok",)] else [" ".join(str(r[0]).split()) for r in rows]
-    try:
-        for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
-            problems.append(f"{table} row {rowid}: refers to a row of {parent} that does not exist")
-    except sqlite3.DatabaseError as exc:
-        problems.append(str(exc))
-    return problems
 
 
 # Columns in the order Unit rows are selected; the source text and the
