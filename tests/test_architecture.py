@@ -176,3 +176,28 @@ def test_no_import_cycles():
     graph = grimp.build_graph("workbench", cache_dir=None)
     cycles = describe_cycles(graph)
     assert not cycles, "import cycles in workbench:\n" + cycles
+
+
+USE_CASES_AND_STORE = ["importing.py", "translating.py", "pairing.py", "interchange.py", "scoring.py",
+                       "outputs.py", "doctor.py", "edits/history.py", "store/*.py"]
+
+
+def test_use_cases_and_the_store_document_every_public_name():
+    """A maintainer reads the use cases and the store first: every public
+    function, class and method there says what it does."""
+    import ast
+
+    core = REPO / "workbench" / "core"
+    missing = []
+    for pattern in USE_CASES_AND_STORE:
+        for path in sorted(core.glob(pattern)):
+            def visit(node, prefix=""):
+                for child in ast.iter_child_nodes(node):
+                    if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                            and not child.name.startswith("_"):
+                        if not ast.get_docstring(child):
+                            missing.append(f"{path.relative_to(REPO)}:{child.lineno} {prefix}{child.name}")
+                        if isinstance(child, ast.ClassDef):
+                            visit(child, f"{child.name}.")
+            visit(ast.parse(path.read_text(encoding="utf-8")))
+    assert not missing, "public names without a docstring:\n" + "\n".join(missing)

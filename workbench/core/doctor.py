@@ -30,12 +30,14 @@ _RANK = {OK: 0, WARNING: 1, ERROR: 2}
 
 @dataclass(frozen=True)
 class CheckResult:
+    """One check's outcome: its id, ok/warning/error, a one-line finding and the fix."""
     check: str      # "qt-libraries", "display", "models", "database", "disk-space", "omegat", "spelling"
     status: str     # OK | WARNING | ERROR
     finding: str    # one line: what was found
     fix: str = ""   # one line: the exact command or step that fixes it ("" when ok)
 
     def as_dict(self) -> dict:
+        """The result as a JSON-ready dict (``doctor --json``)."""
         return asdict(self)
 
     def line(self) -> str:
@@ -45,6 +47,7 @@ class CheckResult:
 
 
 def worst(results: Iterable[CheckResult]) -> str:
+    """The most severe status among ``results`` (error > warning > ok)."""
     return max((r.status for r in results), key=_RANK.__getitem__, default=OK)
 
 
@@ -95,6 +98,7 @@ _BUNDLED = re.compile(r"^lib(Qt6|pyside6|shiboken6|icu)")
 
 
 def read_os_release(path: str | Path = "/etc/os-release") -> dict[str, str]:
+    """The fields of ``/etc/os-release`` (empty when it cannot be read): which package names to suggest."""
     info: dict[str, str] = {}
     try:
         text = Path(path).read_text(encoding="utf-8", errors="replace")

@@ -77,11 +77,13 @@ class CorpusImportResult:
 
     @property
     def document_id(self) -> int:
+        """The source document of the pair (the id a text import would report)."""
         return self.source_document_id
 
 
 @dataclass(frozen=True)
 class PreparedArticle:
+    """A text file read, decoded, parsed and segmented: ready to store, nothing written yet."""
     path: Path
     checksum: str
     article: ParsedArticle
@@ -89,6 +91,7 @@ class PreparedArticle:
 
 @dataclass(frozen=True)
 class PreparedCorpus:
+    """A corpus file checked whole by its importer: ready to store, nothing written yet."""
     path: Path
     checksum: str
     corpus: ImportedCorpus

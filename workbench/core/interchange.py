@@ -21,6 +21,7 @@ STATUSES = tuple(s.value for s in Status)  # new, machine, edited, approved
 
 @dataclass(frozen=True)
 class ExportFilter:
+    """Which units an export takes: documents, statuses, languages, excluded and boilerplate rows."""
     document_ids: tuple[int, ...] = ()          # empty: every document
     statuses: tuple[str, ...] = tuple(s.value for s in Status.REVIEWED)  # ("any",) or a subset of STATUSES
     include_excluded: bool = False              # excluded segments and boilerplate

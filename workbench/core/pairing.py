@@ -30,6 +30,7 @@ from workbench.core.translating import translate_texts_cached
 
 @dataclass(frozen=True)
 class PairResult:
+    """What aligning a document with its translation did: the two ids, the links, and what became of post-edits."""
     source_document_id: int
     target_document_id: int
     links: int

@@ -22,12 +22,14 @@ def _metrics():
 
 @dataclass(frozen=True)
 class UnitScores:
+    """Post-edit scores of one unit: chrF and TER of the MT against the person's target."""
     chrf: float   # 0..100, higher = closer
     ter: float    # edits per reference word x 100, lower = closer
 
 
 @dataclass(frozen=True)
 class CorpusScores:
+    """Corpus-level BLEU, chrF and TER (sacrebleu) with their signatures and the unit count."""
     units: int
     bleu: float
     chrf: float
@@ -35,6 +37,7 @@ class CorpusScores:
     signatures: dict[str, str]
 
     def as_dict(self) -> dict:
+        """The scores as a JSON-ready dict (``--json`` output)."""
         return {"units": self.units, "bleu": round(self.bleu, 2), "chrf": round(self.chrf, 2),
                 "ter": round(self.ter, 2), "signatures": self.signatures}
 

@@ -27,6 +27,7 @@ DEFAULT_BATCH = 64
 
 @dataclass(frozen=True)
 class TranslationSummary:
+    """What a translation run did to one document: counts, time, and whether it stopped early."""
     units: int            # units considered (after skipping excluded/boilerplate)
     translated: int       # units whose MT came from the model in this run
     from_cache: int       # units whose MT came from the cache
@@ -39,9 +40,11 @@ class TranslationSummary:
 
     @property
     def per_second(self) -> float:
+        """Sentences sent to the model per second of the run (0 when none were)."""
         return self.sentences_translated / self.seconds if self.seconds > 0 else 0.0
 
     def describe(self) -> str:
+        """One line for the terminal and the status bar."""
         if not self.translated and not self.from_cache:
             state = "cancelled: " if self.cancelled else ""
             return (f"{state}nothing to translate ({self.skipped} units already translated"

@@ -46,6 +46,7 @@ _NAME = re.compile(r"^(?P<db>.+)\.(?P<stamp>\d{8}T\d{12}Z)\.(?P<reason>[a-z-]+)\
 
 @dataclass(frozen=True)
 class Backup:
+    """One backup file: where it is, when it was made, why, and how big it is."""
     path: Path
     at: datetime            # when it was made (UTC)
     reason: str             # one of REASONS
@@ -53,11 +54,13 @@ class Backup:
 
     @property
     def name(self) -> str:
+        """The backup's file name."""
         return self.path.name
 
 
 @dataclass(frozen=True)
 class RestoreResult:
+    """What a restore did: the backup restored and the backup of the state it replaced."""
     restored_from: Path
     kept: Path              # the state the restore replaced
     replaced_file: bool     # True: the file was swapped (SQLite could not write into it)

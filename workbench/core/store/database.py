@@ -13,7 +13,6 @@ readers and one writer work side by side).
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import socket
@@ -154,6 +153,13 @@ def _unit_from_row(row: Sequence) -> Unit:
 
 
 class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows):
+    """The one owner of the workbench's SQLite file.
+
+    Opens (and creates, migrates, health-checks and backs up) the database,
+    runs every write in ``transaction()`` (``BEGIN IMMEDIATE``), and answers
+    every question by name: its mixins hold the SQL of documents, corpus rows,
+    edit rows and the history.  One ``Store`` per thread; several processes
+    may hold their own at once (WAL)."""
     def __init__(self, path: str | Path, *, create: bool = True, backups: bool = True):
         """Open (or create) a database.
 
@@ -294,6 +300,7 @@ class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows):
 
     # -- lifecycle -------------------------------------------------------
     def close(self) -> None:
+        """Close the connection (the file stays registered until then)."""
         self.conn.close()
         if self._registered:
             self._registered = False
@@ -362,6 +369,7 @@ class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows):
 
     @property
     def schema_version(self) -> int:
+        """The number of schema migrations applied (``PRAGMA user_version``)."""
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     @contextmanager
@@ -471,6 +479,9 @@ class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows):
                     " imported_at, translation_of")
 
     def document(self, document_id: int) -> Document:
+        """The document with this id.
+
+        :param document_id: its id; ``NotFoundError`` when there is none (or it is still being imported)."""
         row = self.conn.execute(f"SELECT {self._DOC_COLUMNS} FROM documents WHERE id = ?"
                                 " AND pending IS NULL", (document_id,)).fetchone()
         if row is None:
@@ -478,10 +489,14 @@ class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows):
         return Document(*row)
 
     def documents(self) -> list[Document]:
+        """Every visible document (pending imports left out), by id."""
         return [Document(*row) for row in self.conn.execute(
             f"SELECT {self._DOC_COLUMNS} FROM documents WHERE pending IS NULL ORDER BY id")]
 
     def segment_count(self, document_id: int) -> int:
+        """How many segments the document has.
+
+        :param document_id: the document."""
         return self.conn.execute("SELECT count(*) FROM segments WHERE document_id = ?"
                                  f" AND document_id {_NOT_PENDING}", (document_id,)).fetchone()[0]
 
@@ -504,12 +519,18 @@ class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows):
         return Segment(sid, doc, position, paragraph, SegmentKind(kind), bool(excluded), text)
 
     def segments(self, document_id: int) -> list[Segment]:
+        """The document's segments in reading order, positions counted from 0.
+
+        :param document_id: the document."""
         rows = self.conn.execute(
             f"SELECT {self._SEG_COLUMNS} FROM segments WHERE document_id = ?"
             f" AND document_id {_NOT_PENDING} ORDER BY seq", (document_id,))
         return [self._segment(row, n) for n, row in enumerate(rows)]
 
     def segment(self, segment_id: int) -> Segment:
+        """One segment, with its position in its document.
+
+        :param segment_id: its id; ``NotFoundError`` when there is none."""
         row = self.conn.execute(f"SELECT {self._SEG_COLUMNS} FROM segments WHERE id = ?"
                                 f" AND document_id {_NOT_PENDING}", (segment_id,)).fetchone()
         if row is None:
@@ -521,12 +542,18 @@ class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows):
 
     # -- units -----------------------------------------------------------
     def unit(self, unit_id: int) -> Unit:
+        """One translation unit.
+
+        :param unit_id: its id; ``NotFoundError`` when there is none."""
         units = self.units_by_ids([unit_id])
         if not units:
             raise NotFoundError(f"no translation unit with id {unit_id}")
         return units[0]
 
     def unit_for_segment(self, segment_id: int) -> Unit:
+        """The unit a segment belongs to (on either side).
+
+        :param segment_id: the segment; ``NotFoundError`` when it or its unit is missing."""
         row = self.conn.execute("SELECT unit_id FROM unit_segments WHERE segment_id = ?",
                                 (segment_id,)).fetchone()
         if row is None:
@@ -686,6 +713,10 @@ class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows):
 
     # -- machine translation ---------------------------------------------
     def cached_translations(self, model: str, sources: Sequence[str]) -> dict[str, str]:
+        """Machine translations already in the cache: ``{source: translation}``.
+
+        :param model: the cache key of the model chain (code, version, content hash).
+        :param sources: the source texts to look up."""
         found: dict[str, str] = {}
         for start in range(0, len(sources), 500):
             chunk = list(sources[start:start + 500])
@@ -696,6 +727,10 @@ class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows):
         return found
 
     def cache_translations(self, model: str, pairs: Iterable[tuple[str, str]]) -> None:
+        """Keep machine translations in the cache, in one transaction.
+
+        :param model: the cache key of the model chain.
+        :param pairs: ``(source, translation)`` pairs."""
         now = utc_now()
         with self.transaction() as conn:
             conn.executemany(
@@ -747,5 +782,3 @@ class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows):
         return stale
 
 
-def dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -31,18 +31,22 @@ class LinkRow:
 
     @property
     def shape(self) -> str:
+        """The link's type as ``n:m`` (source sentences : target sentences)."""
         return f"{len(self.sources)}:{len(self.targets)}"
 
     @property
     def one_to_one(self) -> bool:
+        """Whether the link joins exactly one source and one target sentence."""
         return len(self.sources) == 1 and len(self.targets) == 1
 
     @property
     def low_confidence(self) -> bool:
+        """Whether the aligner's confidence is below the review threshold."""
         return self.confidence is not None and self.confidence < LOW_CONFIDENCE
 
     @property
     def suspicious(self) -> bool:
+        """Whether a reviewer should look first: unconfirmed and not 1:1 or low confidence."""
         return not self.one_to_one or self.low_confidence
 
     @property
@@ -70,6 +74,7 @@ class LinkSummary:
 
     @property
     def unconfirmed(self) -> int:
+        """Links not yet confirmed."""
         return self.links - self.confirmed
 
     @property
@@ -189,6 +194,7 @@ def link_rows(store: Store, unit_ids: Sequence[int]) -> dict[int, LinkRow]:
 
 
 def unconfirmed_link_ids(store: Store, document_id: int) -> set[int]:
+    """Ids of the document's unconfirmed links, in reading order."""
     return {r[0] for r in store.conn.execute(
         "SELECT id FROM units WHERE document_id = ? AND confirmed = 0", (document_id,))}
 

@@ -84,6 +84,7 @@ def next_segment_id(store: Store, segment_id: int) -> int | None:
 
 
 def segment_texts(store: Store, segment_ids: Sequence[int]) -> list[str]:
+    """Texts of segments by id, in one query (``{segment id: text}``)."""
     return [store.segment(sid).text for sid in segment_ids]
 
 
@@ -101,6 +102,7 @@ def locate_offset(texts: Sequence[str], offset: int) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class SearchQuery:
+    """What Find looks for: the pattern, regex or plain, case, and which side(s)."""
     pattern: str
     in_source: bool = True
     in_target: bool = True
@@ -171,6 +173,7 @@ def document_figures(db_path: str | Path, document_id: int) -> DocumentFigures:
 
 
 def figures_of(db_path: str | Path, document_ids: Sequence[int]) -> list[DocumentFigures]:
+    """Counts and post-edit figures of a document, as the metrics panel shows them."""
     return [document_figures(db_path, doc) for doc in document_ids]
 
 
@@ -184,6 +187,7 @@ class DocumentCounts:
 
     @property
     def units(self) -> int:
+        """How many units the document has (all statuses)."""
         return sum(self.statuses.values())
 
 
@@ -197,5 +201,6 @@ def document_counts_of(db_path: str | Path, document_ids: Sequence[int]) -> dict
 
 
 def describe_unit(unit: Unit) -> str:
+    """One line about a unit for the editor pane: id, paragraph, kind, segments."""
     shape = f"{len(unit.source_segment_ids)} segment{'s' if len(unit.source_segment_ids) != 1 else ''}"
     return f"unit {unit.id} · paragraph {unit.paragraph + 1} · {unit.kind} · {shape}"
