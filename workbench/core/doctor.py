@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -284,27 +283,12 @@ def check_display(*, environ: Mapping[str, str] | None = None, platform: str | N
 def document_pairs(db_path: str | Path) -> list[tuple[str, str, int]]:
     """(language, target language, documents) the database's documents are translated in.
 
-    Read through a read-only SQLite connection; a missing or unreadable
-    database gives no pairs (the database check reports it)."""
-    path = Path(db_path)
-    if not path.is_file():
-        return []
-    try:
-        from workbench.core.store.database import read_only_connection
+    :param db_path: the database; read through a read-only SQLite connection
+        (the store's), and a missing or unreadable one gives no pairs (the
+        database check reports it)."""
+    from workbench.core.store.documents import translation_directions
 
-        conn = read_only_connection(path)
-    except (sqlite3.Error, OSError):
-        return []
-    try:
-        rows = conn.execute(
-            "SELECT language, target_language, count(*) FROM documents"
-            " WHERE target_language IS NOT NULL AND target_language != language"
-            " AND translation_of IS NULL GROUP BY language, target_language ORDER BY 3 DESC").fetchall()
-    except sqlite3.Error:
-        rows = []
-    finally:
-        conn.close()
-    return [(str(a), str(b), int(n)) for a, b, n in rows]
+    return translation_directions(db_path)
 
 
 def check_models(*, packages_dir: str | Path | None = None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from pathlib import Path
 
 from workbench.core.model import Document
 
@@ -65,3 +66,30 @@ class DocumentQueries:
         :param language: an ISO 639-1 code."""
         with self.transaction() as conn:
             conn.execute("UPDATE documents SET target_language = ? WHERE id = ?", (language, document_id))
+
+
+def translation_directions(db_path: str | Path) -> list[tuple[str, str, int]]:
+    """``(language, target language, documents)`` for the documents of a
+    database that are to be translated, most documents first; read-only.
+
+    :param db_path: the database file; a missing or unreadable one gives ``[]``."""
+
+    from workbench.core.store.connection import read_only_connection
+
+    path = Path(db_path)
+    if not path.is_file():
+        return []
+    try:
+        conn = read_only_connection(path)
+    except (sqlite3.Error, OSError):
+        return []
+    try:
+        rows = conn.execute(
+            "SELECT language, target_language, count(*) FROM documents"
+            " WHERE target_language IS NOT NULL AND target_language != language"
+            " AND translation_of IS NULL GROUP BY language, target_language ORDER BY 3 DESC").fetchall()
+    except sqlite3.Error:
+        rows = []
+    finally:
+        conn.close()
+    return [(str(a), str(b), int(n)) for a, b, n in rows]
