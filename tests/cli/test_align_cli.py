@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from workbench.cli.commands import main
+from workbench.cli import main
 from workbench.testing.align_scores import parse_link
 
 EN = [

@@ -7,7 +7,7 @@ import sys
 import click
 import pytest
 
-from workbench.cli.commands import cli, main
+from workbench.cli import cli, main
 
 from tests.conftest import SEEDS
 

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from workbench.cli.commands import main
+from workbench.cli import main
 from workbench.core import doctor
 
 CHECKS = ["qt-libraries", "display", "database", "models", "disk-space", "omegat", "spelling"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.cli.commands import main
+from workbench.cli import main
 from workbench.core import importing as importer
 from workbench.core.interchange import ExportFilter, count_units
 from workbench.core.errors import BadInputError, NotFoundError

@@ -4,7 +4,7 @@ import json
 import pytest
 from lxml import etree
 
-from workbench.cli.commands import main
+from workbench.cli import main
 from workbench.core.edits import history
 from workbench.core.edits.commands import Approve, SetExcluded, SetTarget
 from workbench.core.interchange import ExportFilter, count_units, export_corpus, import_corpus, iter_export_units

@@ -19,7 +19,7 @@ import sqlite3
 
 import pytest
 
-from workbench.cli.commands import main
+from workbench.cli import main
 from workbench.core.edits import history
 from workbench.core.edits.links import ConfirmLinks, MergeLinks
 from workbench.core.edits.commands import Approve, SetTarget

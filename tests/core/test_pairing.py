@@ -6,7 +6,7 @@ from tests.conftest import REPO as REPO_ROOT
 
 from lxml import etree
 
-from workbench.cli.commands import main
+from workbench.cli import main
 from workbench.core.edits import history
 from workbench.core.edits.links import ConfirmLinks
 from workbench.core.pairing import attach_translation, import_pair

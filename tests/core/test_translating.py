@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from workbench.cli.commands import main
+from workbench.cli import main
 from workbench.core.edits import history
 from workbench.core.edits.commands import SetTarget
 from workbench.core.errors import ModelError, NoModelError

@@ -1,6 +1,8 @@
 """The command line: a few lines per command over the core.
 
-``workbench.cli.main`` is the console script's entry point."""
-from workbench.cli.commands import cli, main
+``workbench.cli.main`` is the console script's entry point; ``cli`` is the
+click group.  Importing this package registers every command group."""
+from workbench.cli.app import cli, main
+from workbench.cli import alignment, corpus, documents, edits, maintenance, translation, window  # noqa: F401,E402
 
 __all__ = ["cli", "main"]

@@ -11,7 +11,7 @@ import sys
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from workbench.cli.commands import main
+from workbench.cli import main
 from workbench.core.edits import history
 from workbench.core.edits.commands import Approve, MergeSegments, SetExcluded, SetTarget, SplitSegment
 from workbench.core.errors import BadInputError, HistoryConflict

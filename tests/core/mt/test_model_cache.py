@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from workbench.cli.commands import main
+from workbench.cli import main
 from workbench.core.importing import import_paths
 from workbench.core.mt import engine, packages
 from workbench.core.mt.packages import find_pair, install_file

@@ -121,7 +121,7 @@ def test_default_db_path_honours_env(monkeypatch, tmp_path):
 
 def test_importing_the_core_does_not_import_qt():
     code = ("import sys, workbench.core.store.database, workbench.core.edits.commands, workbench.core.importing, "
-            "workbench.core.model; import workbench.cli.commands; "
+            "workbench.core.model; import workbench.cli; "
             "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]; "
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

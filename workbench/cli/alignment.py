@@ -1,0 +1,141 @@
+"""Alignment: two files, document pairs, and their links."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from workbench.cli.app import emit_json, Context, pass_ctx, cli
+
+
+@cli.command("align")
+@click.argument("source_file", type=click.Path(dir_okay=False))
+@click.argument("target_file", type=click.Path(dir_okay=False))
+@click.option("--src-lang", help="Source language (detected when omitted).")
+@click.option("--tgt-lang", help="Target language (detected when omitted).")
+@click.option("--presegmented", is_flag=True, help="One sentence per line; never re-split.")
+@click.option("--no-mt", is_flag=True, help="Do not use an installed MT model as a signal.")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines with confidences.")
+def align_cmd(source_file, target_file, src_lang, tgt_lang, presegmented, no_mt, as_json) -> None:
+    """Align two files sentence by sentence and print links like [0, 1]:[0] (no database)."""
+    from workbench.core.align.files import align_files
+
+    for link in align_files(Path(source_file), Path(target_file), src_lang=src_lang, tgt_lang=tgt_lang,
+                            presegmented=presegmented, use_mt=not no_mt):
+        if as_json:
+            emit_json({"src": list(link.src), "tgt": list(link.tgt), "confidence": round(link.confidence, 4)})
+        else:
+            click.echo(f"{list(link.src)}:{list(link.tgt)}")
+
+
+def _post_edit_options(command):
+    """--keep-targets / --replace-targets: what aligning does with post-edits."""
+    command = click.option("--replace-targets", is_flag=True,
+                           help="Replace post-edited targets by the translation's sentences "
+                                "(workbench undo brings them back).")(command)
+    return click.option("--keep-targets", is_flag=True,
+                        help="Keep post-edited and approved targets as their units' targets; the "
+                             "translation's sentences are linked to those units alongside.")(command)
+
+
+def _keep_targets(keep: bool, replace: bool) -> bool | None:
+    from workbench.core.errors import BadInputError
+
+    if keep and replace:
+        raise BadInputError("choose one of --keep-targets and --replace-targets")
+    return True if keep else False if replace else None
+
+
+def _aligning(run):
+    """Run an alignment; a refusal over post-edits names the two options."""
+    from workbench.core.errors import BadInputError, PostEditsError
+
+    try:
+        return run()
+    except PostEditsError as exc:
+        raise BadInputError(f"{exc}: add --keep-targets to keep them (the translation is linked "
+                            "alongside) or --replace-targets to replace them (workbench undo brings "
+                            "them back)") from None
+
+
+@cli.command("import-pair")
+@click.argument("source_file", type=click.Path(dir_okay=False))
+@click.argument("target_file", type=click.Path(dir_okay=False))
+@click.option("--src-lang", help="Source language (detected when omitted).")
+@click.option("--tgt-lang", help="Target language (detected when omitted).")
+@click.option("--no-mt", is_flag=True, help="Do not use an installed MT model as a signal.")
+@_post_edit_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_ctx
+def import_pair_cmd(ctx: Context, source_file, target_file, src_lang, tgt_lang, no_mt, keep_targets,
+                    replace_targets, as_json) -> None:
+    """Import an article and its human translation, and align their sentences.
+
+    An article imported before that a person has post-edited needs --keep-targets or
+    --replace-targets; a pair imported before is left as it is."""
+    from workbench.core.pairing import import_pair
+
+    keep = _keep_targets(keep_targets, replace_targets)
+    ctx.store.backup_before("import-pair")
+    r = _aligning(lambda: import_pair(ctx.store, source_file, target_file, source_lang=src_lang,
+                                      target_lang=tgt_lang, use_mt=not no_mt, keep_targets=keep))
+    _print_pair(r, as_json)
+
+
+@cli.command("attach")
+@click.argument("doc_id", type=int)
+@click.argument("target_file", type=click.Path(dir_okay=False))
+@click.option("--tgt-lang", help="Language of the translation (detected when omitted).")
+@click.option("--no-mt", is_flag=True, help="Do not use an installed MT model as a signal.")
+@_post_edit_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_ctx
+def attach_cmd(ctx: Context, doc_id, target_file, tgt_lang, no_mt, keep_targets, replace_targets,
+               as_json) -> None:
+    """Give an existing document its human translation, and align them.
+
+    When a person has post-edited or approved targets of the document, say what becomes of them:
+    --keep-targets or --replace-targets.  One edit: workbench undo takes it back."""
+    from workbench.core.pairing import attach_translation
+
+    keep = _keep_targets(keep_targets, replace_targets)
+    ctx.store.backup_before("attach")
+    _print_pair(_aligning(lambda: attach_translation(ctx.store, doc_id, target_file, target_lang=tgt_lang,
+                                                     use_mt=not no_mt, keep_targets=keep)), as_json)
+
+
+def _print_pair(r, as_json: bool) -> None:
+    if as_json:
+        emit_json({"source": r.source_document_id, "target": r.target_document_id,
+                   "links": r.links, "used_mt": r.used_mt, "created": r.created,
+                   "post_edits": r.post_edits, "kept_targets": r.kept_targets})
+    elif not r.created:
+        click.echo(f"document {r.source_document_id} is already aligned with {r.target_document_id}: "
+                   f"{r.links} links (already imported; nothing changed)")
+    else:
+        edits = ""
+        if r.post_edits:
+            plural = "s" if r.post_edits != 1 else ""
+            edits = f"; {r.post_edits} post-edited target{plural} {'kept' if r.kept_targets else 'replaced'}"
+        click.echo(f"aligned document {r.source_document_id} with {r.target_document_id}: "
+                   f"{r.links} links{' (MT used)' if r.used_mt else ''}{edits}")
+
+
+@cli.command("links")
+@click.argument("doc_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
+@pass_ctx
+def links_cmd(ctx: Context, doc_id: int, as_json: bool) -> None:
+    """Show a document's translation units as alignment links (n:m, confidence)."""
+    store = ctx.store
+    for unit in store.units(doc_id):
+        row = {"unit": unit.id, "source_segments": list(unit.source_segment_ids),
+               "target_segments": list(unit.target_segment_ids), "source": unit.source,
+               "target": unit.target, "confidence": unit.confidence, "confirmed": unit.confirmed}
+        if as_json:
+            emit_json(row)
+        else:
+            shape = f"{len(unit.source_segment_ids)}:{len(unit.target_segment_ids)}"
+            conf = f"{unit.confidence:.2f}" if unit.confidence is not None else "-"
+            click.echo(f"[{unit.id}] {shape} {conf}{' ok' if unit.confirmed else ''}\t"
+                       f"{unit.source[:60]}\t{unit.target[:60]}")

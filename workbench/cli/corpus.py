@@ -1,0 +1,73 @@
+"""The corpus out: export to interchange formats, post-edit scores."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from workbench.core.model import Status
+
+from workbench.cli.app import emit_json, Context, pass_ctx, cli
+
+
+@cli.command("export")
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["tmx", "csv", "tsv", "moses", "xliff"]), help="File format.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Output file.")
+@click.option("--doc", "doc_ids", type=int, multiple=True, help="Only this document (repeatable).")
+@click.option("--status", default=Status.APPROVED.value, show_default=True,
+              type=click.Choice([Status.APPROVED.value, Status.EDITED.value, "any"]),
+              help="Which units to export.")
+@click.option("--include-excluded", is_flag=True, help="Also export excluded and boilerplate units.")
+@click.option("--from", "source_lang", help="Only documents in this source language.")
+@click.option("--to", "target_lang", help="Only this target language.")
+@click.option("--bom", is_flag=True, help="CSV/TSV: start with a UTF-8 byte order mark (for Excel).")
+@click.option("--unsafe-formulas", is_flag=True,
+              help="CSV/TSV: do not neutralise cells starting with = + - @.")
+@click.option("--force", is_flag=True,
+              help="Overwrite an existing file that is not of this format (never the database).")
+@pass_ctx
+def export_cmd(ctx: Context, fmt, out, doc_ids, status, include_excluded, source_lang, target_lang,
+               bom, unsafe_formulas, force) -> None:
+    """Export translation units as TMX 1.4b, CSV, TSV, Moses plain text or XLIFF 1.2."""
+    from workbench.core.interchange import ExportFilter, export_corpus
+    from workbench.core.formats.base import ExportOptions
+    from workbench.cli.progress import progress_bar
+
+    statuses = tuple(s.value for s in Status.BY_PERSON) if status == Status.EDITED else (status,)
+    flt = ExportFilter(tuple(doc_ids), statuses, include_excluded, source_lang, target_lang)
+    options = ExportOptions(source_lang=source_lang, target_lang=target_lang, bom=bom,
+                            safe_formulas=not unsafe_formulas)
+    with progress_bar(f"export {fmt}") as report:
+        n = export_corpus(ctx.store, fmt, Path(out), flt, options, force=force, progress=report)
+    click.echo(f"exported {n} units to {out}")
+
+
+@cli.command("score")
+@click.argument("doc_ids", type=int, nargs=-1)
+@click.option("--all", "all_docs", is_flag=True, help="Every document (the default with no ids).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
+@pass_ctx
+def score_cmd(ctx: Context, doc_ids, all_docs, as_json) -> None:
+    """Post-edit scores: BLEU, chrF and TER of the MT against edited/approved targets."""
+    from workbench.core.scoring import document_scores
+
+    store = ctx.store
+    docs = store.documents() if all_docs or not doc_ids else [store.document(i) for i in doc_ids]
+    rows = [{"id": doc.id, "title": doc.title, "counts": store.status_counts(doc.id),
+             "scores": document_scores(store, doc.id)} for doc in docs]
+    rows.append({"id": None, "title": "corpus",
+                 "counts": {k: sum(r["counts"][k] for r in rows) for k in store.status_counts()},
+                 "scores": document_scores(store, [d.id for d in docs])})
+    for row in rows:
+        scores = row.pop("scores")
+        if as_json:
+            emit_json({**row, **(scores.as_dict() if scores else {"units": 0})})
+            continue
+        figures = (f"BLEU {scores.bleu:5.1f}  chrF {scores.chrf:5.1f}  TER {scores.ter:5.1f}"
+                   f"  ({scores.units} units)" if scores else "no post-edited units with MT")
+        counts = " ".join(f"{k} {v}" for k, v in row["counts"].items())
+        click.echo(f"{row['id'] or 'all'}\t{figures}\t[{counts}]\t{row['title'][:50]}")
+        if row["id"] is None and scores:
+            for name, signature in scores.signatures.items():
+                click.echo(f"  {name}: {signature}")
