@@ -49,3 +49,17 @@ def assert_refused(outcome: Outcome, *, contains: str = "", code: int = 1) -> No
     assert len(outcome.err_lines) == 1, outcome.err
     assert "internal error" not in outcome.err and "Traceback" not in outcome.err, outcome.err
     assert contains.lower() in outcome.err.lower(), outcome.err
+
+
+def deleted_side_files(pid: int) -> list[str]:
+    """The -wal/-shm files process ``pid`` holds open although they were
+    deleted: another process removed the WAL under its connection."""
+    found = []
+    for fd in Path(f"/proc/{pid}/fd").glob("*"):
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.endswith("(deleted)") and ("-wal" in target or "-shm" in target):
+            found.append(target)
+    return found

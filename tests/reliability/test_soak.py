@@ -30,7 +30,7 @@ import pytest
 
 from workbench.core.store.database import Store
 
-from tests.reliability.helpers import REPO
+from tests.reliability.helpers import REPO, deleted_side_files
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not Path("/proc/self/fd").is_dir(),
                                 reason="needs SIGKILL and /proc")
@@ -63,18 +63,6 @@ while True:
     counter += 1
     time.sleep(random.uniform(0, 0.02))
 """
-
-
-def _deleted_side_files(pid: int) -> list[str]:
-    found = []
-    for fd in Path(f"/proc/{pid}/fd").glob("*"):
-        try:
-            target = os.readlink(fd)
-        except OSError:
-            continue
-        if target.endswith("(deleted)") and ("-wal" in target or "-shm" in target):
-            found.append(target)
-    return found
 
 
 class Soak:
@@ -132,7 +120,7 @@ class Soak:
 
     def check(self) -> None:
         if self.window is not None and self.window.poll() is None:
-            deleted = _deleted_side_files(self.window.pid)
+            deleted = deleted_side_files(self.window.pid)
             if deleted:
                 self.problems.append(f"window holds deleted side files: {deleted}")
         with self.lock:

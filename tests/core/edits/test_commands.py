@@ -158,28 +158,40 @@ def test_commands_survive_json(store, small_doc):
     assert snap.segments
 
 
+def random_walk_store(tmp_path_factory):
+    """A fresh store with one three-segment document: ``(store, document id)``."""
+    from workbench.core.store.database import Store
+
+    store = Store(tmp_path_factory.mktemp("h") / "h.db")
+    doc = store.add_document(title="T", language="en", target_language="ru", source_path=None,
+                             checksum="h", date=None)
+    store.add_segments(doc, [(0, "body", "Alpha beta gamma. Delta epsilon.", False),
+                             (0, "body", "Zeta eta theta.", False), (1, "body", "Iota kappa.", False)])
+    return store, doc
+
+
+def random_edit(store, doc, op: str, n: int, text: str):
+    """The edit ``op`` on the ``n``-th segment (modulo) of the document, as a command."""
+    segs = store.segments(doc)
+    seg = segs[n % len(segs)]
+    unit = store.unit_for_segment(seg.id)
+    return {"split": lambda: SplitSegment(seg.id, 1 + n % max(1, len(seg.text) - 1)),
+            "merge": lambda: MergeSegments(seg.id, segs[(n + 1) % len(segs)].id),
+            "target": lambda: SetTarget(unit.id, text),
+            "approve": lambda: Approve((unit.id,)),
+            "exclude": lambda: SetExcluded.all([seg.id], n % 2 == 0)}[op]()
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["split", "merge", "target", "approve", "exclude"]),
                           st.integers(0, 50), st.text(max_size=8)), min_size=1, max_size=8))
 def test_any_sequence_of_edits_undoes_to_the_start(tmp_path_factory, ops):
-    from workbench.core.store.database import Store
-
-    with Store(tmp_path_factory.mktemp("h") / "h.db") as store:
-        doc = store.add_document(title="T", language="en", target_language="ru", source_path=None,
-                                 checksum="h", date=None)
-        store.add_segments(doc, [(0, "body", "Alpha beta gamma. Delta epsilon.", False),
-                                 (0, "body", "Zeta eta theta.", False), (1, "body", "Iota kappa.", False)])
+    store, doc = random_walk_store(tmp_path_factory)
+    with store:
         start = state(store, doc)
         inverses = []
         for op, n, text in ops:
-            segs = store.segments(doc)
-            seg = segs[n % len(segs)]
-            unit = store.unit_for_segment(seg.id)
-            command = {"split": lambda: SplitSegment(seg.id, 1 + n % max(1, len(seg.text) - 1)),
-                       "merge": lambda: MergeSegments(seg.id, segs[(n + 1) % len(segs)].id),
-                       "target": lambda: SetTarget(unit.id, text),
-                       "approve": lambda: Approve((unit.id,)),
-                       "exclude": lambda: SetExcluded.all([seg.id], n % 2 == 0)}[op]()
+            command = random_edit(store, doc, op, n, text)
             try:
                 inverses.append(history.apply(store, command))
             except BadInputError:

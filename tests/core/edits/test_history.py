@@ -13,11 +13,11 @@ from hypothesis import given, settings, strategies as st
 
 from workbench.cli import main
 from workbench.core.edits import history
-from workbench.core.edits.commands import Approve, MergeSegments, SetExcluded, SetTarget, SplitSegment
+from workbench.core.edits.commands import Approve, MergeSegments, SetTarget, SplitSegment
 from workbench.core.errors import BadInputError, HistoryConflict
 from workbench.core.store.database import Store
 
-from tests.core.edits.test_commands import state
+from tests.core.edits.test_commands import random_edit, random_walk_store, state
 
 
 def test_undo_and_redo_walk_both_ways_without_new_forward_edits(store, small_doc):
@@ -121,11 +121,8 @@ def test_structural_edits_redo_exactly(store, small_doc):
                                            "undo", "redo"]),
                           st.integers(0, 50), st.text(max_size=6)), min_size=1, max_size=14))
 def test_any_walk_of_edits_undo_and_redo_matches_a_stack_model(tmp_path_factory, ops):
-    with Store(tmp_path_factory.mktemp("h") / "h.db") as store:
-        doc = store.add_document(title="T", language="en", target_language="ru", source_path=None,
-                                 checksum="h", date=None)
-        store.add_segments(doc, [(0, "body", "Alpha beta gamma. Delta epsilon.", False),
-                                 (0, "body", "Zeta eta theta.", False), (1, "body", "Iota kappa.", False)])
+    store, doc = random_walk_store(tmp_path_factory)
+    with store:
         done = [state(store, doc)]  # states after each done step, the current one last
         undone: list = []           # states a redo brings back, the next one last
         for op, n, text in ops:
@@ -140,14 +137,7 @@ def test_any_walk_of_edits_undo_and_redo_matches_a_stack_model(tmp_path_factory,
                 if step:
                     done.append(undone.pop())
             else:
-                segs = store.segments(doc)
-                seg = segs[n % len(segs)]
-                unit = store.unit_for_segment(seg.id)
-                command = {"split": lambda: SplitSegment(seg.id, 1 + n % max(1, len(seg.text) - 1)),
-                           "merge": lambda: MergeSegments(seg.id, segs[(n + 1) % len(segs)].id),
-                           "target": lambda: SetTarget(unit.id, text),
-                           "approve": lambda: Approve((unit.id,)),
-                           "exclude": lambda: SetExcluded.all([seg.id], n % 2 == 0)}[op]()
+                command = random_edit(store, doc, op, n, text)
                 try:
                     history.apply(store, command)
                 except BadInputError:

@@ -21,6 +21,8 @@ from workbench.core.edits import history
 from workbench.core.edits.commands import SetTarget
 from workbench.core.store.database import Store
 
+from tests.reliability.helpers import deleted_side_files
+
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX locking semantics")
 
 
@@ -44,21 +46,6 @@ with Store(sys.argv[1]) as store:
 """
 
 
-def _deleted_side_files(pid: int) -> list[str]:
-    fd_dir = Path(f"/proc/{pid}/fd")
-    if not fd_dir.is_dir():
-        return []
-    found = []
-    for fd in fd_dir.iterdir():
-        try:
-            target = os.readlink(fd)
-        except OSError:
-            continue
-        if target.endswith("(deleted)") and (".db-wal" in target or ".db-shm" in target):
-            found.append(target)
-    return found
-
-
 def test_workers_opening_stores_never_let_another_process_delete_the_wal(tmp_path, seeded_store):
     db, doc, unit_ids = seeded_store
     window = Store(db)  # the window's long-lived connection
@@ -68,7 +55,7 @@ def test_workers_opening_stores_never_let_another_process_delete_the_wal(tmp_pat
             Store(db).close()
         _run(WRITE_AND_CLOSE, str(db))  # any command-line command
         assert Path(f"{db}-wal").exists(), "another process deleted the WAL under an open connection"
-        assert not _deleted_side_files(os.getpid())
+        assert not deleted_side_files(os.getpid())
         history.apply(window, SetTarget(unit_ids[0], "second edit"))  # reported saved
         seen = _run(READ_TARGET, str(db), str(unit_ids[0])).stdout.strip()
         assert seen == "second edit"
