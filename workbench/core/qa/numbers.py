@@ -19,8 +19,8 @@ _SPACES = " \u00a0\u202f\u2009"
 _DATE_RE = re.compile(r"(?<![\w.,])(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})([./])(\d{1,2})\5(\d{4}|\d{2}))(?![\w]|[.,]\d)")
 _NUM_RE = re.compile(r"(?<![\w])\d+(?:(?:[" + _SPACES + r",.])\d+)*")
 _SCALE_RE = re.compile(
-    r"[" + _SPACES + r"]?(thousand|million|billion|trillion|bn\b|mln\b|тыс\.?|тысяч[а-я]*|млн\.?|миллион[а-я]*|"
-    r"млрд\.?|миллиард[а-я]*|трлн\.?|триллион[а-я]*)", re.IGNORECASE)
+    r"[" + _SPACES + r"]?(thousand|million|billion|trillion|bn\b|mln\b|тыс\b|тысяч[а-я]*|млн\b|миллион[а-я]*|"
+    r"млрд\b|миллиард[а-я]*|трлн\b|триллион[а-я]*)", re.IGNORECASE)
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "mln": 1e6,
            "тыс": 1e3, "тысяч": 1e3, "млн": 1e6, "миллион": 1e6, "млрд": 1e9, "миллиард": 1e9,
            "трлн": 1e12, "триллион": 1e12}
