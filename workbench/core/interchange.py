@@ -24,6 +24,7 @@ class ExportFilter:
     include_excluded: bool = False              # excluded segments and boilerplate
     source_lang: str | None = None              # direction: only documents in this language
     target_lang: str | None = None
+    exclude_unit_ids: frozenset[int] = frozenset()  # e.g. units with open QA errors (--qa-clean)
 
     def where(self) -> tuple[str, list]:
         """SQL over ``units u`` (documents as ``d``/``td`` when counting)."""
@@ -38,6 +39,8 @@ class ExportFilter:
         clauses.append(f"u.status IN ({','.join('?' * len(statuses))})")
         args += list(statuses)
         clauses.append("u.target != ''")
+        if self.exclude_unit_ids:
+            clauses.append(f"u.id NOT IN ({','.join(str(int(i)) for i in sorted(self.exclude_unit_ids))})")
         return " AND ".join(clauses), args
 
     def documents(self, store: Store) -> dict[int, tuple[str, str, str]]:
