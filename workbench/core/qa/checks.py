@@ -336,7 +336,7 @@ class Checker:
     def _untranslated(self, source: str, target: str, add) -> None:
         if _norm(source) == _norm(target):
             ws = [w for w, _s, _e in words(source)]
-            if len(ws) >= 2 and any(w[0].islower() for w in ws):
+            if len(ws) >= 2 and any(w.islower() for w in ws):
                 add("untranslated", "the target is the same as the source", [(0, len(source))], [(0, len(target))])
             return
         share, letters = _script_share(target, self.target_lang)
