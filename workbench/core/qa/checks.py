@@ -266,7 +266,8 @@ class Checker:
             return out
         src_tokens = tokens(source)
         tgt_tokens = tokens(target)
-        if "numbers" in on:
+        identical = _norm(source) == _norm(target)  # reported by "untranslated", not by each check
+        if "numbers" in on and not identical:
             missing, extra = num.compare(source, self.source_lang, target, self.target_lang,
                                          source_mask=[(s, e) for _k, _t, s, e in src_tokens],
                                          target_mask=[(s, e) for _k, _t, s, e in tgt_tokens])
@@ -324,10 +325,10 @@ class Checker:
                 add("capitalisation", f"the source starts with {state}, the target does not",
                     [(s_first[0], s_first[0] + 1)], [(t_first[0], t_first[0] + 1)])
         if ("term_missing" in on and self.source_terms) or ("forbidden_term" in on and self.forbidden_terms):
-            self._terms(source, target, add)
+            self._terms(_masked(source, src_tokens), target, add, same=identical)
         if "spelling" in on and self.speller is not None:
             skip = {w for w, _s, _e in words(source)}
-            bad = self.speller.check(target, skip=skip)
+            bad = self.speller.check(_masked(target, tgt_tokens), skip=skip)
             if bad:
                 add("spelling", "unknown word(s): " + ", ".join(m.word for m in bad), (),
                     [(m.start, m.end) for m in bad])
@@ -370,19 +371,23 @@ class Checker:
         if problems:
             add("spaces", ", ".join(problems), (), spans)
 
-    def _terms(self, source: str, target: str, add) -> None:
-        if "term_missing" in self.enabled and self.source_terms:
+    def _terms(self, source: str, target: str, add, *, same: bool = False) -> None:
+        # A forbidden translation used is one problem: its source term is not
+        # reported missing too.
+        forbidden_hits = self.forbidden_terms.find(target) if self.forbidden_terms else []
+        replaced = {self._forbidden[h.index].source for h in forbidden_hits}
+        if "term_missing" in self.enabled and self.source_terms and not same:
             hits = self.source_terms.find(source)
             if hits:
                 found = {h.index for h in self.target_terms.find(target, overlapping=True)}
                 for h in hits:
                     wanted = self._targets_of.get(h.index, set())
-                    if wanted and not (wanted & found):
+                    if wanted and not (wanted & found) and self._sources[h.index] not in replaced:
                         add("term_missing", f"term '{self._sources[h.index]}' → '"
                             + "' / '".join(self.term_translations(h.index)) + "' not in the target",
                             [(h.start, h.end)])
         if "forbidden_term" in self.enabled and self.forbidden_terms:
-            for h in self.forbidden_terms.find(target):
+            for h in forbidden_hits:
                 t = self._forbidden[h.index]
                 allowed = [x.target for x in self.terms if x.source == t.source and not x.forbidden
                            and x.source_lang == t.source_lang and x.target_lang == t.target_lang]
@@ -471,3 +476,13 @@ def _starts_with_lower_brand(text: str) -> bool:
 
 def _mark(mark: str) -> str:
     return f"'{mark}'" if mark else "no punctuation"
+
+
+def _masked(text: str, found: list[tuple[str, str, int, int]]) -> str:
+    """``text`` with URLs, addresses, hashtags and mentions blanked (same length)."""
+    if not found:
+        return text
+    chars = list(text)
+    for _k, _t, start, end in found:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
