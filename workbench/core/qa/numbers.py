@@ -172,10 +172,7 @@ def compare(source: str, source_lang: str, target: str, target_lang: str, *,
     left = list(tgt)
     missing = []
     for n in src:
-        # The same digits match whatever they mean, else the same value however written.
-        partner = next((i for i, m in enumerate(left) if m.text == n.text), None)
-        if partner is None:
-            partner = next((i for i, m in enumerate(left) if _same(m.value, n.value)), None)
+        partner = next((i for i, m in enumerate(left) if _same(m.value, n.value)), None)
         if partner is None:
             missing.append(n)
         else:
