@@ -39,6 +39,7 @@ from workbench.gui.review.metrics_panel import MetricsPanel
 from workbench.gui.alignment.pair_import import PairImporter
 from workbench.core.store.review_queries import DocumentCounts
 from workbench.gui.review.controller import ReviewController
+from workbench.gui.review.qa_controller import QaController
 from workbench.gui.session import ReviewSession
 from workbench.gui.settings import open_settings, read_bool
 from workbench.gui.review.unit_table import UnitTableModel, UnitTableView
@@ -94,10 +95,12 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addToolBar(toolbar)
+        self.qa = QaController(self)
         self.actions: dict[str, QAction] = build_actions(self, self.menuBar(), toolbar)
         self.pane.add_actions([self.actions["use_mt"]], near_mt=True)
         self.pane.add_actions([self.actions[n] for n in ("approve_next", "split", "merge", "exclude")])
         self._build_layout()
+        self.qa.install()
 
         self.table.current_unit_changed.connect(self._current_unit_changed)
         self.table.activated.connect(lambda _index: self.edit_target())
@@ -286,6 +289,7 @@ class MainWindow(QMainWindow):
         has_doc = has_db and self.unit_model.document_id is not None
         aligning = has_doc and self.aligning()
         for name in ("approve_next", "use_mt", "edit_target", "split", "merge", "exclude", "find",
+                     "insert_term", "add_term", "check_document",
                      "next_unit", "previous_unit", "next_untranslated", "next_unapproved"):
             self.actions[name].setEnabled(has_doc and not aligning)
         for name in ALIGNMENT_ACTIONS:  # the same keys as above: one set at a time
