@@ -90,6 +90,7 @@ _TAG_RE = re.compile(r"(?<![\w&#/])#[^\W\d_][\w]*")
 _MENTION_RE = re.compile(r"(?<![\w@/.])@\w+")
 _TRAIL = ".,;:!?)]}»”’'\""
 _CLOSERS = ")]}»”’\"'›"
+_BRACKETS_RE = re.compile("[][(){}«»„“”‘’\"]")
 _CYR = re.compile(r"[А-Яа-яЁёІіЇїЄєЎў]")
 _LAT = re.compile(r"[A-Za-z]")
 CYRILLIC_LANGS = {"ru", "uk", "be", "bg", "sr", "mk", "kk"}
@@ -101,6 +102,8 @@ def tokens(text: str) -> list[tuple[str, str, int, int]]:
 
     Parameters:
         text: any text."""
+    if "@" not in text and "#" not in text and "://" not in text and "www." not in text.lower():
+        return []
     out, taken = [], []
     for kind, regex in (("URL", _URL_RE), ("e-mail address", _EMAIL_RE), ("hashtag", _TAG_RE),
                         ("mention", _MENTION_RE)):
@@ -140,13 +143,16 @@ def _end_class(text: str) -> tuple[str, int]:
 def _balance(text: str, language: str) -> tuple[list[tuple[int, int]], dict[str, int]]:
     """Unbalanced bracket/quote positions (as spans) and the count of each
     bracket pair."""
+    if not _BRACKETS_RE.search(text):
+        return [], {}
     stack: list[tuple[str, int]] = []
     bad: list[tuple[int, int]] = []
     pairs = {")": "(", "]": "[", "}": "{", "»": "«"}
     counts: dict[str, int] = defaultdict(int)
     low_quotes = language in ("ru", "de", "uk", "cs", "pl", "bg")
     straight = []
-    for i, c in enumerate(text):
+    for m in _BRACKETS_RE.finditer(text):
+        i, c = m.start(), m.group()
         if c in "([{«„":
             stack.append((c, i))
             if c in "([{":

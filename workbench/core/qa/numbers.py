@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from workbench.core.qa.morph import word_keys, words
 
 _SPACES = " \u00a0\u202f\u2009"
+_DIGIT_RE = re.compile(r"\d")
 _DATE_RE = re.compile(r"(?<![\w.,])(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})([./])(\d{1,2})\5(\d{4}|\d{2}))(?![\w]|[.,]\d)")
 _NUM_RE = re.compile(r"(?<![\w])\d+(?:(?:[" + _SPACES + r",.])\d+)*")
 _SCALE_RE = re.compile(
@@ -165,6 +166,8 @@ def compare(source: str, source_lang: str, target: str, target_lang: str, *,
         source, target: the texts.
         source_lang, target_lang: their languages.
         source_mask, target_mask: spans to skip in each."""
+    if not _DIGIT_RE.search(source) and not _DIGIT_RE.search(target):
+        return [], []
     src = numbers(source, source_lang, mask=source_mask)
     tgt = numbers(target, target_lang, mask=target_mask)
     if not src and not tgt:

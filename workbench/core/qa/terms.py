@@ -44,6 +44,7 @@ class TermMatcher:
         self.language = language
         # first key -> [(term index, keys, exact words or None)]
         self._index: dict[str, list[tuple[int, tuple[str, ...], tuple[str, ...] | None]]] = {}
+        self._key_cache: dict[str, frozenset[str]] = {}
         for i, term in enumerate(self.terms):
             ws = [w for w, _s, _e in words(term)]
             if not ws:
@@ -58,7 +59,12 @@ class TermMatcher:
         return bool(self._index)
 
     def _keys(self, word: str) -> frozenset[str]:
-        return word_keys(word, self.language) | {word, _strip_possessive(word)}
+        keys = self._key_cache.get(word)
+        if keys is None:
+            keys = word_keys(word, self.language) | {word, _strip_possessive(word)}
+            if len(self._key_cache) < 200_000:
+                self._key_cache[word] = keys
+        return keys
 
     def find(self, text: str, *, overlapping: bool = False) -> list[TermHit]:
         """Every occurrence of a term in ``text``, longest term first at each
