@@ -61,6 +61,8 @@ def test_qa_pane_lists_findings_and_jumps_to_the_unit(qtbot, qa_window):
     assert win.pane.unit.id == u1
     SHOTS.mkdir(parents=True, exist_ok=True)
     qtbot.waitUntil(lambda: win.qa.last_unit is not None and win.qa.last_unit.unit_id == u1, timeout=20000)
+    win.qa.docks["qaDock"].raise_()
+    qtbot.wait(50)
     win.grab().save(str(SHOTS / "qa_pane.png"))
 
 
@@ -78,6 +80,8 @@ def test_terms_pane_underline_and_insert(qtbot, qa_window):
     win.pane.target.setPlainText("")
     win.actions["insert_term"].trigger()
     assert win.pane.target.toPlainText() == "министр"
+    win.qa.docks["termsDock"].raise_()
+    qtbot.wait(50)
     win.grab().save(str(SHOTS / "terms_pane.png"))
 
 
@@ -115,6 +119,8 @@ def test_spelling_underline_suggestions_and_recheck_while_typing(qtbot, qa_windo
     assert "инфляция" in offered
     labels = [a.text() for a in menu.actions()]
     assert "Add 'инфляцыя' to dictionary" in labels and labels[-1] == "Copy"
+    win.qa.docks["qaDock"].raise_()
+    qtbot.wait(50)
     win.grab().save(str(SHOTS / "spelling_underline.png"))
     win.qa.add_word("инфляцыя")
     qtbot.waitUntil(lambda: win.qa.last_unit.misspelt == [], timeout=20000)

@@ -226,11 +226,16 @@ class QaController(QObject):
     def install(self) -> None:
         """Add the panes as docks and connect them (after the window's layout exists)."""
         w = self.window
+        # Below everything, as two tabs: the table keeps its width.
+        self.docks = {}
         for title, widget, name in (("Terms", self.terms_pane, "termsDock"), ("QA", self.qa_pane, "qaDock")):
             dock = QDockWidget(title, w)
             dock.setObjectName(name)
             dock.setWidget(widget)
-            w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            self.docks[name] = dock
+        w.tabifyDockWidget(self.docks["termsDock"], self.docks["qaDock"])
+        w.resizeDocks([self.docks["qaDock"]], [170], Qt.Orientation.Vertical)
         w.document_opened.connect(self.check_document)
         w.table.current_unit_changed.connect(lambda _unit: self.recheck_current())
         self.pane.target.textChanged.connect(self._timer.start)
