@@ -900,8 +900,7 @@ def qa_ignore_cmd(ctx: Context, finding_ids, undo: bool) -> None:
     from workbench.core.qa.run import parse_finding_key
 
     keys = [parse_finding_key(k) for k in finding_ids]
-    existing = {r for r in ctx.store.units_by_ids([k[0] for k in keys])}
-    known = {u.id for u in existing}
+    known = {u.id for u in ctx.store.units_by_ids([k[0] for k in keys])}
     missing = [k for k in keys if k[0] not in known]
     if missing:
         raise WorkbenchError(f"no translation unit with id {missing[0][0]}")
