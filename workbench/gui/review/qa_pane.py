@@ -55,6 +55,9 @@ class QaPane(QWidget):
             findings: its findings now."""
         from workbench.core.qa.checks import CHECKS
 
+        unit_scope = [f for f in self.findings if f.unit_id == unit_id and CHECKS[f.check].scope == "unit"]
+        if sorted(unit_scope, key=repr) == sorted(findings, key=repr):
+            return  # nothing changed: keep the list (a 10,000-finding refill is not free)
         kept = [f for f in self.findings if f.unit_id != unit_id or CHECKS[f.check].scope == "document"]
         self.findings = sorted(kept + list(findings),
                                key=lambda f: (self.row_of_unit.get(f.unit_id, 1 << 30), f.check))
