@@ -54,12 +54,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmx, db, stop = Path(tmp) / "big.tmx", Path(tmp) / "bench.db", Path(tmp) / "stop"
         write_tmx(tmx, args.units)
-        subprocess.run([sys.executable, "-m", "workbench.cli.commands", "--db", str(db), "docs"], env=env,
+        subprocess.run([sys.executable, "-m", "workbench.cli", "--db", str(db), "docs"], env=env,
                        check=True, capture_output=True)
         probe = subprocess.Popen([sys.executable, "-c", PROBE, str(db), str(stop)], env=env,
                                  stdout=subprocess.PIPE, text=True)
         started = time.monotonic()
-        subprocess.run([sys.executable, "-m", "workbench.cli.commands", "--db", str(db), "import", str(tmx)],
+        subprocess.run([sys.executable, "-m", "workbench.cli", "--db", str(db), "import", str(tmx)],
                        env=env, check=True, capture_output=True)
         elapsed = time.monotonic() - started
         stop.touch()

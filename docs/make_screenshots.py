@@ -194,6 +194,7 @@ def main() -> int:
         from workbench.gui import dialogs
 
         dialogs.ask_yes_no = lambda *args: True  # "replace the post-edited units?": yes
+        dialogs.ask_choice = lambda parent, title, question, choices: choices[0][0]  # keep the post-edits
         translation = root / "translation_ru.txt"
         translation.write_text(TRANSLATION_RU, encoding="utf-8")
         window.doc_list.select_document(docs["en"])

@@ -170,8 +170,30 @@ def test_unknown_ids_are_clear_errors(db_path, capsys):
 
 
 def test_console_script_runs(db_path):
-    exe = [sys.executable, "-m", "workbench.cli.commands"]
+    exe = [sys.executable, "-m", "workbench.cli"]
     result = subprocess.run([*exe, "--db", str(db_path), "docs", "--json"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout == ""
     result = subprocess.run([*exe, "--db", str(db_path), "segments", "7"], capture_output=True, text=True)
     assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("stop", ["cancel", "ctrl-c"])
+def test_a_cancel_or_ctrl_c_prints_one_line_and_exits_130(db_path, capsys, monkeypatch, stop):
+    from workbench.core import translating
+    from workbench.core.progress import Cancelled
+    from workbench.core.translating import TranslationSummary
+
+    assert run(db_path, "import", "-q", SEEDS) == 0
+    kept = TranslationSummary(units=10, translated=4, from_cache=0, skipped=0, seconds=1.0,
+                              models=["translate-en_ru"], cancelled=True, sentences_translated=4)
+
+    def stopped(*args, **kwargs):
+        if stop == "cancel":
+            raise Cancelled(kept.describe(), partial=kept)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(translating, "translate_document", stopped)
+    assert run(db_path, "translate", "1") == 130
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    expected = "workbench: cancelled after 4 units translated" if stop == "cancel" else "workbench: interrupted"
+    assert len(err) == 1 and err[0].startswith(expected), err

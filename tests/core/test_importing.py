@@ -14,7 +14,8 @@ import pytest
 from workbench.cli.commands import main
 from workbench.core import importing as importer
 from workbench.core.interchange import ExportFilter, count_units
-from workbench.core.errors import BadInputError, Cancelled, NotFoundError
+from workbench.core.errors import BadInputError, NotFoundError
+from workbench.core.progress import Cancelled
 from workbench.core.importing import CorpusImportResult, ImportResult, detect_format, import_paths
 from workbench.core.store.database import Store
 
@@ -231,6 +232,28 @@ def test_a_cancelled_or_failed_import_leaves_no_rows(db_path, tmp_path, monkeypa
         with pytest.raises(Cancelled, match="nothing was imported"):
             import_paths(store, [write(tmp_path / "a.txt", ARTICLE), path], cancelled=cancel_after_a_chunk)
     assert document_rows(db_path) == 0
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM segments").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
+    conn.close()
+
+
+def test_a_cancelled_article_import_leaves_no_rows(db_path, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "ARTICLE_CHUNK_ROWS", 2)
+    longer = ARTICLE + "".join(f"\n\nParagraph number {n} says something new." for n in range(6))
+    articles = [write(tmp_path / "a.txt", ARTICLE), write(tmp_path / "b.txt", longer)]
+    polls = []
+
+    def cancel_while_storing():
+        # One poll per file checked, one per file stored and one per chunk of
+        # two segments: a.txt is stored, b.txt stops after its first chunk.
+        polls.append(1)
+        return len(polls) > 6
+
+    with Store(db_path) as store:
+        with pytest.raises(Cancelled, match="nothing was imported"):
+            import_paths(store, articles, cancelled=cancel_while_storing)
+    assert len(polls) == 7 and document_rows(db_path) == 0
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT count(*) FROM segments").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM imports").fetchone()[0] == 0

@@ -25,6 +25,7 @@ from workbench.core.edits.commands import Approve, SetTarget
 from workbench.core.errors import BadInputError
 from workbench.core.importing import import_paths
 from workbench.core.pairing import attach_translation, import_pair, replace_units
+from workbench.core.progress import Cancelled
 from workbench.core.store.database import Store
 
 EN = ("Migrants and the ministry\n\n"
@@ -94,6 +95,18 @@ def test_a_translation_of_another_document_is_refused_and_nothing_changes(store,
     with pytest.raises(BadInputError, match=f"already the translation of document {first.source_document_id}"):
         attach_translation(store, doc_b, files["a.ru.txt"], use_mt=False)
     assert tables(store.path) == before
+
+
+def test_a_cancelled_pair_import_or_attach_leaves_the_database_as_it_was(store, files):
+    before = tables(store.path)
+    with pytest.raises(Cancelled, match="alignment cancelled"):
+        import_pair(store, files["a.en.txt"], files["a.ru.txt"], use_mt=False, cancelled=lambda: True)
+    assert tables(store.path) == before  # neither file was stored
+    doc = import_paths(store, [files["a.en.txt"]])[0].document_id
+    before = tables(store.path)
+    with pytest.raises(Cancelled):
+        attach_translation(store, doc, files["a.ru.txt"], use_mt=False, cancelled=lambda: True)
+    assert tables(store.path) == before and store.translation_of(doc) is None
 
 
 def test_cli_refuses_a_translation_of_another_document_in_one_line(db_path, files, capsys):

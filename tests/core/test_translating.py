@@ -5,9 +5,11 @@ import pytest
 
 from workbench.cli.commands import main
 from workbench.core.edits.commands import SetTarget
-from workbench.core.errors import ModelError
+from workbench.core.errors import ModelError, NoModelError
 from workbench.core.importing import import_paths
-from workbench.core.translating import translate_document
+from workbench.core.mt import engine
+from workbench.core.progress import Cancelled
+from workbench.core.translating import translate_document, translate_texts_cached
 
 from tests.conftest import SEEDS
 
@@ -65,9 +67,12 @@ def test_person_written_targets_survive_machine_translation(store, seeded, packa
 def test_cancel_keeps_finished_batches_and_rerun_resumes(store, seeded, packages_dir):
     doc = seeded["en"]
     polls = []
-    summary = translate_document(store, doc, packages_dir=packages_dir, batch_size=3,
-                                 cancelled=lambda: polls.append(1) or len(polls) > 2)
+    with pytest.raises(Cancelled) as stopped:
+        translate_document(store, doc, packages_dir=packages_dir, batch_size=3,
+                           cancelled=lambda: polls.append(1) or len(polls) > 2)
+    summary = stopped.value.partial
     assert summary.cancelled and summary.translated == 6
+    assert str(stopped.value) == summary.describe() and str(stopped.value).startswith("cancelled after 6 units")
     assert sum(1 for u in store.units(doc) if u.mt) == 6
     rest = translate_document(store, doc, packages_dir=packages_dir, batch_size=3)
     total = sum(1 for u in store.units(doc) if u.mt)
@@ -85,6 +90,19 @@ def test_progress_reaches_one_and_batches_are_reported(store, seeded, packages_d
 def test_no_model_is_a_clear_error(store, seeded, tmp_path):
     with pytest.raises(ModelError, match="no en→ru model installed"):
         translate_document(store, seeded["en"], packages_dir=tmp_path)
+
+
+def test_free_texts_go_through_the_cache_or_without_a_store(store, packages_dir, tmp_path, monkeypatch):
+    texts = ["The minister spoke.", "", "The minister spoke.", "The council met."]
+    cached = translate_texts_cached(store, texts, "en", "ru", packages_dir=packages_dir)
+    plain = translate_texts_cached(None, texts, "en", "ru", packages_dir=packages_dir)
+    assert cached == plain and cached[1] == "" and cached[0] == cached[2] and all(cached[::2])
+    calls = []
+    monkeypatch.setattr(engine, "translate_chain", lambda *a, **k: calls.append(a) or [])
+    assert translate_texts_cached(store, texts, "en", "ru", packages_dir=packages_dir) == cached
+    assert not calls  # every text came from the cache
+    with pytest.raises(NoModelError):
+        translate_texts_cached(None, texts, "en", "ru", packages_dir=tmp_path)
 
 
 def test_cli_models_and_translate(db_path, capsys, tmp_path, monkeypatch, model_archives):

@@ -17,7 +17,7 @@ from workbench.core.edits.links import (
     RealignRange,
     SplitLink,
 )
-from workbench.core.pairing import replace_units, translation_of
+from workbench.core.pairing import replace_units
 from workbench.core.store.database import Store
 from workbench.gui import dialogs
 from workbench.gui.actions import ALIGNMENT_ACTIONS
@@ -303,6 +303,7 @@ def test_refused_operations_say_why_and_change_nothing(window):
 
 
 def test_shortcuts_never_clash_and_are_listed(window):
+    from workbench.gui.actions import shortcut_rows
     from workbench.gui.shortcuts import ShortcutsDialog
 
     def enabled_keys():
@@ -315,7 +316,7 @@ def test_shortcuts_never_clash_and_are_listed(window):
         assert not clashes, clashes
         assert window.actions["align_merge"].isEnabled() is aligning
         assert window.actions["merge"].isEnabled() is not aligning
-    dialog = ShortcutsDialog(window.actions, window)
+    dialog = ShortcutsDialog(shortcut_rows(window.actions), window)
     rows = {(menu, command): keys for menu, command, keys in dialog.rows()}
     assert rows[("Align", "Merge with next link")] == "Ctrl+Shift+M"
     assert rows[("Align", "Next suspicious link")] == "F8"
@@ -363,7 +364,7 @@ def test_import_pair_through_the_ui_opens_the_alignment(qtbot, db_path, tmp_path
     result = blocker.args[0]
     assert result is not None and not answers
     with Store(db_path) as store:
-        assert translation_of(store, result.source_document_id) == result.target_document_id
+        assert store.translation_of(result.source_document_id).id == result.target_document_id
         units = list(store.units(result.source_document_id))
     # The translation is no item of its own to post-edit: its source says it is aligned.
     assert win.doc_model.document_ids() == [result.source_document_id]
@@ -374,6 +375,29 @@ def test_import_pair_through_the_ui_opens_the_alignment(qtbot, db_path, tmp_path
     assert win.aligning() and win.alignment_view.model.rowCount() == len(units) == result.links
     assert win.alignment_view.model.link_at(0).sources == ("Migrants and the ministry",)
     assert win.alignment_view.model.link_at(0).targets == ("Мигранты и министерство",)
+
+
+def test_a_cancelled_pair_import_says_so_and_imports_nothing(qtbot, db_path, tmp_path, no_models, monkeypatch,
+                                                            no_modal_dialogs):
+    pytest.importorskip("workbench.core.align")
+    from workbench.gui.alignment import pair_import
+
+    en, ru = write_articles(tmp_path)
+    real_job = pair_import.import_pair_job
+    # Cancel pressed at once: the job meets it at its first poll.
+    monkeypatch.setattr(pair_import, "import_pair_job",
+                        lambda *args, progress, cancelled: real_job(*args, progress=progress, cancelled=lambda: True))
+    win = MainWindow(db_path)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.pairs.finished, timeout=30000) as blocker:
+        assert win.pairs.start_pair(str(en), str(ru))
+    assert blocker.args[0] is None and not no_modal_dialogs  # a cancel is no error
+    assert "cancelled" in win.statusBar().currentMessage()
+    assert "nothing was imported" in win.statusBar().currentMessage()
+    assert not win.jobs.busy
+    with Store(db_path) as store:
+        assert store.documents() == []
 
 
 def test_import_translation_of_the_selected_document(qtbot, db_path, tmp_path, no_models, monkeypatch,

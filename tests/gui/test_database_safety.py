@@ -92,7 +92,7 @@ def test_a_database_in_a_read_only_folder_opens_read_only_and_says_so(qtbot, tmp
 
 
 def test_importing_a_corpus_from_the_window_backs_up_first(tmp_path):
-    from workbench.gui.jobs.workers import import_files
+    from workbench.gui.jobs.tasks import import_files
 
     from tests.reliability.test_messages import big_tmx
 

@@ -198,10 +198,11 @@ def test_in_place_edit_in_the_table_goes_through_the_stack(qtbot, window):
 
 
 def test_shortcuts_dialog_lists_the_real_actions(qtbot, window):
+    from workbench.gui.actions import shortcut_rows
     from workbench.gui.shortcuts import ShortcutsDialog
 
     window.actions["use_mt"].setShortcut("Ctrl+Shift+K")  # the dialog follows the actions
-    dialog = ShortcutsDialog(window.actions, window)
+    dialog = ShortcutsDialog(shortcut_rows(window.actions), window)
     qtbot.addWidget(dialog)
     rows = {command: keys for _menu, command, keys in dialog.rows()}
     assert rows["Use MT"] == "Ctrl+Shift+K"

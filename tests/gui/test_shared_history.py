@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def cli(db, *args) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run([sys.executable, "-m", "workbench.cli.commands", "--db", str(db), *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "workbench.cli", "--db", str(db), *map(str, args)],
                           capture_output=True, text=True, timeout=60, env=env)
 
 

@@ -169,10 +169,11 @@ def test_translation_can_be_cancelled_and_keeps_finished_batches(qtbot, seeded_d
     worker = TranslateWorker(db, [docs["en"]], packages_dir=packages_dir, batch_size=2)
     batches = []
     worker.signals.batch_finished.connect(lambda doc, ids: (batches.append(ids), worker.cancel()))
-    with qtbot.waitSignal(worker.signals.finished, timeout=30000) as blocker:
+    with qtbot.waitSignal(worker.signals.cancelled, timeout=30000) as blocker:
         worker.start()
-    outcome = blocker.args[0]
+    message, outcome = blocker.args
     summary = outcome.summaries[docs["en"]]
+    assert message == outcome.describe() and message.startswith("cancelled after")
     # The cancel crosses threads: a batch already under way may still land.
     assert outcome.cancelled and summary.cancelled and 1 <= len(batches) <= 2
     with Store(db) as store:
@@ -180,6 +181,29 @@ def test_translation_can_be_cancelled_and_keeps_finished_batches(qtbot, seeded_d
     translated = [u.id for u in units if u.mt]
     assert sorted(translated) == sorted(i for b in batches for i in b)
     assert summary.translated == len(translated) < len(units)
+
+
+@pytest.mark.parametrize("handled", [True, False])
+def test_a_cancelled_job_reaches_its_owner_once(qtbot, handled):
+    from workbench.core.progress import Cancelled
+    from workbench.gui.jobs.runner import JobBar, JobRunner
+    from workbench.gui.jobs.workers import CallWorker
+
+    def job(*, progress, cancelled):
+        raise Cancelled("import cancelled: nothing was imported", partial="kept")
+
+    bar = JobBar()
+    qtbot.addWidget(bar)
+    runner = JobRunner(bar)
+    calls = []
+    with qtbot.waitSignal(runner.ended, timeout=10000):
+        runner.start(CallWorker("job", job), "working", on_finished=lambda r: calls.append(("finished", r)),
+                     on_failed=lambda m: calls.append(("failed", m)),
+                     on_cancelled=(lambda m, p: calls.append(("cancelled", m, p))) if handled else None)
+    # An owner that does not handle cancels hears of one as of a failure, with its message.
+    assert calls == ([("cancelled", "import cancelled: nothing was imported", "kept")] if handled
+                     else [("failed", "import cancelled: nothing was imported")])
+    assert not runner.busy and bar.isHidden()
 
 
 def test_window_cancel_button_stops_the_job(qtbot, seeded_db, packages_dir):

@@ -27,7 +27,7 @@ def cli(db: str | Path, *args: object, timeout: float = 120, env: dict | None = 
         cwd: str | Path | None = None) -> Outcome:
     """Run ``workbench --db DB ARGS`` as a real process."""
     full_env = dict(os.environ, PYTHONPATH=str(REPO), **(env or {}))
-    result = subprocess.run([sys.executable, "-m", "workbench.cli.commands", "--db", str(db), *map(str, args)],
+    result = subprocess.run([sys.executable, "-m", "workbench.cli", "--db", str(db), *map(str, args)],
                             capture_output=True, text=True, timeout=timeout, env=full_env, cwd=cwd)
     return Outcome(result.returncode, result.stdout, result.stderr)
 

@@ -61,7 +61,7 @@ def large_db(tmp_path_factory) -> Path:
 
 
 def export_process(db: Path, out: Path, *status: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "workbench.cli.commands", "--db", str(db), "export", "--format", "tmx",
+    return subprocess.Popen([sys.executable, "-m", "workbench.cli", "--db", str(db), "export", "--format", "tmx",
                              *status, "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env=dict(os.environ, PYTHONPATH=str(REPO)))
 

@@ -44,7 +44,7 @@ def big_tmx(tmp_path_factory) -> Path:
 
 def start_import(db: Path, path: Path) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.Popen([sys.executable, "-m", "workbench.cli.commands", "--db", str(db), "import", str(path)],
+    return subprocess.Popen([sys.executable, "-m", "workbench.cli", "--db", str(db), "import", str(path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 

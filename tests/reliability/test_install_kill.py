@@ -28,7 +28,7 @@ def outputs(root):
 
 
 def start_install(root, archive):
-    return subprocess.Popen([sys.executable, "-m", "workbench.cli.commands", "models", "install", str(archive)],
+    return subprocess.Popen([sys.executable, "-m", "workbench.cli", "models", "install", str(archive)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin",
                                  "ARGOS_PACKAGES_DIR": str(root), "HOME": str(root.parent)})

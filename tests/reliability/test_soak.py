@@ -119,7 +119,7 @@ class Soak:
                 number = self.counter
                 self.counter += 1
             unit = self.cli_units[number % len(self.cli_units)]
-            proc = subprocess.Popen([sys.executable, "-m", "workbench.cli.commands", "--db", str(self.db),
+            proc = subprocess.Popen([sys.executable, "-m", "workbench.cli", "--db", str(self.db),
                                      "set-target", str(unit), f"cli {number}"],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=self.env)
             self.cli = proc

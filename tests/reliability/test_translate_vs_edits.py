@@ -147,7 +147,7 @@ def test_cli_translate_and_split_at_random_moments(tmp_path, packages_dir):
     for attempt in range(4):
         db = tmp_path / f"w{attempt}.db"
         doc, segments = seed(db, sentences)
-        job = subprocess.Popen([sys.executable, "-m", "workbench.cli.commands", "--db", str(db), "translate", "1"],
+        job = subprocess.Popen([sys.executable, "-m", "workbench.cli", "--db", str(db), "translate", "1"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", **env})
         time.sleep(rng.uniform(0.5, 3.0))

@@ -15,10 +15,13 @@ from pathlib import Path
 import click
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.model import Status
+from workbench.core.progress import Cancelled
 
 EXIT_USER_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
+EXIT_CANCELLED = 130  # as a shell reports a command stopped by Ctrl+C (128 + SIGINT)
 
 
 def emit_json(obj: dict) -> None:
@@ -126,7 +129,7 @@ def docs_cmd(ctx: Context, as_json: bool) -> None:
         counts = store.status_counts(doc.id)
         row = {"id": doc.id, "title": doc.title, "language": doc.language,
                "target_language": doc.target_language, "date": doc.date,
-               "segments": store.segment_count(doc.id), "approved": counts["approved"],
+               "segments": store.segment_count(doc.id), "approved": counts[Status.APPROVED],
                "units": sum(counts.values())}
         if as_json:
             emit_json(row)
@@ -366,8 +369,9 @@ def translate_cmd(ctx: Context, doc_ids, all_docs, to_lang, beam, include_boiler
               type=click.Choice(["tmx", "csv", "tsv", "moses", "xliff"]), help="File format.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Output file.")
 @click.option("--doc", "doc_ids", type=int, multiple=True, help="Only this document (repeatable).")
-@click.option("--status", default="approved", show_default=True,
-              type=click.Choice(["approved", "edited", "any"]), help="Which units to export.")
+@click.option("--status", default=Status.APPROVED.value, show_default=True,
+              type=click.Choice([Status.APPROVED.value, Status.EDITED.value, "any"]),
+              help="Which units to export.")
 @click.option("--include-excluded", is_flag=True, help="Also export excluded and boilerplate units.")
 @click.option("--from", "source_lang", help="Only documents in this source language.")
 @click.option("--to", "target_lang", help="Only this target language.")
@@ -385,7 +389,7 @@ def export_cmd(ctx: Context, fmt, out, doc_ids, status, include_excluded, source
     from workbench.core.formats.base import ExportOptions
     from workbench.cli.progress import progress_bar
 
-    statuses = ("approved", "edited") if status == "edited" else (status,)
+    statuses = tuple(s.value for s in Status.BY_PERSON) if status == Status.EDITED else (status,)
     flt = ExportFilter(tuple(doc_ids), statuses, include_excluded, source_lang, target_lang)
     if qa_clean:
         from dataclasses import replace
@@ -721,12 +725,10 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         click.echo(f"workbench: error: {_one_line(exc.format_message())}", err=True)
         return exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("workbench: interrupted", err=True)
-        return 130
-    except KeyboardInterrupt:
-        click.echo("workbench: interrupted", err=True)
-        return 130
+    except (Cancelled, KeyboardInterrupt, click.exceptions.Abort) as exc:
+        # Ctrl+C, or long work told to stop: what it kept (committed batches) is in its message.
+        click.echo(f"workbench: {_one_line(exc) if isinstance(exc, Cancelled) else 'interrupted'}", err=True)
+        return EXIT_CANCELLED
     except sqlite3.Error as exc:  # a full disk or a damaged page met outside a transaction
         from workbench.core.store.database import explain_sqlite_error
 

@@ -35,8 +35,9 @@ class ModelError(WorkbenchError):
     """A machine-translation package is missing, invalid or failed to load."""
 
 
-class Cancelled(WorkbenchError):
-    """Long work stopped because ``cancelled()`` returned True."""
+class NoModelError(ModelError):
+    """No model for a language pair is installed (where MT is only a signal,
+    as for alignment, the work goes on without it)."""
 
 
 class PostEditsError(BadInputError):

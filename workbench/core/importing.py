@@ -27,11 +27,14 @@ from pathlib import Path
 
 from workbench.core.text.article import ParsedArticle, parse_article
 from workbench.core.store.files import refuse_database_file
-from workbench.core.errors import BadInputError, Cancelled
+from workbench.core.errors import BadInputError
 from workbench.core.formats.base import ImportedCorpus, ImportedUnit
-from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.model import Status
+from workbench.core.progress import Cancelled, CancelledFn, ProgressFn, never_cancelled, no_progress
 from workbench.core.store.database import Store, utc_now
 from workbench.core.text.decoding import display_path, read_text_file
+
+_STATUS_VALUES = frozenset(s.value for s in Status)
 
 # Files a directory import picks up besides corpora (see formats.importable_suffixes).
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
@@ -39,14 +42,15 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 # The other language of the product's main pair; anything else goes to English.
 DEFAULT_TARGET = {"en": "ru", "ru": "en"}
 
+# What a cancelled import says: it rolls back whole.
+CANCELLED = "import cancelled: nothing was imported"
+
 # A write chunk aims at this much time holding the write lock; its size in rows
 # adapts to the measured speed, between the two bounds.
 CHUNK_SECONDS = 0.2
 MIN_CHUNK_ROWS, FIRST_CHUNK_ROWS, MAX_CHUNK_ROWS = 100, 1000, 50000
 # Article segments per write transaction (three rows each: ~0.1 s).
 ARTICLE_CHUNK_ROWS = 5000
-
-STATUSES = ("new", "machine", "edited", "approved")
 
 
 @dataclass(frozen=True)
@@ -77,14 +81,14 @@ class CorpusImportResult:
 
 
 @dataclass(frozen=True)
-class _Prepared:
+class PreparedArticle:
     path: Path
     checksum: str
     article: ParsedArticle
 
 
 @dataclass(frozen=True)
-class _PreparedCorpus:
+class PreparedCorpus:
     path: Path
     checksum: str
     corpus: ImportedCorpus
@@ -92,7 +96,10 @@ class _PreparedCorpus:
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files named, plus the importable files inside named directories (sorted;
-    hidden files and the open database with its side files left out)."""
+    hidden files and the open database with its side files left out).
+
+    :param paths: files and directories; BadInputError for a missing one, or
+        a directory without importable files."""
     from workbench.core.store.files import is_database_file
     from workbench.core.formats.registry import importable_suffixes
 
@@ -119,7 +126,9 @@ def detect_format(path: str | Path) -> str:
     """``"text"`` for an article, else the corpus format ("tmx", "xliff", "csv",
     "tsv") of a file, by its content first and its extension second (see
     ``formats.registry.detect_format``).  BadInputError for XML that is
-    neither TMX nor XLIFF, and for files that cannot be read."""
+    neither TMX nor XLIFF, and for files that cannot be read.
+
+    :param path: the file (never the database or its side files)."""
     from workbench.core.formats.registry import SNIFF_BYTES, detect_format as by_content
 
     path = Path(path)
@@ -134,7 +143,7 @@ def detect_format(path: str | Path) -> str:
     return by_content(path, head)
 
 
-def prepare(path: Path, lang: str | None = None, encoding: str | None = None) -> _Prepared:
+def prepare(path: Path, lang: str | None = None, encoding: str | None = None) -> PreparedArticle:
     """Read and parse an article (nothing is written).
 
     :param path: the text file.
@@ -145,21 +154,28 @@ def prepare(path: Path, lang: str | None = None, encoding: str | None = None) ->
     article = parse_article(text, lang)
     if not any(seg.text.strip() for seg in article.segments):
         raise BadInputError(f"{display_path(path)}: no text to import")
-    return _Prepared(path, hashlib.sha256(data).hexdigest(), article)
+    return PreparedArticle(path, hashlib.sha256(data).hexdigest(), article)
 
 
 def _source_path(path: Path) -> str:
     return display_path(path.resolve())
 
 
-def store_article(store: Store, prepared: _Prepared, target_lang: str | None = None,
+def store_article(store: Store, prepared: PreparedArticle, target_lang: str | None = None,
                   translation_of: int | None = None, *, import_token: str | None = None,
-                  chunk_rows: int | None = None) -> ImportResult:
+                  chunk_rows: int | None = None, cancelled: CancelledFn = never_cancelled) -> ImportResult:
     """Write a prepared article as a document of 1:0 units (or, with
     ``translation_of``, as the translation of that document, without units).
 
+    :param store: the store to write.
+    :param prepared: the article, as ``prepare`` read it.
+    :param target_lang: the language to translate it into (default: ``DEFAULT_TARGET``).
+    :param translation_of: store it as the translation of this document.
     :param import_token: write it pending under this import (see ``Store.begin_import``),
         in transactions of ``chunk_rows`` segments; None: one transaction, visible.
+    :param chunk_rows: segments per transaction (with ``import_token``).
+    :param cancelled: polled before each chunk of a pending import; True raises
+        ``Cancelled`` (the import's caller removes what was written).
     """
     existing = store.document_by_checksum(prepared.checksum, import_token=import_token)
     if existing is not None:  # imported before, or earlier in this import (same bytes)
@@ -178,6 +194,8 @@ def store_article(store: Store, prepared: _Prepared, target_lang: str | None = N
     rows = [(s.paragraph, s.kind, s.text, False) for s in article.segments]
     step = chunk_rows or len(rows) or 1
     for start in range(0, len(rows), step):
+        if import_token is not None and cancelled():
+            raise Cancelled(CANCELLED)
         with store.transaction():
             store.add_segments(doc_id, rows[start:start + step], with_units=translation_of is None,
                                start_seq=float(start))
@@ -208,15 +226,20 @@ def _checksum(path: Path) -> str:
 
 
 def prepare_corpus(path: Path, fmt: str, source_lang: str | None = None,
-                   target_lang: str | None = None) -> _PreparedCorpus:
-    """Check a corpus file whole (its importer's checking pass; nothing is written)."""
+                   target_lang: str | None = None) -> PreparedCorpus:
+    """Check a corpus file whole (its importer's checking pass; nothing is written).
+
+    :param path: the corpus file.
+    :param fmt: its format, as ``detect_format`` named it.
+    :param source_lang: its source language (the file's, or detected, when None).
+    :param target_lang: its target language (likewise)."""
     from workbench.core.formats import get_importer
 
     corpus = get_importer(fmt).read(path, source_lang=source_lang, target_lang=target_lang)
     if corpus.unit_count == 0:
         raise BadInputError(f"{display_path(path.name)}: no translation units with both "
                             f"{corpus.source_lang} and {corpus.target_lang} text")
-    return _PreparedCorpus(path, _checksum(path), corpus)
+    return PreparedCorpus(path, _checksum(path), corpus)
 
 
 class _Chunker:
@@ -237,9 +260,11 @@ def _unit_row(unit: ImportedUnit, now: str) -> tuple:
     from workbench.core.scoring import unit_scores
 
     props = unit.props
-    status = props.get("x-status", "approved")
-    if status not in STATUSES:
-        status = "approved"
+    # A unit of a corpus is a person's translation: approved, unless the file
+    # (one the workbench exported) names its status.
+    status = props.get("x-status", Status.APPROVED.value)
+    if status not in _STATUS_VALUES:
+        status = Status.APPROVED.value
     mt = props.get("x-mt")
     chrf = ter = None
     if mt is not None:
@@ -254,10 +279,19 @@ def _unit_row(unit: ImportedUnit, now: str) -> tuple:
             unit.changed_at or unit.created_at or now, chrf, ter)
 
 
-def store_corpus(store: Store, prepared: _PreparedCorpus, import_token: str, *,
+def store_corpus(store: Store, prepared: PreparedCorpus, import_token: str, *,
                  chunker: _Chunker | None = None, progress: ProgressFn = no_progress,
                  cancelled: CancelledFn = never_cancelled) -> CorpusImportResult:
-    """Write a checked corpus as a pending document pair, chunk by chunk."""
+    """Write a checked corpus as a pending document pair, chunk by chunk.
+
+    :param store: the store to write.
+    :param prepared: the corpus, as ``prepare_corpus`` checked it.
+    :param import_token: the import it belongs to (``Store.begin_import``):
+        its documents stay invisible until the import is published.
+    :param chunker: sizes the write transactions (shared by the files of one import).
+    :param progress: ``progress(fraction, message)``.
+    :param cancelled: polled before each chunk; True raises ``Cancelled``
+        (the import's caller removes what was written)."""
     corpus, path = prepared.corpus, prepared.path
     existing = store.document_by_checksum(prepared.checksum, import_token=import_token)
     if existing is not None:  # imported before, or earlier in this import (same bytes)
@@ -283,7 +317,7 @@ def store_corpus(store: Store, prepared: _PreparedCorpus, import_token: str, *,
     units: Iterator[ImportedUnit] = iter(corpus.units())
     while True:
         if cancelled():
-            raise Cancelled("import cancelled: nothing was imported")
+            raise Cancelled(CANCELLED)
         batch = []
         for unit in units:  # parsing happens here, outside any transaction
             batch.append(_unit_row(unit, now))
@@ -310,6 +344,7 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
     """Import files and directories of them, all or nothing: the one import
     dispatcher (command line and window).
 
+    :param store: the store to write.
     :param paths: files (articles or corpora, told apart by ``detect_format``)
         and directories (their importable files, recursively).
     :param lang: the articles' language, or a corpus's source language; detected when None.
@@ -317,16 +352,16 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
         target language.
     :param encoding: the articles' encoding as the user named it; detected when None.
     :param progress: ``progress(fraction, message)``.
-    :param cancelled: polled between files and chunks; a cancel imports nothing
-        (``Cancelled``).
+    :param cancelled: polled between files and chunks; True raises ``Cancelled``
+        and nothing is imported.
     Returns one result per file, in order.  Raises BadInputError (nothing
     imported) when any file cannot be imported.
     """
     files = expand_paths(paths)
-    prepared: list[_Prepared | _PreparedCorpus] = []
+    prepared: list[PreparedArticle | PreparedCorpus] = []
     for n, path in enumerate(files):
         if cancelled():
-            raise Cancelled("import cancelled: nothing was imported")
+            raise Cancelled(CANCELLED)
         progress(0.3 * n / len(files), f"checking {display_path(path.name)}")
         fmt = detect_format(path)
         if fmt == "text":
@@ -335,7 +370,7 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
             prepared.append(prepare_corpus(path, fmt, lang, target_lang))
     store.discard_stale_imports()
     token = store.begin_import()
-    total = sum(p.corpus.unit_count if isinstance(p, _PreparedCorpus) else len(p.article.segments)
+    total = sum(p.corpus.unit_count if isinstance(p, PreparedCorpus) else len(p.article.segments)
                 for p in prepared) or 1
     done = 0
     chunker = _Chunker()
@@ -343,9 +378,9 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
     try:
         for item in prepared:
             if cancelled():
-                raise Cancelled("import cancelled: nothing was imported")
+                raise Cancelled(CANCELLED)
             name = display_path(item.path.name)
-            if isinstance(item, _PreparedCorpus):
+            if isinstance(item, PreparedCorpus):
                 def report(fraction: float, message: str, before=done,
                            size=item.corpus.unit_count) -> None:
                     progress(0.3 + 0.7 * (before + fraction * size) / total, message)
@@ -356,7 +391,7 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
             else:
                 progress(0.3 + 0.7 * done / total, f"storing {name}")
                 result = store_article(store, item, target_lang, import_token=token,
-                                       chunk_rows=ARTICLE_CHUNK_ROWS)
+                                       chunk_rows=ARTICLE_CHUNK_ROWS, cancelled=cancelled)
                 done += len(item.article.segments)
             results.append(result)
         store.publish_import(token)
@@ -373,7 +408,15 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
 def import_corpus(store: Store, path: str | Path, *, source_lang: str | None = None,
                   target_lang: str | None = None, progress: ProgressFn = no_progress,
                   cancelled: CancelledFn = never_cancelled) -> CorpusImportResult:
-    """Import one TMX, XLIFF, CSV or TSV file as a document pair of aligned units."""
+    """Import one TMX, XLIFF, CSV or TSV file as a document pair of aligned units.
+
+    :param store: the store to write.
+    :param path: the corpus file.
+    :param source_lang: its source language (the file's, or detected, when None).
+    :param target_lang: its target language (likewise).
+    :param progress: ``progress(fraction, message)``.
+    :param cancelled: polled between chunks; True raises ``Cancelled`` and
+        nothing is imported."""
     path = Path(path)
     if not path.is_file():
         raise BadInputError(f"no such file: {display_path(path)}")

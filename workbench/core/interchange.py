@@ -6,53 +6,47 @@ the format's writer.  Import is ``importer.import_paths`` (re-exported here).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.core.errors import BadInputError
 from workbench.core.formats.base import ExportOptions, ExportUnit
+from workbench.core.model import Status
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
 from workbench.core.store.database import Store
 
-STATUSES = ("new", "machine", "edited", "approved")
+STATUSES = tuple(s.value for s in Status)  # new, machine, edited, approved
 
 
 @dataclass(frozen=True)
 class ExportFilter:
     document_ids: tuple[int, ...] = ()          # empty: every document
-    statuses: tuple[str, ...] = ("approved",)   # ("any",) or a subset of STATUSES
+    statuses: tuple[str, ...] = tuple(s.value for s in Status.REVIEWED)  # ("any",) or a subset of STATUSES
     include_excluded: bool = False              # excluded segments and boilerplate
     source_lang: str | None = None              # direction: only documents in this language
     target_lang: str | None = None
     exclude_unit_ids: frozenset[int] = frozenset()  # e.g. units with open QA errors (--qa-clean)
 
-    def where(self) -> tuple[str, list]:
-        """SQL over ``units u`` (documents as ``d``/``td`` when counting)."""
-        clauses, args = [], []
-        if self.document_ids:
-            clauses.append(f"u.document_id IN ({','.join('?' * len(self.document_ids))})")
-            args += list(self.document_ids)
+    def status_set(self) -> frozenset[Status]:
+        """The statuses exported (``BadInputError`` for an unknown one)."""
         statuses = STATUSES if "any" in self.statuses else self.statuses
         bad = set(statuses) - set(STATUSES)
         if bad:
             raise BadInputError(f"unknown status {sorted(bad)[0]!r}: use one of {', '.join(STATUSES)} or any")
-        clauses.append(f"u.status IN ({','.join('?' * len(statuses))})")
-        args += list(statuses)
-        clauses.append("u.target != ''")
-        if self.exclude_unit_ids:
-            clauses.append(f"u.id NOT IN ({','.join(str(int(i)) for i in sorted(self.exclude_unit_ids))})")
-        return " AND ".join(clauses), args
+        return frozenset(Status(s) for s in statuses)
 
     def documents(self, store: Store) -> dict[int, tuple[str, str, str]]:
-        """Documents in the direction asked: id -> (title, source, target language)."""
+        """Documents exported: in the direction asked, and among ``document_ids``
+        when it names any; id -> (title, source, target language).
+
+        :param store: the store to read."""
         found = {}
         for doc in store.documents():
-            target = doc.target_language or "und"
-            translation = store.conn.execute(
-                "SELECT language FROM documents WHERE translation_of = ? AND pending IS NULL"
-                " ORDER BY id DESC", (doc.id,)).fetchone()
-            if translation:
-                target = translation[0]
+            if self.document_ids and doc.id not in self.document_ids:
+                continue
+            translation = store.translation_of(doc.id)
+            target = translation.language if translation else doc.target_language or "und"
             if (self.source_lang and doc.language != self.source_lang) or (
                     self.target_lang and target != self.target_lang):
                 continue
@@ -60,39 +54,29 @@ class ExportFilter:
         return found
 
 
-# One row per (unit, segment), in unit order: one pass over the units index,
-# no per-unit subqueries; excluded/boilerplate segments are filtered in Python.
-_EXPORT_SQL = """
-SELECT u.id, u.document_id, u.status, u.target, u.mt, u.mt_engine, u.mt_model, u.mt_version,
-       u.created_at, u.updated_at, u.pe_chrf, us.side, s.text, s.seq, s.excluded, s.kind
-FROM units u
-LEFT JOIN unit_segments us ON us.unit_id = u.id
-LEFT JOIN segments s ON s.id = us.segment_id
-WHERE {where}
-ORDER BY u.document_id, u.seq, u.id
-"""
-
-
 def count_units(store: Store, flt: ExportFilter) -> int:
-    where, args = flt.where()
-    docs = flt.documents(store)
-    where += f" AND u.document_id IN ({','.join(map(str, docs)) or 'NULL'})"
-    if not flt.include_excluded:
-        where += (" AND NOT EXISTS (SELECT 1 FROM unit_segments x JOIN segments s ON s.id = x.segment_id"
-                  " WHERE x.unit_id = u.id AND (s.excluded = 1 OR s.kind = 'boilerplate'))")
-    return store.conn.execute(f"SELECT count(*) FROM units u WHERE {where}", args).fetchone()[0]
+    """How many units an export with this filter writes.
+
+    :param store: the store to read.
+    :param flt: which units."""
+    statuses = flt.status_set()
+    return store.export_unit_count(flt.documents(store), statuses, include_excluded=flt.include_excluded)
 
 
 def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
     """Units matching the filter, in document order, one at a time (a read
-    connection of its own, so a long export never holds the writer's)."""
+    connection of its own, so a long export never holds the writer's).
+
+    :param store: the store to read.
+    :param flt: which units."""
+    statuses = flt.status_set()
     docs = flt.documents(store)
-    where, args = flt.where()
-    where += f" AND u.document_id IN ({','.join(map(str, docs)) or 'NULL'})"
     keep_all = flt.include_excluded
 
     def build(head: tuple, segs: list[tuple]) -> ExportUnit | None:
         uid, doc_id, status, target, mt, engine, model, version, created, changed, chrf = head
+        if uid in flt.exclude_unit_ids:
+            return None
         if len(segs) == 1:  # the common 1:0 post-editing unit
             side, text, _seq, excluded, kind = segs[0]
             if not keep_all and (excluded or kind == "boilerplate"):
@@ -110,11 +94,10 @@ def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
         return ExportUnit(uid, sources, targets, src_lang, tgt_lang, doc_id, title, status,
                           mt, engine, model, version, chrf, created, changed)
 
-    conn = store.read_connection()
-    try:
+    with closing(store.export_rows(docs, statuses)) as rows:
         head: tuple | None = None
         segs: list[tuple] = []
-        for row in conn.execute(_EXPORT_SQL.format(where=where), args):
+        for row in rows:
             if head is None or row[0] != head[0]:
                 if head is not None and (unit := build(head, segs)) is not None:
                     yield unit
@@ -123,14 +106,18 @@ def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
                 segs.append(row[11:])
         if head is not None and (unit := build(head, segs)) is not None:
             yield unit
-    finally:
-        conn.close()
 
 
 def export_outputs(store: Store, format_name: str, out: Path, flt: ExportFilter,
                    options: ExportOptions | None = None) -> list[Path]:
     """The files an export writes: ``out``, or for Moses ``out.<src>`` and
-    ``out.<tgt>`` (languages from the options, else from the first unit)."""
+    ``out.<tgt>`` (languages from the options, else from the first unit).
+
+    :param store: the store to read.
+    :param format_name: tmx, csv, tsv, moses or xliff.
+    :param out: the output file (Moses: the prefix of two files).
+    :param flt: which units.
+    :param options: how to write (its languages name Moses' files)."""
     if format_name != "moses":
         return [Path(out)]
     from workbench.core.formats.base import corpus_languages
@@ -151,7 +138,15 @@ def check_export_outputs(store: Store, format_name: str, out: Path, flt: ExportF
                          options: ExportOptions | None = None, *, force: bool = False) -> list[Path]:
     """Refuse an export that would write onto the database or a file the
     workbench owns, or overwrite a file of another kind without ``force``
-    (``outputs.check_output_path`` for each file the export writes)."""
+    (``outputs.check_output_path`` for each file the export writes).
+
+    :param store: the store (its database is never an output).
+    :param format_name: tmx, csv, tsv, moses or xliff.
+    :param out: the output file (Moses: the prefix of two files).
+    :param flt: which units.
+    :param options: how to write.
+    :param force: overwrite a file of another kind.
+    Returns the files the export writes."""
     from workbench.core.outputs import check_output_path
 
     return [check_output_path(path, format_name=format_name, database=store.path, force=force)
@@ -171,7 +166,8 @@ def export_corpus(store: Store, format_name: str, out: Path, flt: ExportFilter,
         options: how to write (languages, BOM, formulas...).
         force: overwrite an existing file that is not of the format (never
             the database or the workbench's own files: see ``check_export_outputs``).
-        progress, cancelled: the long-work callbacks."""
+        progress, cancelled: the long-work callbacks; a cancel raises
+            ``Cancelled`` and writes no file (an existing one stays as it was)."""
     from workbench.core.formats import get_exporter
 
     exporter = get_exporter(format_name)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import secrets
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -218,11 +218,6 @@ def check_output_path(out: str | Path, *, format_name: str, database: str | Path
     wanted, looks_like = _FORMAT_NAMES.get(format_name, format_name), _KIND_NAMES.get(kind, kind)
     raise OutputExistsError(f"{out} exists and is not a {wanted} (it looks like {looks_like}):"
                             f" pass --force to overwrite it", out, looks_like, wanted)
-
-
-def check_output_paths(outs: Iterable[str | Path], **kwargs) -> list[Path]:
-    """``check_output_path`` for each of several files one writer produces."""
-    return [check_output_path(out, **kwargs) for out in outs]
 
 
 # -- writing ------------------------------------------------------------------------------

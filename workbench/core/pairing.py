@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.core.edits.links import AlignPair, LinkSpec, align_units, check_post_edits
-from workbench.core.errors import BadInputError
+from workbench.core.errors import BadInputError, ModelError
 from workbench.core.model import Document
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
 from workbench.core.store.database import Store
+from workbench.core.translating import translate_texts_cached
 
 
 @dataclass(frozen=True)
@@ -41,19 +42,6 @@ def _segments_of(store: Store, document_id: int):
     return [s for s in store.segments(document_id)]
 
 
-def machine_translations(store: Store, texts: Sequence[str], src_lang: str, tgt_lang: str,
-                         packages_dir=None) -> list[str] | None:
-    """MT of ``texts`` through the cache and an installed model, or None when
-    no model for the pair is installed (alignment then works without it)."""
-    from workbench.core.errors import ModelError
-    from workbench.core.translating import translate_texts_cached
-
-    try:
-        return translate_texts_cached(store, texts, src_lang, tgt_lang, packages_dir=packages_dir)
-    except ModelError:
-        return None
-
-
 def _compute_links(store: Store, source_id: int, target_id: int, *, use_mt: bool, packages_dir,
                    progress: ProgressFn, cancelled: CancelledFn) -> tuple[tuple[LinkSpec, ...], bool]:
     from workbench.core.align import align
@@ -64,8 +52,13 @@ def _compute_links(store: Store, source_id: int, target_id: int, *, use_mt: bool
     tgt = [s for s in _segments_of(store, target_id) if not s.excluded]
     if not src or not tgt:
         raise BadInputError("both documents need at least one segment to align")
-    mt = (machine_translations(store, [s.text for s in src], source_doc.language,
-                               target_doc.language, packages_dir) if use_mt else None)
+    mt = None
+    if use_mt:
+        try:
+            mt = translate_texts_cached(store, [s.text for s in src], source_doc.language,
+                                        target_doc.language, packages_dir=packages_dir, cancelled=cancelled)
+        except ModelError:
+            mt = None  # no usable model for the pair: the aligner works without MT
     links = align([s.text for s in src], [s.text for s in tgt], source_doc.language,
                   target_doc.language, src_paragraphs=[s.paragraph for s in src],
                   tgt_paragraphs=[s.paragraph for s in tgt], mt=mt, progress=progress,
@@ -181,15 +174,10 @@ def _existing_translation(store: Store, source_id: int | None, prepared) -> Docu
         raise BadInputError(f"{name} is already the translation of {_describe(store, original)} "
                             f"(imported as document {existing.id}); a text can be the translation "
                             "of one document only")
-    if store.conn.execute("SELECT 1 FROM units WHERE document_id = ? LIMIT 1", (existing.id,)).fetchone():
+    if store.has_units(existing.id):
         raise BadInputError(f"{name} is already imported as {_describe(store, existing)}, an article of "
                             "its own: it cannot also be a translation")
     return existing  # a translation whose article is gone: it is taken up again
-
-
-def _aligned_with(store: Store, source_id: int, target_id: int) -> bool:
-    return store.conn.execute("SELECT 1 FROM units WHERE document_id = ? AND target_document_id = ? LIMIT 1",
-                              (source_id, target_id)).fetchone() is not None
 
 
 def import_pair(store: Store, source_path: str | Path, target_path: str | Path, *,
@@ -229,7 +217,7 @@ def import_pair(store: Store, source_path: str | Path, target_path: str | Path, 
             raise BadInputError(f"{src.path.name} is already imported as the translation of "
                                 f"{_describe(store, original)}, not as an article")
         translation = _existing_translation(store, existing.id if existing else None, tgt)
-        if existing is not None and translation is not None and _aligned_with(store, existing.id, translation.id):
+        if existing is not None and translation is not None and store.is_aligned_with(existing.id, translation.id):
             return PairResult(existing.id, translation.id, len(store.unit_ids(existing.id)), False,
                               created=False)
         if existing is not None:
@@ -253,14 +241,13 @@ def attach_prepared(store: Store, source_id: int, prepared) -> int:
 
     _refuse_a_translation_as_article(store, store.document(source_id))
     existing = _existing_translation(store, source_id, prepared)
-    with store.transaction() as conn:
+    with store.transaction():
         if existing is None:
             target = store_article(store, prepared, translation_of=source_id).document_id
         else:
             target = existing.id
-            conn.execute("UPDATE documents SET translation_of = ? WHERE id = ?", (source_id, target))
-        conn.execute("UPDATE documents SET target_language = ? WHERE id = ?",
-                     (prepared.article.language, source_id))
+            store.set_translation_of(target, source_id)
+        store.set_target_language(source_id, prepared.article.language)
     return target
 
 
@@ -309,9 +296,3 @@ def existing_document(store: Store, path: str | Path) -> Document | None:
     except OSError:
         return None
     return store.document_by_checksum(hashlib.sha256(data).hexdigest())
-
-
-def translation_of(store: Store, source_id: int) -> int | None:
-    row = store.conn.execute("SELECT id FROM documents WHERE translation_of = ? ORDER BY id DESC",
-                             (source_id,)).fetchone()
-    return row[0] if row else None

@@ -5,12 +5,11 @@ High chrF / BLEU and low TER mean little editing was needed.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Statuses whose target a person has touched: only these measure MT quality.
-REVIEWED = ("edited", "approved")
+from workbench.core.model import Status
 
 
 @lru_cache(maxsize=1)
@@ -68,14 +67,13 @@ def corpus_scores(pairs: Iterable[tuple[str | None, str | None]]) -> CorpusScore
 
 
 def document_scores(store, document_ids: int | Sequence[int] | None = None,
-                    statuses: tuple[str, ...] = REVIEWED) -> CorpusScores | None:
-    """Corpus scores over reviewed units of one document, several, or all (None)."""
-    where = f"status IN ({','.join('?' * len(statuses))}) AND mt IS NOT NULL"
-    args: list = list(statuses)
+                    statuses: Collection[Status] = Status.BY_PERSON) -> CorpusScores | None:
+    """Corpus scores over reviewed units of one document, several, or all.
+
+    :param store: the store to read.
+    :param document_ids: a document, several, or None for all.
+    :param statuses: whose targets count (default: those a person edited or approved: only
+        these measure MT quality)."""
     if isinstance(document_ids, int):
         document_ids = [document_ids]
-    if document_ids is not None:
-        where += f" AND document_id IN ({','.join('?' * len(document_ids))})"
-        args += list(document_ids)
-    rows = store.conn.execute(f"SELECT mt, target FROM units WHERE {where} ORDER BY document_id, seq", args)
-    return corpus_scores(rows)
+    return corpus_scores(store.mt_and_targets(document_ids, statuses))

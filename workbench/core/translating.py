@@ -16,9 +16,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from workbench.core.errors import BadInputError, Cancelled
+from workbench.core.errors import BadInputError
 from workbench.core.model import SegmentKind, Unit
-from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.progress import Cancelled, CancelledFn, ProgressFn, never_cancelled, no_progress
 from workbench.core.store.database import Store
 
 ENGINE = "argos"
@@ -33,7 +33,7 @@ class TranslationSummary:
     skipped: int          # units left alone (already translated, excluded, boilerplate, empty)
     seconds: float
     models: list[str] = field(default_factory=list)
-    cancelled: bool = False
+    cancelled: bool = False  # stopped early: this summary is the partial result of a Cancelled
     sentences_translated: int = 0  # distinct source texts sent to the model
     changed: int = 0      # units whose source changed (or that went away) meanwhile: left for a re-run
 
@@ -56,7 +56,9 @@ class TranslationSummary:
 
 
 def model_key(chain: Sequence) -> tuple[str, str]:
-    """Provenance of a model chain: (``code+code``, ``version+version``)."""
+    """Provenance of a model chain: (``code+code``, ``version+version``).
+
+    :param chain: the packages a text goes through, in order."""
     return ("+".join(p.code for p in chain), "+".join(str(p.package_version) for p in chain))
 
 
@@ -99,7 +101,9 @@ def translate_document(store: Store, document_id: int, *, to_lang: str | None = 
     :param retranslate: translate units that already have MT from this model.
     :param on_batch: called with the unit ids written after each commit.
     :param progress: progress callback (fraction, message).
-    :param cancelled: polled between batches; True stops after the current one.
+    :param cancelled: polled between batches; True stops after the current one
+        and raises ``Cancelled`` whose ``partial`` is the ``TranslationSummary``
+        of what was written (and kept: a re-run goes on from there).
     Units whose source text changes meanwhile are left alone and counted in
     ``TranslationSummary.changed``."""
     from workbench.core.mt import engine, packages  # lazy: ctranslate2 is heavy and the GUI starts without it
@@ -165,31 +169,51 @@ def translate_document(store: Store, document_id: int, *, to_lang: str | None = 
                  f"translated {done_sentences}/{len(sources)} sentences")
     if not sources:
         progress(1.0, "nothing left to translate")
-    return TranslationSummary(
+    summary = TranslationSummary(
         units=len(todo) + skipped, translated=done_units, from_cache=len(from_cache),
         skipped=skipped, seconds=time.perf_counter() - started, models=[code],
         cancelled=was_cancelled, sentences_translated=done_sentences, changed=len(changed))
+    if was_cancelled:  # the batches written are committed and stay: say what they hold
+        raise Cancelled(summary.describe(), partial=summary)
+    return summary
 
 
-def translate_texts_cached(store: Store, texts: Sequence[str], from_lang: str, to_lang: str, *,
+def translate_texts_cached(store: Store | None, texts: Sequence[str], from_lang: str, to_lang: str, *,
                            packages_dir=None, beam_size: int | None = None,
                            batch_size: int = DEFAULT_BATCH, progress: ProgressFn = no_progress,
                            cancelled: CancelledFn = never_cancelled) -> list[str]:
-    """Translate free texts (e.g. for the aligner) through the MT cache.
+    """Machine-translate free texts (the aligner's MT signal): the one way the
+    workbench translates texts that are not a document's units.
 
-    Raises ModelError when no model for the pair is installed."""
-    from workbench.core.mt import engine, packages
+    Each distinct text goes to the model once.  With a store, texts in its MT
+    cache for this model chain (``cache_key``: codes, versions, content hash)
+    are taken from there, and new translations are added to it.
+
+    :param store: whose MT cache to use; None translates without a cache
+        (``workbench align`` works on files, without a database).
+    :param texts: the texts, in any number; blank ones translate to "".
+    :param from_lang: their language.
+    :param to_lang: the language to translate them into.
+    :param packages_dir: the Argos packages directory (default: Argos' own).
+    :param beam_size: beam width (default: engine.DEFAULT_BEAM).
+    :param batch_size: distinct texts per model call (and per cache write).
+    :param progress: ``progress(fraction, message)``.
+    :param cancelled: polled between batches; True raises ``Cancelled``.
+    Returns the translations in the order of ``texts``.  Raises NoModelError
+    when no model for the pair is installed, ModelError when one cannot be used."""
+    from workbench.core.mt import engine, packages  # lazy: ctranslate2 is heavy and the GUI starts without it
 
     chain = packages.find_pair(from_lang, to_lang, packages_dir=packages_dir)
-    key = cache_key(chain)
-    cached = store.cached_translations(key, list(texts))
-    missing = list(dict.fromkeys(t for t in texts if t not in cached and t.strip()))
+    key = cache_key(chain) if store is not None else ""
+    found = store.cached_translations(key, list(texts)) if store is not None else {}
+    missing = list(dict.fromkeys(t for t in texts if t not in found and t.strip()))
     for start in range(0, len(missing), batch_size):
         if cancelled():
             raise Cancelled("machine translation cancelled")
         batch = missing[start:start + batch_size]
         outputs = engine.translate_chain(chain, batch, beam_size=beam_size)
-        store.cache_translations(key, zip(batch, outputs))
-        cached.update(zip(batch, outputs))
+        if store is not None:
+            store.cache_translations(key, zip(batch, outputs))
+        found.update(zip(batch, outputs))
         progress((start + len(batch)) / len(missing), f"translated {start + len(batch)}/{len(missing)}")
-    return [cached.get(t, "") for t in texts]
+    return [found.get(t, "") for t in texts]

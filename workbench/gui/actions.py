@@ -1,16 +1,17 @@
 """Every command of the window as a QAction: one table, so menus, toolbar,
-editor buttons and the keyboard-shortcuts dialog all come from the same place."""
+editor buttons and the keyboard-shortcuts dialog all come from the same place.
+
+The table is data (name, text, menu, keys, tip, icon); what an action does is
+the window's business: it passes ``build_actions`` a slot for every name.
+"""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenuBar, QStyle, QToolBar
-
-if TYPE_CHECKING:
-    from workbench.gui.main_window import MainWindow
+from PySide6.QtWidgets import QMenuBar, QStyle, QToolBar, QWidget
 
 SP = QStyle.StandardPixmap
 KEY = QKeySequence.StandardKey
@@ -18,114 +19,111 @@ KEY = QKeySequence.StandardKey
 
 @dataclass(frozen=True)
 class ActionSpec:
-    name: str
+    name: str                       # the key of its slot, and of its QAction in build_actions' dict
     text: str
-    slot: str                       # "window.method" or "controller.method"
     menu: str
     shortcuts: tuple = ()
     tip: str = ""
     icon: SP | None = None
-    checkable: bool = False
-    toolbar: bool = False
+    checkable: bool = False         # its slot gets the checked state
 
 
 SPECS: tuple[ActionSpec, ...] = (
-    ActionSpec("import_files", "&Import files…", "window.import_files", "&File", (KEY.Open,),
+    ActionSpec("import_files", "&Import files…", "&File", (KEY.Open,),
                "Import articles (.txt) or corpora (.tmx, .csv, .tsv); or drop files on the window",
-               SP.SP_DialogOpenButton, toolbar=True),
-    ActionSpec("import_pair", "Import document &pair…", "pairs.import_pair", "&File", ("Ctrl+Shift+O",),
+               SP.SP_DialogOpenButton),
+    ActionSpec("import_pair", "Import document &pair…", "&File", ("Ctrl+Shift+O",),
                "Import an article and its human translation (two files) and align their sentences"),
-    ActionSpec("import_translation", "Import &translation of this document…", "pairs.import_translation",
-               "&File", (), "Give the selected document its human translation and align their sentences"),
-    ActionSpec("export", "&Export…", "window.show_export", "&File", ("Ctrl+Shift+E",),
-               "Export units as TMX, CSV, TSV, Moses or XLIFF", SP.SP_DialogSaveButton, toolbar=True),
-    ActionSpec("open_database", "&Open database…", "window.choose_database", "&File", (),
+    ActionSpec("import_translation", "Import &translation of this document…", "&File", (),
+               "Give the selected document its human translation and align their sentences"),
+    ActionSpec("export", "&Export…", "&File", ("Ctrl+Shift+E",),
+               "Export units as TMX, CSV, TSV, Moses or XLIFF", SP.SP_DialogSaveButton),
+    ActionSpec("open_database", "&Open database…", "&File", (),
                "Open another workbench database (or create one)"),
-    ActionSpec("quit", "&Quit", "window.close", "&File", (KEY.Quit,), "Close the window"),
-    ActionSpec("undo", "&Undo", "controller.undo", "&Edit", (KEY.Undo,), "Undo the last edit",
-               SP.SP_ArrowBack, toolbar=True),
-    ActionSpec("redo", "&Redo", "controller.redo", "&Edit", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo",
-               SP.SP_ArrowForward, toolbar=True),
-    ActionSpec("find", "&Find and replace…", "window.show_find", "&Edit", ("Ctrl+F",),
+    ActionSpec("quit", "&Quit", "&File", (KEY.Quit,), "Close the window"),
+    ActionSpec("undo", "&Undo", "&Edit", (KEY.Undo,), "Undo the last edit", SP.SP_ArrowBack),
+    ActionSpec("redo", "&Redo", "&Edit", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo", SP.SP_ArrowForward),
+    ActionSpec("find", "&Find and replace…", "&Edit", ("Ctrl+F",),
                "Find in sources or targets (regular expressions too); replace in targets"),
-    ActionSpec("approve_next", "&Approve and next", "qa.approve_and_next", "&Edit",
+    ActionSpec("approve_next", "&Approve and next", "&Edit",
                ("Ctrl+Return", "Ctrl+Enter"), "Approve the unit and go to the next unapproved one",
-               SP.SP_DialogApplyButton, toolbar=True),
-    ActionSpec("use_mt", "Use &MT", "controller.use_mt", "&Edit", ("Ctrl+M",),
-               "Replace the target with the machine translation", SP.SP_ArrowDown, toolbar=True),
-    ActionSpec("edit_target", "&Edit target", "window.edit_target", "&Edit", ("F2",),
+               SP.SP_DialogApplyButton),
+    ActionSpec("use_mt", "Use &MT", "&Edit", ("Ctrl+M",),
+               "Replace the target with the machine translation", SP.SP_ArrowDown),
+    ActionSpec("edit_target", "&Edit target", "&Edit", ("F2",),
                "Put the cursor in the target editor (Enter in the table does the same)"),
-    ActionSpec("split", "&Split at cursor", "controller.split_at_cursor", "&Edit", ("Ctrl+Shift+S",),
+    ActionSpec("split", "&Split at cursor", "&Edit", ("Ctrl+Shift+S",),
                "Split the source segment at the source cursor (and the target at the target cursor)"),
-    ActionSpec("merge", "Merge with &next", "controller.merge_with_next", "&Edit", ("Ctrl+Shift+M",),
+    ActionSpec("merge", "Merge with &next", "&Edit", ("Ctrl+Shift+M",),
                "Merge the unit's segment with the next one"),
-    ActionSpec("exclude", "E&xclude / include", "controller.toggle_excluded", "&Edit", ("Ctrl+E",),
+    ActionSpec("exclude", "E&xclude / include", "&Edit", ("Ctrl+E",),
                "Exclude the selected units from translation and export, or include them again"),
-    ActionSpec("insert_term", "Insert selected &term", "qa.insert_term", "&Edit", ("Ctrl+Alt+T",),
+    ActionSpec("insert_term", "Insert selected &term", "&Edit", ("Ctrl+Alt+T",),
                "Insert the translation selected in the Terms pane at the target cursor"),
-    ActionSpec("add_term", "Add term from selection…", "qa.add_term", "&Edit", ("Ctrl+Alt+G",),
+    ActionSpec("add_term", "Add term from selection…", "&Edit", ("Ctrl+Alt+G",),
                "Add the text selected in the source and target editors to the glossary"),
-    ActionSpec("check_document", "&Check document (QA)", "qa.check_document", "&Edit", ("F7",),
+    ActionSpec("check_document", "&Check document (QA)", "&Edit", ("F7",),
                "Run the quality checks over this document; the QA pane lists the findings"),
-    ActionSpec("hide_skipped", "&Hide skipped rows", "window.set_hide_skipped", "&View",
+    ActionSpec("hide_skipped", "&Hide skipped rows", "&View",
                ("Ctrl+H",), "Hide excluded, meta (dates, bylines) and boilerplate rows: show only the work to do",
-               checkable=True, toolbar=True),
-    ActionSpec("dark_palette", "&Dark palette", "window.set_dark_palette", "&View", (),
+               checkable=True),
+    ActionSpec("dark_palette", "&Dark palette", "&View", (),
                "Switch between light and dark colours", checkable=True),
-    ActionSpec("alignment_view", "&Alignment view", "window.show_alignment", "&View", ("Ctrl+Shift+A",),
+    ActionSpec("alignment_view", "&Alignment view", "&View", ("Ctrl+Shift+A",),
                "Show the sentence links of a document and its human translation (or the post-editing table)",
                checkable=True),
-    ActionSpec("reset_columns", "&Reset column widths", "window.reset_columns", "&View"),
-    ActionSpec("next_unit", "&Next unit", "controller.next_unit", "&Go", ("Alt+Down",)),
-    ActionSpec("previous_unit", "&Previous unit", "controller.previous_unit", "&Go", ("Alt+Up",)),
-    ActionSpec("next_untranslated", "Next &untranslated", "controller.next_untranslated", "&Go", ("Ctrl+U",),
+    ActionSpec("reset_columns", "&Reset column widths", "&View"),
+    ActionSpec("next_unit", "&Next unit", "&Go", ("Alt+Down",)),
+    ActionSpec("previous_unit", "&Previous unit", "&Go", ("Alt+Up",)),
+    ActionSpec("next_untranslated", "Next &untranslated", "&Go", ("Ctrl+U",),
                "Next unit with an empty target"),
-    ActionSpec("next_unapproved", "Next un&approved", "controller.next_unapproved", "&Go", ("Ctrl+Shift+U",),
+    ActionSpec("next_unapproved", "Next un&approved", "&Go", ("Ctrl+Shift+U",),
                "Next unit not yet approved"),
-    ActionSpec("focus_table", "Back to the &table", "window.focus_table", "&Go", ("Ctrl+L",),
+    ActionSpec("focus_table", "Back to the &table", "&Go", ("Ctrl+L",),
                "Move the keyboard focus to the segment table (Esc in the target does the same)"),
     # The alignment view's edits reuse the post-editing keys for the same ideas
     # (merge, split, confirm = approve): only one of the two sets is enabled at a time.
-    ActionSpec("align_confirm_next", "&Confirm and next", "alignment.confirm_and_next", "&Align",
+    ActionSpec("align_confirm_next", "&Confirm and next", "&Align",
                ("Ctrl+Return", "Ctrl+Enter"),
                "Confirm the selected links (an approved pair each) and go to the next unconfirmed link"),
-    ActionSpec("align_unconfirm", "&Unconfirm", "alignment.unconfirm", "&Align", ("Ctrl+Shift+Return",),
+    ActionSpec("align_unconfirm", "&Unconfirm", "&Align", ("Ctrl+Shift+Return",),
                "Take the confirmation back from the selected links"),
-    ActionSpec("align_merge", "&Merge with next link", "alignment.merge_with_next", "&Align", ("Ctrl+Shift+M",),
+    ActionSpec("align_merge", "&Merge with next link", "&Align", ("Ctrl+Shift+M",),
                "Merge the link with the next one (several selected links: into one)"),
-    ActionSpec("align_split", "&Split link", "alignment.split_link", "&Align", ("Ctrl+Shift+S",),
+    ActionSpec("align_split", "&Split link", "&Align", ("Ctrl+Shift+S",),
                "Split off the first source and target sentence as a link of their own"),
-    ActionSpec("align_insert_empty", "Insert &empty counterpart", "alignment.insert_empty_counterpart",
-               "&Align", ("Ctrl+Shift+I",), "Unlink: the source and the target sentences become an n:0 "
-               "and a 0:m link"),
-    ActionSpec("align_source_up", "Move first source sentence &up", "alignment.move_source_up", "&Align",
+    ActionSpec("align_insert_empty", "Insert &empty counterpart", "&Align", ("Ctrl+Shift+I",),
+               "Unlink: the source and the target sentences become an n:0 and a 0:m link"),
+    ActionSpec("align_source_up", "Move first source sentence &up", "&Align",
                ("Alt+Shift+Up",), "Move the first source sentence into the previous link"),
-    ActionSpec("align_source_down", "Move last source sentence &down", "alignment.move_source_down", "&Align",
+    ActionSpec("align_source_down", "Move last source sentence &down", "&Align",
                ("Alt+Shift+Down",), "Move the last source sentence into the next link"),
-    ActionSpec("align_target_up", "Move first &target sentence up", "alignment.move_target_up", "&Align",
+    ActionSpec("align_target_up", "Move first &target sentence up", "&Align",
                ("Ctrl+Shift+Up",), "Move the first target sentence into the previous link"),
-    ActionSpec("align_target_down", "Move last ta&rget sentence down", "alignment.move_target_down", "&Align",
+    ActionSpec("align_target_down", "Move last ta&rget sentence down", "&Align",
                ("Ctrl+Shift+Down",), "Move the last target sentence into the next link"),
-    ActionSpec("align_realign", "Re-&align selected links", "alignment.realign_selection", "&Align",
+    ActionSpec("align_realign", "Re-&align selected links", "&Align",
                ("Ctrl+Shift+R",), "Run the aligner again over the selected links (one link: with its neighbours)"),
-    ActionSpec("align_next_suspicious", "Next sus&picious link", "alignment.next_suspicious", "&Align", ("F8",),
+    ActionSpec("align_next_suspicious", "Next sus&picious link", "&Align", ("F8",),
                "Next unconfirmed link that is not 1:1 or has a low confidence"),
-    ActionSpec("align_next_unconfirmed", "Next u&nconfirmed link", "alignment.next_unconfirmed", "&Align",
+    ActionSpec("align_next_unconfirmed", "Next u&nconfirmed link", "&Align",
                ("Shift+F8",), "Next link not yet confirmed"),
-    ActionSpec("translate_document", "&Translate document", "window.translate_document", "&Translate",
+    ActionSpec("translate_document", "&Translate document", "&Translate",
                ("Ctrl+T",), "Machine-translate the units of this document that have no MT yet",
-               SP.SP_MediaPlay, toolbar=True),
-    ActionSpec("translate_all", "Translate &all documents", "window.translate_all", "&Translate",
+               SP.SP_MediaPlay),
+    ActionSpec("translate_all", "Translate &all documents", "&Translate",
                ("Ctrl+Shift+T",), "Machine-translate every document"),
-    ActionSpec("cancel_job", "&Cancel job", "window.cancel_job", "&Translate", ("Ctrl+.",),
+    ActionSpec("cancel_job", "&Cancel job", "&Translate", ("Ctrl+.",),
                "Stop the running job (finished batches are kept)", SP.SP_BrowserStop),
-    ActionSpec("models", "&Models…", "window.show_models", "&Translate", (),
+    ActionSpec("models", "&Models…", "&Translate", (),
                "List, install and remove Argos translation models"),
-    ActionSpec("shortcuts", "&Keyboard shortcuts", "window.show_shortcuts", "&Help", ("F1",)),
-    ActionSpec("about", "&About", "window.show_about", "&Help"),
+    ActionSpec("shortcuts", "&Keyboard shortcuts", "&Help", ("F1",)),
+    ActionSpec("about", "&About", "&Help"),
 )
 
 MENUS = ("&File", "&Edit", "&View", "&Go", "&Align", "&Translate", "&Help")
+TOOLBAR = ("import_files", "export", None, "undo", "redo", None, "translate_document", "cancel_job", None,
+           "approve_next", "use_mt", None, "hide_skipped")  # None: a separator
 SEPARATOR_BEFORE = {"quit", "find", "approve_next", "dark_palette", "focus_table", "cancel_job", "about",
                     "export", "open_database", "align_merge", "align_source_up",
                     "align_realign", "align_next_suspicious"}
@@ -157,12 +155,19 @@ def sync_shared_shortcuts(actions: dict[str, QAction]) -> None:
             action.setShortcuts(keys)
 
 
-def build_actions(window: MainWindow, menubar: QMenuBar, toolbar: QToolBar) -> dict[str, QAction]:
+def build_actions(parent: QWidget, menubar: QMenuBar, toolbar: QToolBar,
+                  slots: Mapping[str, Callable]) -> dict[str, QAction]:
+    """The window's actions, in its menus and toolbar; ``slots`` says what each
+    one does, by name (a checkable action's slot gets the checked state)."""
+    names = [spec.name for spec in SPECS]
+    missing, unknown = [n for n in names if n not in slots], sorted(set(slots) - set(names))
+    if missing or unknown:
+        raise ValueError(f"actions without a slot: {missing}; slots of no action: {unknown}")
     actions: dict[str, QAction] = {}
     menus = {title: menubar.addMenu(title) for title in MENUS}
-    style = window.style()
+    style = parent.style()
     for spec in SPECS:
-        action = QAction(spec.text, window)
+        action = QAction(spec.text, parent)
         action.setObjectName(spec.name)
         if spec.shortcuts:
             action.setShortcuts([QKeySequence(k) for k in spec.shortcuts])
@@ -173,9 +178,7 @@ def build_actions(window: MainWindow, menubar: QMenuBar, toolbar: QToolBar) -> d
         if spec.icon is not None:
             action.setIcon(style.standardIcon(spec.icon))
         action.setCheckable(spec.checkable)
-        owner, method = spec.slot.split(".")
-        target = {"window": window, "controller": window.controller}.get(owner) or getattr(window, owner)
-        slot = getattr(target, method)
+        slot = slots[spec.name]
         if spec.checkable:
             action.toggled.connect(slot)
         else:
@@ -184,10 +187,9 @@ def build_actions(window: MainWindow, menubar: QMenuBar, toolbar: QToolBar) -> d
         if spec.name in SEPARATOR_BEFORE:
             menu.addSeparator()
         menu.addAction(action)
-        window.addAction(action)  # shortcuts work wherever the focus is in the window
+        parent.addAction(action)  # shortcuts work wherever the focus is in the window
         actions[spec.name] = action
-    for name in ("import_files", "export", None, "undo", "redo", None, "translate_document", "cancel_job", None,
-                 "approve_next", "use_mt", None, "hide_skipped"):
+    for name in TOOLBAR:
         if name is None:
             toolbar.addSeparator()
         else:

@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 from workbench.core.interchange import ExportFilter, check_export_outputs, count_units
 from workbench.core.errors import OutputExistsError, WorkbenchError
 from workbench.core.formats.base import ExportOptions
-from workbench.core.progress import CancelledFn, ProgressFn
+from workbench.core.model import Status
 from workbench.gui import dialogs
 from workbench.gui.session import ReviewSession
+from workbench.gui.jobs.tasks import export_job
 from workbench.gui.jobs.workers import CallWorker
 
 
@@ -49,24 +50,12 @@ FORMATS = (
 )
 
 STATUS_CHOICES = (
-    ("Approved units only", ("approved",)),
-    ("Approved and edited units", ("approved", "edited")),
+    ("Approved units only", tuple(sorted(s.value for s in Status.REVIEWED))),
+    ("Approved and edited units", tuple(sorted(s.value for s in Status.BY_PERSON))),
     ("Any status (units with a target)", ("any",)),
 )
 
 ALL_DIRECTIONS = "all"
-
-
-def export_job(db_path: str, format_name: str, out: str, flt: ExportFilter, options: ExportOptions, *,
-               progress: ProgressFn, cancelled: CancelledFn, force: bool = False) -> int:
-    """Export through a Store of its own (runs in a worker thread); ``force``:
-    the person agreed to replace an existing file of another kind."""
-    from workbench.core.interchange import export_corpus
-    from workbench.core.store.database import Store
-
-    with Store(db_path, create=False) as store:
-        return export_corpus(store, format_name, Path(out), flt, options, force=force, progress=progress,
-                             cancelled=cancelled)
 
 
 class ExportDialog(QDialog):
@@ -279,6 +268,7 @@ class ExportDialog(QDialog):
         worker.signals.progressed.connect(self._progressed)
         worker.signals.finished.connect(self._finished)
         worker.signals.failed.connect(self._failed)
+        worker.signals.cancelled.connect(self._cancelled)
         self.worker = worker
         self.progress.setValue(0)
         self.progress.show()
@@ -317,13 +307,14 @@ class ExportDialog(QDialog):
         self.exported.emit(written)
 
     def _failed(self, message: str) -> None:
-        cancelled = self.worker is not None and self.worker.cancelled()
         self._end()
-        if cancelled:
-            self.message.setText(f"{message}; no file was written")
-        else:
-            self.message.setText(message)
-            dialogs.show_error(self, "Export failed", message)
+        self.message.setText(message)
+        dialogs.show_error(self, "Export failed", message)
+        self.export_failed.emit(message)
+
+    def _cancelled(self, message: str, _partial: object) -> None:
+        self._end()
+        self.message.setText(f"{message}; no file was written")
         self.export_failed.emit(message)
 
     def _end(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
@@ -26,11 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.model import Status
 from workbench.core.store.database import default_db_path
 from workbench.gui import dialogs, palette
-from workbench.gui.actions import ALIGNMENT_ACTIONS, build_actions, sync_shared_shortcuts
+from workbench.gui.actions import ALIGNMENT_ACTIONS, build_actions, shortcut_rows, sync_shared_shortcuts
 from workbench.gui.alignment.controller import AlignmentController
 from workbench.gui.alignment.view import AlignmentView
+from workbench.gui.context import GuiContext
 from workbench.gui.document_list import DocumentList, DocumentListModel
 from workbench.gui.review.editor_pane import EditorPane
 from workbench.gui.jobs.figures import BackgroundFigures
@@ -43,7 +46,8 @@ from workbench.gui.review.qa_controller import QaController
 from workbench.gui.session import ReviewSession
 from workbench.gui.settings import open_settings, read_bool
 from workbench.gui.review.unit_table import UnitTableModel, UnitTableView
-from workbench.gui.jobs.workers import CallWorker, TranslateWorker, TranslationOutcome, import_files
+from workbench.gui.jobs.tasks import import_files
+from workbench.gui.jobs.workers import CallWorker, TranslateWorker, TranslationOutcome
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +63,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
         self.settings = open_settings()
-        self.packages_dir = packages_dir
         self.mt_batch_size = 32  # sentences per committed batch: rows fill in at this pace
-        self.session: ReviewSession | None = None
         self._find_dialog = None
         self._counts: DocumentCounts | None = None  # of the document shown, once counted
 
@@ -73,13 +75,15 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.unit_model)
         self.pane = EditorPane()
         self.metrics = MetricsPanel()
-        self.controller = ReviewController(self.table, self.pane, self)
-        self.alignment_view = AlignmentView()
-        self.alignment = AlignmentController(self.alignment_view, self)
-        self.pairs = PairImporter(self)
-
         self.job_bar = JobBar()
         self.jobs = JobRunner(self.job_bar, self)
+        # What the controllers get instead of the window.
+        self.context = GuiContext(self, self.jobs, self.settings, packages_dir=packages_dir)
+        self.controller = ReviewController(self.table, self.pane, self.context)
+        self.alignment_view = AlignmentView()
+        self.alignment = AlignmentController(self.alignment_view, self.context)
+        self.pairs = PairImporter(self.context, self.controller.flush)
+
         self.counts_label = QLabel()
         self.saved_label = QLabel()
         status = self.statusBar()
@@ -96,7 +100,7 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addToolBar(toolbar)
         self.qa = QaController(self)
-        self.actions: dict[str, QAction] = build_actions(self, self.menuBar(), toolbar)
+        self.actions: dict[str, QAction] = build_actions(self, self.menuBar(), toolbar, self._action_slots())
         self.pane.add_actions([self.actions["use_mt"]], near_mt=True)
         self.pane.add_actions([self.actions[n] for n in ("approve_next", "split", "merge", "exclude")])
         self._build_layout()
@@ -106,8 +110,9 @@ class MainWindow(QMainWindow):
         self.table.activated.connect(lambda _index: self.edit_target())
         self.pane.escaped.connect(self.focus_table)
         self.doc_list.current_document_changed.connect(self.show_document)
-        self.controller.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
-        self.alignment.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.context.message_shown.connect(self.statusBar().showMessage)
+        self.context.enabled_changed.connect(self._update_enabled)
+        self.pairs.aligned.connect(self._pair_aligned)
         self.center_tabs.currentChanged.connect(self._center_tab_changed)
         self.metrics.unit_clicked.connect(self.table.go_to_unit)
         self.jobs.ended.connect(self._update_enabled)
@@ -118,6 +123,70 @@ class MainWindow(QMainWindow):
 
         self._restore_settings()
         self.open_database(db_path)
+
+    @property
+    def session(self) -> ReviewSession | None:
+        """The open database (None: none is)."""
+        return self.context.session
+
+    @property
+    def packages_dir(self) -> str | Path | None:
+        return self.context.packages_dir
+
+    @packages_dir.setter
+    def packages_dir(self, packages_dir: str | Path | None) -> None:
+        self.context.packages_dir = packages_dir
+
+    def _action_slots(self) -> dict[str, Callable]:
+        """What each action of actions.SPECS does, by name."""
+        review, alignment = self.controller, self.alignment
+        return {
+            "import_files": self.import_files,
+            "import_pair": self.pairs.import_pair,
+            "import_translation": self.import_translation,
+            "export": self.show_export,
+            "open_database": self.choose_database,
+            "quit": self.close,
+            "undo": review.undo,
+            "redo": review.redo,
+            "find": self.show_find,
+            "approve_next": self.qa.approve_and_next,  # asks first when the unit has a QA error
+            "use_mt": review.use_mt,
+            "edit_target": self.edit_target,
+            "split": review.split_at_cursor,
+            "merge": review.merge_with_next,
+            "exclude": review.toggle_excluded,
+            "insert_term": self.qa.insert_term,
+            "add_term": self.qa.add_term,
+            "check_document": self.qa.check_document,
+            "hide_skipped": self.set_hide_skipped,
+            "dark_palette": self.set_dark_palette,
+            "alignment_view": self.show_alignment,
+            "reset_columns": self.reset_columns,
+            "next_unit": review.next_unit,
+            "previous_unit": review.previous_unit,
+            "next_untranslated": review.next_untranslated,
+            "next_unapproved": review.next_unapproved,
+            "focus_table": self.focus_table,
+            "align_confirm_next": alignment.confirm_and_next,
+            "align_unconfirm": alignment.unconfirm,
+            "align_merge": alignment.merge_with_next,
+            "align_split": alignment.split_link,
+            "align_insert_empty": alignment.insert_empty_counterpart,
+            "align_source_up": alignment.move_source_up,
+            "align_source_down": alignment.move_source_down,
+            "align_target_up": alignment.move_target_up,
+            "align_target_down": alignment.move_target_down,
+            "align_realign": alignment.realign_selection,
+            "align_next_suspicious": alignment.next_suspicious,
+            "align_next_unconfirmed": alignment.next_unconfirmed,
+            "translate_document": self.translate_document,
+            "translate_all": self.translate_all,
+            "cancel_job": self.cancel_job,
+            "models": self.show_models,
+            "shortcuts": self.show_shortcuts,
+            "about": self.show_about,
+        }
 
     # -- layout and settings ------------------------------------------------------
     def _build_layout(self) -> None:
@@ -220,13 +289,11 @@ class MainWindow(QMainWindow):
 
     def _set_session(self, session: ReviewSession | None) -> None:
         old = self.session
-        self.session = session
         # Order matters: the table model refreshes its rows before the
-        # controller looks at them.
+        # controllers (which hear of the session from the context) look at them.
         self.figures.set_database(session.db_path if session is not None else None)
         self.unit_model.set_session(session)
-        self.alignment.set_session(session)
-        self.controller.set_session(session)
+        self.context.set_session(session)
         self.doc_model.set_session(session)
         if old is not None:
             old.close()
@@ -321,7 +388,7 @@ class MainWindow(QMainWindow):
     # -- counts and scores (computed in the background) ------------------------------
     def _counts_ready(self, counts: dict[int, DocumentCounts]) -> None:
         for doc, figures in counts.items():
-            self.doc_model.set_progress(doc, figures.statuses["approved"], figures.units,
+            self.doc_model.set_progress(doc, figures.statuses[Status.APPROVED], figures.units,
                                         figures.links.confirmed if figures.links else None)
             if doc == self.unit_model.document_id:
                 self._counts = figures
@@ -340,8 +407,8 @@ class MainWindow(QMainWindow):
         else:
             by_status = figures.statuses
             self.counts_label.setText(
-                f"{by_status['approved']:,}/{figures.units:,} approved · {by_status['edited']:,} edited · "
-                f"{by_status['machine']:,} MT · {by_status['new']:,} empty")
+                f"{by_status[Status.APPROVED]:,}/{figures.units:,} approved · {by_status[Status.EDITED]:,} edited"
+                f" · {by_status[Status.MACHINE]:,} MT · {by_status[Status.NEW]:,} empty")
 
     def _figures_ready(self, figures) -> None:
         if figures.document_id == self.unit_model.document_id and \
@@ -389,6 +456,15 @@ class MainWindow(QMainWindow):
         self.center_tabs.setCurrentIndex(1 if show else 0)
         self._center_tab_changed(self.center_tabs.currentIndex())
 
+    def _pair_aligned(self, result) -> None:
+        """A pair import or Import translation ended: show the pair's links."""
+        self.doc_model.reload()
+        if self.doc_list.current_document_id() == result.source_document_id:
+            self.show_document(result.source_document_id)
+        else:
+            self.doc_list.select_document(result.source_document_id)
+        self.show_alignment(True)
+
     def _center_tab_changed(self, index: int) -> None:
         self.controller.flush()
         action = self.actions["alignment_view"]
@@ -430,7 +506,7 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         from workbench.gui.shortcuts import ShortcutsDialog
 
-        ShortcutsDialog(self.actions, self).exec()
+        ShortcutsDialog(shortcut_rows(self.actions), self).exec()
 
     def show_about(self) -> None:
         from importlib.metadata import PackageNotFoundError, version
@@ -451,6 +527,9 @@ class MainWindow(QMainWindow):
         paths = dialogs.choose_open_files(self, "Import articles or corpora", import_file_filter())
         if paths:
             self.import_paths(paths)
+
+    def import_translation(self) -> None:
+        self.pairs.import_translation(self.doc_list.current_document_id())
 
     def import_paths(self, paths: list[str]) -> bool:
         if self.session is None:
@@ -506,7 +585,8 @@ class MainWindow(QMainWindow):
                                  batch_size=self.mt_batch_size)
         worker.signals.batch_finished.connect(self._batch_translated)
         started = self.jobs.start(worker, label, on_finished=self._translated,
-                                  on_failed=self._translation_failed)
+                                  on_failed=self._translation_failed,
+                                  on_cancelled=lambda _message, outcome: self._translated(outcome))
         self._update_enabled()
         return started
 

@@ -21,22 +21,10 @@ from PySide6.QtWidgets import (
 
 from workbench.core.errors import WorkbenchError
 from workbench.gui import dialogs
+from workbench.gui.jobs.tasks import install_model_file, install_model_from_index
 from workbench.gui.jobs.workers import CallWorker
 
 LANGUAGES = ("en", "ru", "de", "fr", "es", "uk", "uz", "kk")
-
-
-def _install_file(path: str, packages_dir, *, progress, cancelled):
-    from workbench.core.mt.packages import install_file
-
-    progress(0.1, f"installing {Path(path).name}")
-    return install_file(path, packages_dir)
-
-
-def _install_from_index(from_code: str, to_code: str, packages_dir, *, progress, cancelled):
-    from workbench.core.mt.packages import install_from_index
-
-    return install_from_index(from_code, to_code, packages_dir, progress=progress, cancelled=cancelled)
 
 
 class ModelsDialog(QDialog):
@@ -128,11 +116,11 @@ class ModelsDialog(QDialog):
             self.install_file(path)
 
     def install_file(self, path: str) -> CallWorker | None:
-        return self._run(CallWorker("model install", _install_file, path, self.packages_dir),
+        return self._run(CallWorker("model install", install_model_file, path, self.packages_dir),
                          f"installing {Path(path).name}…")
 
     def install_from_index(self, from_code: str, to_code: str) -> CallWorker | None:
-        return self._run(CallWorker("model download", _install_from_index, from_code, to_code, self.packages_dir),
+        return self._run(CallWorker("model download", install_model_from_index, from_code, to_code, self.packages_dir),
                          f"asking the Argos index for {from_code}→{to_code}…")
 
     def _run(self, worker: CallWorker, message: str) -> CallWorker | None:
@@ -142,6 +130,7 @@ class ModelsDialog(QDialog):
         worker.signals.progressed.connect(lambda f, m: (self.progress.setValue(round(f * 1000)), self.message.setText(m)))
         worker.signals.finished.connect(self._installed)
         worker.signals.failed.connect(self._install_failed)
+        worker.signals.cancelled.connect(lambda message, _partial: self._install_failed(message))
         self.message.setText(message)
         self.progress.setValue(0)
         self.progress.show()

@@ -208,10 +208,10 @@ class ReviewSession(QObject):
                 continue
             unit_ids |= units
             for sid in segments:
-                row = self.store.conn.execute(
-                    "SELECT unit_id FROM unit_segments WHERE segment_id = ?", (sid,)).fetchone()
-                if row:
-                    unit_ids.add(row[0])
+                try:
+                    unit_ids.add(self.store.unit_for_segment(sid).id)
+                except WorkbenchError:
+                    continue  # a segment the edit removed, or one of no unit: no row to refresh
         if is_structural(command):
             self.structure_changed.emit(document_id, sorted(unit_ids))
         else:

@@ -1,7 +1,9 @@
-"""Help → Keyboard shortcuts: generated from the window's actions, so it never lies."""
+"""Help → Keyboard shortcuts: the rows come from the window's actions
+(``actions.shortcut_rows``), so it never lies."""
 from __future__ import annotations
 
-from PySide6.QtGui import QAction
+from collections.abc import Sequence
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -12,17 +14,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.gui.actions import shortcut_rows
-
 EXTRA_KEYS = (("Table", "Edit the target in the editor pane", "Enter"),
               ("Editor", "Back to the table", "Esc"))
 
 
 class ShortcutsDialog(QDialog):
-    def __init__(self, actions: dict[str, QAction], parent: QWidget | None = None):
+    def __init__(self, rows: Sequence[tuple[str, str, str]], parent: QWidget | None = None):
+        """``rows``: (menu, command, keys) of the actions; EXTRA_KEYS (keys of no action) follow."""
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        rows = shortcut_rows(actions) + list(EXTRA_KEYS)
+        rows = list(rows) + list(EXTRA_KEYS)
         self.table = QTableWidget(len(rows), 3)
         self.table.setHorizontalHeaderLabels(["Menu", "Command", "Keys"])
         self.table.verticalHeader().hide()

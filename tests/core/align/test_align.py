@@ -19,7 +19,8 @@ import pytest
 from workbench.core.align import Link, align, format_link
 from workbench.testing.align_scores import flatten, parse_link, read_gold, strict_scores
 from workbench.testing.alignments import perturb, simulated_mt, swap_sides
-from workbench.core.errors import BadInputError, Cancelled
+from workbench.core.errors import BadInputError
+from workbench.core.progress import Cancelled
 
 DATA = REPO_ROOT / "tests" / "data" / "align"
 # document -> True when its Russian column is the original (aligned ru -> en)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.errors import BadInputError, Cancelled
+from workbench.core.errors import BadInputError
+from workbench.core.progress import Cancelled
 from workbench.core.formats.base import REPORT_EVERY, ExportOptions, ExportUnit
 
 SAMPLES: list[tuple[str, str]] = [

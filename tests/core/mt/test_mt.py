@@ -7,7 +7,8 @@ import zipfile
 
 import pytest
 
-from workbench.core.errors import BadInputError, Cancelled, ModelError
+from workbench.core.errors import BadInputError, ModelError
+from workbench.core.progress import Cancelled
 from workbench.core.mt import engine, packages
 from workbench.core.mt.packages import find_pair, install_file, install_from_index, list_installed, remove
 
@@ -128,6 +129,18 @@ def test_progress_cancel_and_models_load_once(packages_dir, monkeypatch):
     with pytest.raises(Cancelled):
         translator.translate([f"Sentence {i}." for i in range(5)],
                              cancelled=lambda: calls.append(1) or len(calls) > 1)
+
+
+def test_removing_or_replacing_a_package_drops_its_loaded_model(tmp_path, model_archives):
+    pkg = install_file(model_archives[("en", "ru")], tmp_path)
+    engine.get_translator(pkg)
+    loaded = lambda: [k for k in engine._registry if k[0] == str(pkg.path)]  # noqa: E731
+    assert loaded()
+    install_file(model_archives[("en", "ru")], tmp_path)  # the same folder, replaced
+    assert not loaded()
+    engine.get_translator(find_pair("en", "ru", tmp_path)[0])
+    remove("en_ru", tmp_path)
+    assert not loaded()
 
 
 def _finished_process_tag():

@@ -197,8 +197,3 @@ def document_anchors(texts: Sequence[str], weights: AnchorWeights) -> list[list[
                 found.extend(got)
         out.append(found)
     return out
-
-
-def sentence_anchors(text: str, weights: AnchorWeights = AnchorWeights()) -> list[Anchor]:
-    """Anchors of a sentence on its own (for inspection and tests)."""
-    return document_anchors([text], weights)[0]

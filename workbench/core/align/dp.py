@@ -18,8 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.core.errors import Cancelled
-from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.progress import Cancelled, CancelledFn, ProgressFn, never_cancelled, no_progress
 from workbench.core.align.band import Band
 
 # (source sentences, target sentences) of each link type.  0-1 must stay at

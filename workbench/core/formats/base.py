@@ -17,8 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, ClassVar, Iterable, Iterator, Mapping, NamedTuple, Protocol, TextIO
 
-from workbench.core.errors import BadInputError, Cancelled
-from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.errors import BadInputError
+from workbench.core.progress import Cancelled, CancelledFn, ProgressFn, never_cancelled, no_progress
 
 try:  # the version of the installed distribution, for creationtoolversion
     from importlib.metadata import PackageNotFoundError, version as _dist_version

@@ -26,6 +26,7 @@ from typing import ClassVar, Iterable, Iterator
 from lxml import etree
 
 from workbench.core.errors import BadInputError
+from workbench.core.model import Status
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
 
 from workbench.core.formats.base import (REPORT_EVERY, ExportOptions, ExportUnit, ImportedCorpus, ImportedUnit,
@@ -37,10 +38,10 @@ log = logging.getLogger(__name__)
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 STATE_OF_STATUS = {
-    "approved": "final",
-    "edited": "translated",
-    "machine": "needs-review-translation",
-    "new": "new",
+    Status.APPROVED: "final",
+    Status.EDITED: "translated",
+    Status.MACHINE: "needs-review-translation",
+    Status.NEW: "new",
 }
 
 
@@ -108,9 +109,9 @@ def _trans_unit(unit: ExportUnit, include_mt: bool, stripped: list[int]) -> str:
     source_lang, target_lang = escape_attr(unit.source_lang), escape_attr(unit.target_lang)
     state = STATE_OF_STATUS.get(unit.status)
     parts = [f'      <trans-unit id="{unit.unit_id}"',
-             ' approved="yes"' if unit.status == "approved" else "",
+             ' approved="yes"' if unit.status == Status.APPROVED else "",
              f' xml:space="preserve">\n        <source xml:lang="{source_lang}">{source}</source>\n']
-    if target or unit.status != "new":
+    if target or unit.status != Status.NEW:
         state_attr = f' state="{state}"' if state else ""
         parts.append(f'        <target xml:lang="{target_lang}"{state_attr}>{target}</target>\n')
     if mt is not None:

@@ -14,9 +14,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from workbench.core.errors import Cancelled, ModelError
-from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
-from workbench.core.mt.packages import ModelPackage, find_pair
+from workbench.core.errors import ModelError
+from workbench.core.progress import Cancelled, CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.mt.packages import ModelPackage, find_pair, fingerprint, on_removed
 
 # Beam 2 (CTranslate2's own default) rather than Argos' 4: on this class of
 # machine (2 cores, AVX2 int8) a batched base transformer translates ~1.7x
@@ -141,9 +141,11 @@ def get_translator(package: ModelPackage, *, compute_type: str = "auto",
                    threads: int | None = None) -> Translator:
     """The loaded translator for a package (loaded on first use, then reused
     while the package's files stay the same: files replaced by another process
-    are loaded afresh)."""
-    from workbench.core.mt.packages import fingerprint
+    are loaded afresh).
 
+    :param package: an installed package.
+    :param compute_type: CTranslate2's compute type ("auto": the best the CPU has).
+    :param threads: intra-op threads (default: every core this process may use)."""
     key = (str(package.path), package.package_version, fingerprint(package), compute_type, threads)
     with _registry_lock:
         translator = _registry.get(key)
@@ -155,14 +157,16 @@ def get_translator(package: ModelPackage, *, compute_type: str = "auto",
 
 
 def forget(path: Path) -> None:
-    """Drop loaded models of a removed package."""
+    """Drop loaded models of a removed or replaced package (a long-lived
+    process, the window, would otherwise keep them in memory).
+
+    :param path: the package's folder."""
     with _registry_lock:
         for key in [k for k in _registry if k[0] == str(path)]:
             del _registry[key]
 
 
-def loaded_count() -> int:
-    return len(_registry)
+on_removed(forget)
 
 
 def translate_chain(chain: Sequence[ModelPackage], sentences: Sequence[str], *,

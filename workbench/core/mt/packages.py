@@ -27,13 +27,13 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from workbench.core.errors import BadInputError, Cancelled, ModelError
-from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.errors import BadInputError, ModelError, NoModelError
+from workbench.core.progress import Cancelled, CancelledFn, ProgressFn, never_cancelled, no_progress
 
 MAX_ARCHIVE_MEMBERS = 10_000
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3     # the largest real Argos models are ~500 MB
@@ -175,7 +175,12 @@ def how_to_install(from_code: str, to_code: str) -> str:
 
 
 def find_pair(from_code: str, to_code: str, packages_dir: str | Path | None = None) -> list[ModelPackage]:
-    """The model chain for a pair: direct, else through English (as Argos pivots)."""
+    """The model chain for a pair: direct, else through English (as Argos pivots).
+
+    :param from_code: the source language.
+    :param to_code: the target language.
+    :param packages_dir: the packages directory (Argos' default when None).
+    Raises NoModelError when neither is installed."""
     if from_code == to_code:
         raise BadInputError(f"source and target language are both {from_code!r}")
     installed = list_installed(packages_dir)
@@ -191,7 +196,7 @@ def find_pair(from_code: str, to_code: str, packages_dir: str | Path | None = No
         first, second = best(from_code, "en"), best("en", to_code)
         if first and second:
             return [first, second]
-    raise ModelError(how_to_install(from_code, to_code))
+    raise NoModelError(how_to_install(from_code, to_code))
 
 
 def _version_key(version: str) -> tuple:
@@ -282,6 +287,29 @@ def _write_atomically(target: Path, data: bytes) -> None:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+# -- removal hooks -----------------------------------------------------------------
+
+# Called with the folder of every package removed or replaced in this process,
+# so whoever loaded models from it can drop them (the engine registers its
+# ``forget``).  A hook, not an import: the engine depends on the packages, and
+# the packages know nothing of the engine.
+_removal_hooks: list[Callable[[Path], None]] = []
+
+
+def on_removed(hook: Callable[[Path], None]) -> None:
+    """Call ``hook(folder)`` whenever a package folder is removed or replaced
+    by this process (install over it, ``remove``).
+
+    :param hook: takes the package's folder; registered once per process."""
+    if hook not in _removal_hooks:
+        _removal_hooks.append(hook)
+
+
+def _removed(path: Path) -> None:
+    for hook in list(_removal_hooks):
+        hook(path)
 
 
 # -- install ---------------------------------------------------------------------
@@ -600,10 +628,8 @@ def _install_locked(path: Path, top: str, metadata: dict, root: Path) -> ModelPa
         for previous in old:
             if previous.path != final and previous.path.exists():
                 _discard(previous.path, root)
-        from workbench.core.mt.engine import forget  # a long-lived process drops what it loaded from replaced folders
-
         for gone in {final, *(p.path for p in old)}:
-            forget(gone)
+            _removed(gone)
         return read_package(final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -644,9 +670,7 @@ def remove(code: str, packages_dir: str | Path | None = None) -> ModelPackage:
         if code in (package.code, package.path.name, f"{package.from_code}_{package.to_code}"):
             with _install_lock(root):
                 _discard(package.path, root)
-            from workbench.core.mt.engine import forget
-
-            forget(package.path)
+            _removed(package.path)
             return package
     raise BadInputError(f"no installed model {code!r} (see: workbench models list)")
 

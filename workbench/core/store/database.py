@@ -42,6 +42,8 @@ from workbench.core.errors import (
     WorkbenchError,
 )
 from workbench.core.model import Document, Edit, Segment, SegmentKind, Status, Unit
+from workbench.core.store.corpus_rows import CorpusQueries
+from workbench.core.store.documents import DocumentQueries
 from workbench.core.store.qa_rows import QaRows
 from workbench.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -318,7 +320,7 @@ def _resnapshot(store: Store, after_json: str | None) -> str | None:
     return json.dumps(take_snapshot(store, segment_ids, unit_ids).to_data(), ensure_ascii=False)
 
 
-class Store(QaRows):
+class Store(DocumentQueries, CorpusQueries, QaRows):
     def __init__(self, path: str | Path, *, create: bool = True, backups: bool = True):
         """Open (or create) a database.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from workbench.core.model import Status
 from workbench.core.store.database import Store
 
 # Below this confidence a link is worth a second look.
@@ -157,7 +158,7 @@ def link_summary(store: Store, document_id: int,
         links += 1
         weak = confidence is not None and confidence < LOW_CONFIDENCE
         low += weak
-        approved += status == "approved"
+        approved += status == Status.APPROVED
         if is_confirmed:
             confirmed += 1
             bare += target == ""

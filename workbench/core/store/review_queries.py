@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.core.scoring import CorpusScores, document_scores
-from workbench.core.model import Unit
+from workbench.core.model import Status, Unit
 from workbench.core.store.database import Store
 from workbench.core.store.link_queries import LinkSummary, is_pair, link_summary
 
@@ -66,18 +66,11 @@ def next_todo_unit_ids(store: Store, document_id: int, after_unit_id: int | None
         (document_id, *statuses, *args, *SKIPPED_KINDS, limit))]
 
 
-def unit_ids_with_status(store: Store, document_id: int, statuses: Sequence[str]) -> set[int]:
-    marks = ",".join("?" * len(statuses))
-    return {r[0] for r in store.conn.execute(
-        f"SELECT id FROM units WHERE document_id = ? AND status IN ({marks})",
-        (document_id, *statuses))}
-
-
 def document_progress(store: Store) -> dict[int, tuple[int, int]]:
     """``{document_id: (approved units, all units)}`` in one query (documents
     still being imported left out)."""
     return {doc: (approved or 0, total) for doc, approved, total in store.conn.execute(
-        "SELECT document_id, sum(status = 'approved'), count(*) FROM units WHERE document_id"
+        f"SELECT document_id, sum(status = '{Status.APPROVED.value}'), count(*) FROM units WHERE document_id"
         " NOT IN (SELECT id FROM documents WHERE pending IS NOT NULL) GROUP BY document_id")}
 
 
@@ -174,7 +167,7 @@ def document_figures(db_path: str | Path, document_id: int) -> DocumentFigures:
             (document_id,)).fetchall()
         scores = document_scores(store, document_id)
     return DocumentFigures(document_id, scores, tuple(r[0] for r in rows), tuple(r[1] for r in rows),
-                           tuple(r[2] in ("edited", "approved") for r in rows))
+                           tuple(r[2] in Status.BY_PERSON for r in rows))
 
 
 def figures_of(db_path: str | Path, document_ids: Sequence[int]) -> list[DocumentFigures]:

@@ -357,25 +357,6 @@ def _byte_table(encoding: str) -> str:
     return bytes(range(0x80, 0x100)).decode(encoding, errors="replace")
 
 
-def cyrillic_plausibility(text: str) -> float:
-    """Average log-probability of the non-ASCII characters as Russian text.
-
-    Letters score by their frequency; a word that switches from lower to upper
-    case (what koi8-r read as cp1251 looks like), symbols and box-drawing
-    characters, and Cyrillic letters glued to Latin ones in one word (a Western
-    encoding read as Cyrillic) score badly.  -inf when there is nothing to score.
-    """
-    total = 0.0
-    count = 0
-    for ch, n in Counter(text).items():
-        if not ch.isascii():
-            count += n
-            total += n * _char_logp(ch)
-    if not count:
-        return -math.inf
-    return (total + _case_penalties(text)) / count
-
-
 def _case_penalties(text: str) -> float:
     def at_word_start(match: re.Match[str]) -> bool:
         return match.start() == 0 or not text[match.start() - 1].isalpha()

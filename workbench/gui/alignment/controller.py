@@ -19,17 +19,20 @@ from workbench.core.edits.commands import Batch, Command
 from workbench.core.store import link_queries
 from workbench.gui.alignment.view import AlignmentView
 from workbench.core.store.link_queries import LinkRow
+from workbench.gui.context import GuiContext
 from workbench.gui.session import ReviewSession
 
 
 class AlignmentController(QObject):
     message = Signal(str)  # a short note for the status bar
 
-    def __init__(self, view: AlignmentView, parent: QObject | None = None):
-        super().__init__(parent)
+    def __init__(self, view: AlignmentView, context: GuiContext):
+        super().__init__(context)
         self.view = view
         self.session: ReviewSession | None = None
         self._applying = False
+        self.message.connect(context.show_message)
+        context.session_changed.connect(self.set_session)
 
     @property
     def table(self):

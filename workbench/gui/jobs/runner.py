@@ -36,13 +36,14 @@ class JobRunner(QObject):
     progressed = Signal(float, str)
     finished = Signal(object)   # the job's result
     failed = Signal(str)        # message
-    ended = Signal()            # after finished or failed
+    cancelled = Signal(str, object)  # message, what the job kept (None: nothing)
+    ended = Signal()            # after finished, failed or cancelled
 
     def __init__(self, bar: JobBar, parent: QObject | None = None):
         super().__init__(parent)
         self.bar = bar
         self.worker: Worker | None = None
-        self._callbacks: tuple = (None, None)
+        self._callbacks: tuple = (None, None, None)
         bar.cancel_button.clicked.connect(self.cancel)
 
     @property
@@ -50,14 +51,25 @@ class JobRunner(QObject):
         return self.worker is not None
 
     def start(self, worker: Worker, label: str, *, on_finished: Callable[[object], None] | None = None,
-              on_failed: Callable[[str], None] | None = None) -> bool:
+              on_failed: Callable[[str], None] | None = None,
+              on_cancelled: Callable[[str, object], None] | None = None) -> bool:
+        """Run ``worker`` unless a job runs already (then False).
+
+        :param worker: the job.
+        :param label: what the status bar says it does.
+        :param on_finished: called with the job's result.
+        :param on_failed: called with the one-line message of a failure.
+        :param on_cancelled: called with the message and the partial result
+            (None: nothing kept) when the job stopped after Cancel; without
+            it a cancel is reported through ``on_failed``, with its message."""
         if self.worker is not None:
             return False
         self.worker = worker
-        self._callbacks = (on_finished, on_failed)
+        self._callbacks = (on_finished, on_failed, on_cancelled)
         worker.signals.progressed.connect(self._progressed)
         worker.signals.finished.connect(self._finished)
         worker.signals.failed.connect(self._failed)
+        worker.signals.cancelled.connect(self._cancelled)
         self.bar.label.setText(label)
         self.bar.bar.setValue(0)
         self.bar.cancel_button.setEnabled(True)
@@ -84,7 +96,7 @@ class JobRunner(QObject):
             self.bar.label.setText(message)
 
     def _finished(self, result: object) -> None:
-        on_finished, _ = self._callbacks
+        on_finished, _, _ = self._callbacks
         self._end()
         if on_finished:
             on_finished(result)
@@ -92,14 +104,24 @@ class JobRunner(QObject):
         self.ended.emit()
 
     def _failed(self, message: str) -> None:
-        _, on_failed = self._callbacks
+        _, on_failed, _ = self._callbacks
         self._end()
         if on_failed:
             on_failed(message)
         self.failed.emit(message)
         self.ended.emit()
 
+    def _cancelled(self, message: str, partial: object) -> None:
+        _, on_failed, on_cancelled = self._callbacks
+        self._end()
+        if on_cancelled:
+            on_cancelled(message, partial)
+        elif on_failed:
+            on_failed(message)
+        self.cancelled.emit(message, partial)
+        self.ended.emit()
+
     def _end(self) -> None:
         self.worker = None
-        self._callbacks = (None, None)
+        self._callbacks = (None, None, None)
         self.bar.hide()

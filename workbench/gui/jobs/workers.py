@@ -19,8 +19,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from workbench.core.errors import Cancelled, ModelError, WorkbenchError
-from workbench.core.progress import CancelledFn, ProgressFn
+from workbench.core.errors import ModelError, WorkbenchError
+from workbench.core.progress import Cancelled
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +47,16 @@ class WorkerSignals(QObject):
     batch_finished = Signal(int, list)   # document id, unit ids just written
     finished = Signal(object)            # the result
     failed = Signal(str)                 # one-line message for the user
+    cancelled = Signal(str, object)      # one-line message, what the job kept (None: nothing)
 
 
 class Worker(QRunnable):
-    """Base: cancellation flag, error reporting, signals kept alive by Python."""
+    """Base: cancellation flag, error reporting, signals kept alive by Python.
+
+    ``work()`` returns the result (``finished``), or raises: ``Cancelled``
+    after ``cancel()`` (``cancelled``, with the partial result it carries), a
+    ``WorkbenchError`` (``failed``, its message), anything else (``failed``,
+    a bug: logged whole)."""
 
     label = "working"
 
@@ -76,7 +82,7 @@ class Worker(QRunnable):
             try:
                 result = self.work()
             except Cancelled as exc:
-                self.signals.failed.emit(str(exc))
+                self.signals.cancelled.emit(str(exc), exc.partial)
             except WorkbenchError as exc:
                 self.signals.failed.emit(str(exc))
             except Exception as exc:  # noqa: BLE001 - a bug: log it whole, tell the user one line
@@ -99,7 +105,8 @@ class Worker(QRunnable):
 
 @dataclass(frozen=True)
 class TranslationOutcome:
-    """What a Translate job did, per document."""
+    """What a Translate job did, per document (the partial result of its
+    ``Cancelled`` when it was cancelled)."""
     summaries: dict[int, Any] = field(default_factory=dict)  # document id -> TranslationSummary
     errors: dict[int, str] = field(default_factory=dict)      # document id -> why not translated
     cancelled: bool = False
@@ -127,6 +134,8 @@ class TranslateWorker(Worker):
         self.beam_size = beam_size
 
     def work(self) -> TranslationOutcome:
+        """Translate the documents in turn; a cancel raises ``Cancelled``
+        carrying the ``TranslationOutcome`` of the batches kept."""
         from workbench.core.store.database import Store
         from workbench.core.translating import translate_document  # lazy: pulls in ctranslate2
 
@@ -135,7 +144,7 @@ class TranslateWorker(Worker):
         with Store(self.db_path, create=False) as store:
             for n, doc_id in enumerate(self.document_ids):
                 if self.cancelled():
-                    break
+                    self._stop(outcome)
 
                 def progress(fraction: float, message: str, n=n) -> None:
                     self.progress((n + fraction) / count, message)
@@ -150,8 +159,16 @@ class TranslateWorker(Worker):
                         raise
                     outcome.errors[doc_id] = str(exc)  # translate all: the other pairs go on
                     continue
+                except Cancelled as exc:
+                    outcome.summaries[doc_id] = exc.partial
+                    self._stop(outcome)
                 outcome.summaries[doc_id] = summary
-        return TranslationOutcome(outcome.summaries, outcome.errors, self.cancelled())
+        return outcome
+
+    @staticmethod
+    def _stop(outcome: TranslationOutcome) -> None:
+        kept = TranslationOutcome(outcome.summaries, outcome.errors, cancelled=True)
+        raise Cancelled(kept.describe(), partial=kept)
 
 
 class CallWorker(Worker):
@@ -168,20 +185,3 @@ class CallWorker(Worker):
         if self.pass_callbacks:
             return self.fn(*self.args, progress=self.progress, cancelled=self.cancelled)
         return self.fn(*self.args)
-
-
-# -- job functions (plain data in, plain data out; own Store) --------------------------
-
-def import_files(db_path: str, paths: Sequence[str], *, progress: ProgressFn,
-                 cancelled: CancelledFn) -> list[int]:
-    """Import articles and corpora (any mix, told apart by content), all or
-    nothing, through the core's one dispatcher; the ids of the documents."""
-    from workbench.core.store.backups import imports_corpus
-    from workbench.core.importing import import_paths
-    from workbench.core.store.database import Store
-
-    with Store(db_path, create=False) as store:
-        if imports_corpus(paths):
-            store.backup_before("import")  # a corpus can be a million units: keep the way back
-        return [r.document_id for r in import_paths(store, paths, progress=progress,
-                                                    cancelled=cancelled)]

@@ -18,6 +18,7 @@ from workbench.core.edits.commands import (
 )
 from workbench.core.model import Status, Unit
 from workbench.core.store import review_queries as queries
+from workbench.gui.context import GuiContext
 from workbench.gui.review.editor_pane import EditorPane
 from workbench.gui.session import ReviewSession
 from workbench.gui.review.unit_table import UnitTableView
@@ -29,17 +30,20 @@ UNTRANSLATED = (str(Status.NEW),)
 class ReviewController(QObject):
     message = Signal(str)  # a short note for the status bar
 
-    def __init__(self, table: UnitTableView, pane: EditorPane, parent: QObject | None = None):
-        super().__init__(parent)
+    def __init__(self, table: UnitTableView, pane: EditorPane, context: GuiContext):
+        super().__init__(context)
         self.table = table
         self.pane = pane
         self.session: ReviewSession | None = None
         self._follow_changes = False
         table.current_unit_changed.connect(self._current_unit_changed)
         pane.target_edited.connect(self.commit_target)
+        self.message.connect(context.show_message)
+        context.session_changed.connect(self.set_session)
 
     def set_session(self, session: ReviewSession | None) -> None:
-        """Connect after the table model did: the rows are fresh when we look."""
+        """Connect after the table model did (the window gives the table model
+        the session before the context): the rows are fresh when we look."""
         if self.session is not None:
             for signal, slot in self._connections():
                 signal.disconnect(slot)

@@ -1,0 +1,88 @@
+"""The functions the window's background jobs run (in a ``CallWorker``).
+
+Plain data in, plain data out: a database path, ids, file paths and option
+values, never a widget; each opens a ``Store`` of its own (SQLite connections
+belong to one thread) and reports through ``progress`` and ``cancelled``.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workbench.core.progress import CancelledFn, ProgressFn
+
+if TYPE_CHECKING:
+    from workbench.core.formats.base import ExportOptions
+    from workbench.core.interchange import ExportFilter
+    from workbench.core.pairing import PairResult
+
+
+# -- File → Import files… (and files dropped on the window) ----------------------------
+
+def import_files(db_path: str, paths: Sequence[str], *, progress: ProgressFn,
+                 cancelled: CancelledFn) -> list[int]:
+    """Import articles and corpora (any mix, told apart by content), all or
+    nothing, through the core's one dispatcher; the ids of the documents."""
+    from workbench.core.store.backups import imports_corpus
+    from workbench.core.importing import import_paths
+    from workbench.core.store.database import Store
+
+    with Store(db_path, create=False) as store:
+        if imports_corpus(paths):
+            store.backup_before("import")  # a corpus can be a million units: keep the way back
+        return [r.document_id for r in import_paths(store, paths, progress=progress,
+                                                    cancelled=cancelled)]
+
+
+# -- File → Import document pair… / Import translation of this document… ---------------
+
+def import_pair_job(db_path: str, source_path: str, target_path: str, packages_dir: str | None,
+                    keep_targets: bool | None = None, *, progress: ProgressFn,
+                    cancelled: CancelledFn) -> PairResult:
+    from workbench.core.pairing import import_pair
+    from workbench.core.store.database import Store
+
+    with Store(db_path, create=False) as store:
+        return import_pair(store, source_path, target_path, packages_dir=packages_dir,
+                           keep_targets=keep_targets, progress=progress, cancelled=cancelled)
+
+
+def attach_translation_job(db_path: str, source_id: int, target_path: str, packages_dir: str | None,
+                           keep_targets: bool | None = None, *, progress: ProgressFn,
+                           cancelled: CancelledFn) -> PairResult:
+    from workbench.core.pairing import attach_translation
+    from workbench.core.store.database import Store
+
+    with Store(db_path, create=False) as store:
+        return attach_translation(store, source_id, target_path, packages_dir=packages_dir,
+                                  keep_targets=keep_targets, progress=progress, cancelled=cancelled)
+
+
+# -- File → Export… --------------------------------------------------------------------
+
+def export_job(db_path: str, format_name: str, out: str, flt: ExportFilter, options: ExportOptions, *,
+               progress: ProgressFn, cancelled: CancelledFn, force: bool = False) -> int:
+    """Export through a Store of its own (runs in a worker thread); ``force``:
+    the person agreed to replace an existing file of another kind."""
+    from workbench.core.interchange import export_corpus
+    from workbench.core.store.database import Store
+
+    with Store(db_path, create=False) as store:
+        return export_corpus(store, format_name, Path(out), flt, options, force=force, progress=progress,
+                             cancelled=cancelled)
+
+
+# -- Translate → Models… ---------------------------------------------------------------
+
+def install_model_file(path: str, packages_dir, *, progress, cancelled):
+    from workbench.core.mt.packages import install_file
+
+    progress(0.1, f"installing {Path(path).name}")
+    return install_file(path, packages_dir)
+
+
+def install_model_from_index(from_code: str, to_code: str, packages_dir, *, progress, cancelled):
+    from workbench.core.mt.packages import install_from_index
+
+    return install_from_index(from_code, to_code, packages_dir, progress=progress, cancelled=cancelled)
