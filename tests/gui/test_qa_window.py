@@ -142,3 +142,13 @@ def test_approving_a_unit_with_an_error_asks_once(qtbot, qa_window):
     dialogs.clear()
     win.actions["approve_next"].trigger()
     assert dialogs == []  # no error on this unit: no question
+
+
+def test_underlines_do_not_count_as_typing(qtbot, qa_window):
+    """Painting the underlines must not look like an edit (no re-check loop, no autosave restart)."""
+    win, (u1, u2, u3), _dialogs = qa_window
+    win.table.go_to_unit(u1)
+    qtbot.waitUntil(lambda: win.qa.last_unit is not None and win.qa.last_unit.unit_id == u1, timeout=20000)
+    seq = win.qa._seq
+    qtbot.wait(1000)
+    assert win.qa._seq == seq and not win.pane.dirty

@@ -210,8 +210,8 @@ class QaController(QObject):
         self.pane = window.pane
         self.qa_pane = QaPane()
         self.terms_pane = TermsPane()
-        self.spelling = spelling_highlighter(self.pane.target.document())
-        self.terms = term_highlighter(self.pane.source.document())
+        self.spelling = spelling_highlighter(self.pane.target)
+        self.terms = term_highlighter(self.pane.source)
         self.ask_on_approve = True
         self.document_id: int | None = None
         self.last_unit: UnitCheck | None = None
@@ -238,11 +238,16 @@ class QaController(QObject):
         w.resizeDocks([self.docks["qaDock"]], [170], Qt.Orientation.Vertical)
         w.document_opened.connect(self.check_document)
         w.table.current_unit_changed.connect(lambda _unit: self.recheck_current())
-        self.pane.target.textChanged.connect(self._timer.start)
+        self.pane.target.textChanged.connect(self._typed)
         self.qa_pane.unit_clicked.connect(w.table.go_to_unit)
         self.terms_pane.insert_requested.connect(self._insert)
         self.pane.target.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.pane.target.customContextMenuRequested.connect(self._target_menu)
+
+    def _typed(self) -> None:
+        if self.pane.unit is not None and (self.last_unit is None
+                                           or self.pane.target.toPlainText() != self.last_unit.target):
+            self._timer.start()
 
     # -- running checks ---------------------------------------------------------------
     def _db(self) -> str | None:

@@ -6,6 +6,7 @@ only paints them, so typing never waits for a dictionary.
 """
 from __future__ import annotations
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 
@@ -16,8 +17,12 @@ def _utf16(text: str, index: int) -> int:
 class SpanHighlighter(QSyntaxHighlighter):
     """Paints ``(start, end)`` spans (Python indices into the whole text) in one style."""
 
-    def __init__(self, document: QTextDocument, *, color: str, wave: bool):
+    def __init__(self, document: QTextDocument, *, color: str, wave: bool, editor: QObject | None = None):
         super().__init__(document)
+        # Repainting formats makes QPlainTextEdit emit textChanged: the editor's
+        # signals are blocked meanwhile, or the pane would take it for typing
+        # (restarting its autosave timer, and the re-check, forever).
+        self.editor = editor
         self.spans: list[tuple[int, int]] = []
         self._text = ""
         self.format = QTextCharFormat()
@@ -31,9 +36,17 @@ class SpanHighlighter(QSyntaxHighlighter):
         Parameters:
             text: the text the spans were computed on.
             spans: ``(start, end)`` Python string indices."""
+        spans = list(spans)
+        if text == self._text and spans == self.spans:
+            return
         self._text = text
-        self.spans = list(spans)
-        self.rehighlight()
+        self.spans = spans
+        blocked = self.editor.blockSignals(True) if self.editor is not None else False
+        try:
+            self.rehighlight()
+        finally:
+            if self.editor is not None:
+                self.editor.blockSignals(blocked)
 
     def highlightBlock(self, block_text: str) -> None:  # noqa: N802 - Qt's name
         document = self.document()
@@ -48,17 +61,17 @@ class SpanHighlighter(QSyntaxHighlighter):
             self.setFormat(max(0, qs), min(length, qe) - max(0, qs), self.format)
 
 
-def spelling_highlighter(document: QTextDocument) -> SpanHighlighter:
+def spelling_highlighter(editor) -> SpanHighlighter:
     """The target editor's misspelling underline (red wave).
 
     Parameters:
-        document: the editor's document."""
-    return SpanHighlighter(document, color="#d32f2f", wave=True)
+        editor: the QPlainTextEdit."""
+    return SpanHighlighter(editor.document(), color="#d32f2f", wave=True, editor=editor)
 
 
-def term_highlighter(document: QTextDocument) -> SpanHighlighter:
+def term_highlighter(editor) -> SpanHighlighter:
     """The source editor's glossary-term underline (blue).
 
     Parameters:
-        document: the editor's document."""
-    return SpanHighlighter(document, color="#1565c0", wave=False)
+        editor: the QPlainTextEdit."""
+    return SpanHighlighter(editor.document(), color="#1565c0", wave=False, editor=editor)
