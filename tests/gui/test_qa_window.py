@@ -148,7 +148,9 @@ def test_underlines_do_not_count_as_typing(qtbot, qa_window):
     """Painting the underlines must not look like an edit (no re-check loop, no autosave restart)."""
     win, (u1, u2, u3), _dialogs = qa_window
     win.table.go_to_unit(u1)
-    qtbot.waitUntil(lambda: win.qa.last_unit is not None and win.qa.last_unit.unit_id == u1, timeout=20000)
+    # every check asked for has answered (the document check asks for one more when it ends)
+    qtbot.waitUntil(lambda: win.qa.last_unit is not None and win.qa.last_unit.unit_id == u1
+                    and win.qa.last_unit.seq == win.qa._seq and not win.qa._workers, timeout=20000)
     seq = win.qa._seq
     qtbot.wait(1000)
     assert win.qa._seq == seq and not win.pane.dirty
