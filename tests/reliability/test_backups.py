@@ -171,7 +171,7 @@ def test_a_disk_too_full_for_the_daily_backup_still_opens(tmp_path):
     from tests.reliability.dbfixtures import small_disk
     from tests.reliability.test_messages import fill
 
-    with small_disk(tmp_path / "disk", "1m") as disk:
+    with small_disk(tmp_path / "disk", "2m") as disk:
         db = make_corpus_db(disk / "corpus.db")
         spare = disk / "spare"
         spare.write_bytes(b"\0" * 65536)  # room to read (SQLite's -shm), not for a backup
@@ -188,7 +188,7 @@ def test_a_full_disk_at_open_names_the_full_disk(tmp_path):
     from tests.reliability.dbfixtures import small_disk
     from tests.reliability.test_messages import fill
 
-    with small_disk(tmp_path / "disk", "1m") as disk:
+    with small_disk(tmp_path / "disk", "2m") as disk:
         db = make_corpus_db(disk / "corpus.db")
         before = dump(db)
         conn = sqlite3.connect(db)  # the last writer's close removes the -shm a reader left

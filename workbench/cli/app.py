@@ -95,17 +95,14 @@ class _SQLiteInt(click.types.IntParamType):
         return number
 
 
-def _bound_integers(command: click.Command) -> None:
+def bound_integers(command: click.Command) -> None:
     """Every plain ``type=int`` parameter of every command becomes ``_SQLiteInt``
     (commands added later are covered without touching their decorators)."""
     for param in command.params:
         if type(param.type) is click.types.IntParamType:
             param.type = _SQLiteInt()
     for sub in getattr(command, "commands", {}).values():
-        _bound_integers(sub)
-
-
-_bound_integers(cli)
+        bound_integers(sub)
 
 
 def _one_line(text: str) -> str:

@@ -26,9 +26,10 @@ from workbench.cli.app import emit_json, Context, pass_ctx, cli
               help="CSV/TSV: do not neutralise cells starting with = + - @.")
 @click.option("--force", is_flag=True,
               help="Overwrite an existing file that is not of this format (never the database).")
+@click.option("--qa-clean", is_flag=True, help="Leave out units with open QA errors ('workbench qa').")
 @pass_ctx
 def export_cmd(ctx: Context, fmt, out, doc_ids, status, include_excluded, source_lang, target_lang,
-               bom, unsafe_formulas, force) -> None:
+               bom, unsafe_formulas, force, qa_clean) -> None:
     """Export translation units as TMX 1.4b, CSV, TSV, Moses plain text or XLIFF 1.2."""
     from workbench.core.interchange import ExportFilter, export_corpus
     from workbench.core.formats.base import ExportOptions
@@ -36,6 +37,12 @@ def export_cmd(ctx: Context, fmt, out, doc_ids, status, include_excluded, source
 
     statuses = tuple(s.value for s in Status.BY_PERSON) if status == Status.EDITED else (status,)
     flt = ExportFilter(tuple(doc_ids), statuses, include_excluded, source_lang, target_lang)
+    if qa_clean:
+        from dataclasses import replace
+
+        from workbench.core.qa.run import units_with_open_errors
+
+        flt = replace(flt, exclude_unit_ids=frozenset(units_with_open_errors(ctx.store, tuple(doc_ids))))
     options = ExportOptions(source_lang=source_lang, target_lang=target_lang, bom=bom,
                             safe_formulas=not unsafe_formulas)
     with progress_bar(f"export {fmt}") as report:

@@ -27,6 +27,7 @@ class ExportFilter:
     include_excluded: bool = False              # excluded segments and boilerplate
     source_lang: str | None = None              # direction: only documents in this language
     target_lang: str | None = None
+    exclude_unit_ids: frozenset[int] = frozenset()  # e.g. units with open QA errors (--qa-clean)
 
     def status_set(self) -> frozenset[Status]:
         """The statuses exported (``BadInputError`` for an unknown one)."""
@@ -75,6 +76,8 @@ def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
 
     def build(head: tuple, segs: list[tuple]) -> ExportUnit | None:
         uid, doc_id, status, target, mt, engine, model, version, created, changed, chrf = head
+        if uid in flt.exclude_unit_ids:
+            return None
         if len(segs) == 1:  # the common 1:0 post-editing unit
             side, text, _seq, excluded, kind = segs[0]
             if not keep_all and (excluded or kind == "boilerplate"):

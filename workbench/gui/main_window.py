@@ -42,6 +42,7 @@ from workbench.gui.review.metrics_panel import MetricsPanel
 from workbench.gui.alignment.pair_import import PairImporter
 from workbench.core.store.review_queries import DocumentCounts
 from workbench.gui.review.controller import ReviewController
+from workbench.gui.review.qa_controller import QaController
 from workbench.gui.session import ReviewSession
 from workbench.gui.settings import open_settings, read_bool
 from workbench.gui.review.unit_table import UnitTableModel, UnitTableView
@@ -98,10 +99,12 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addToolBar(toolbar)
+        self.qa = QaController(self)
         self.actions: dict[str, QAction] = build_actions(self, self.menuBar(), toolbar, self._action_slots())
         self.pane.add_actions([self.actions["use_mt"]], near_mt=True)
         self.pane.add_actions([self.actions[n] for n in ("approve_next", "split", "merge", "exclude")])
         self._build_layout()
+        self.qa.install()
 
         self.table.current_unit_changed.connect(self._current_unit_changed)
         self.table.activated.connect(lambda _index: self.edit_target())
@@ -147,12 +150,15 @@ class MainWindow(QMainWindow):
             "undo": review.undo,
             "redo": review.redo,
             "find": self.show_find,
-            "approve_next": review.approve_and_next,
+            "approve_next": self.qa.approve_and_next,  # asks first when the unit has a QA error
             "use_mt": review.use_mt,
             "edit_target": self.edit_target,
             "split": review.split_at_cursor,
             "merge": review.merge_with_next,
             "exclude": review.toggle_excluded,
+            "insert_term": self.qa.insert_term,
+            "add_term": self.qa.add_term,
+            "check_document": self.qa.check_document,
             "hide_skipped": self.set_hide_skipped,
             "dark_palette": self.set_dark_palette,
             "alignment_view": self.show_alignment,
@@ -350,6 +356,7 @@ class MainWindow(QMainWindow):
         has_doc = has_db and self.unit_model.document_id is not None
         aligning = has_doc and self.aligning()
         for name in ("approve_next", "use_mt", "edit_target", "split", "merge", "exclude", "find",
+                     "insert_term", "add_term", "check_document",
                      "next_unit", "previous_unit", "next_untranslated", "next_unapproved"):
             self.actions[name].setEnabled(has_doc and not aligning)
         for name in ALIGNMENT_ACTIONS:  # the same keys as above: one set at a time

@@ -48,6 +48,7 @@ from workbench.core.store.connection import (  # noqa: F401 - also imported from
 from workbench.core.store.corpus_rows import CorpusQueries
 from workbench.core.store.documents import DocumentQueries
 from workbench.core.store.history_rows import HistoryRows
+from workbench.core.store.qa_rows import QaRows
 from workbench.core.store.rows import EditRows, rescore
 from workbench.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -152,7 +153,7 @@ def _unit_from_row(row: Sequence) -> Unit:
     )
 
 
-class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows):
+class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows, QaRows):
     """The one owner of the workbench's SQLite file.
 
     Opens (and creates, migrates, health-checks and backs up) the database,

@@ -127,6 +127,41 @@ MIGRATIONS: list[list[str]] = [
             heartbeat REAL NOT NULL
         )""",
     ],
+    # 5: quality assurance: a glossary (terms per language pair, forbidden
+    # translations marked), per-project QA settings (checks turned off...),
+    # findings a reviewer marked ignored (keyed by unit, check and a hash of
+    # the finding, so an unchanged finding stays ignored) and the personal
+    # spelling word list.
+    [
+        """CREATE TABLE glossary_terms (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            target TEXT NOT NULL,
+            source_lang TEXT NOT NULL,
+            target_lang TEXT NOT NULL,
+            note TEXT,
+            forbidden INTEGER NOT NULL DEFAULT 0 CHECK (forbidden IN (0, 1)),
+            created_at TEXT NOT NULL,
+            UNIQUE (source_lang, target_lang, source, target)
+        )""",
+        """CREATE TABLE qa_settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID""",
+        """CREATE TABLE qa_ignored (
+            unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+            check_id TEXT NOT NULL,
+            finding TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (unit_id, check_id, finding)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE spelling_words (
+            language TEXT NOT NULL,
+            word TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (language, word)
+        ) WITHOUT ROWID""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,2 @@
+"""Quality assurance: checks over translation units, the glossary (term
+lookup that finds inflected forms) and spell checking.  Qt free."""

@@ -1,0 +1,170 @@
+"""Spell checking with Hunspell dictionaries (read by spylls, pure Python).
+
+Dictionaries are looked for in ``WORKBENCH_HUNSPELL_PATH`` (folders separated
+by the OS path separator) and the usual system folders.  A missing one turns
+only the spelling check off, with a message naming the package to install.
+Lookups are cached per word form; a personal word list (kept in the
+database) is accepted as correct.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.core.qa.morph import words
+
+SYSTEM_FOLDERS = ("/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell/dicts",
+                  "/usr/local/share/hunspell", "/Library/Spelling", "~/Library/Spelling")
+PREFERRED = {"ru": "ru_RU", "en": "en_US", "de": "de_DE", "fr": "fr_FR", "es": "es_ES", "uk": "uk_UA",
+             "it": "it_IT", "pt": "pt_PT", "pl": "pl_PL"}
+PACKAGES = {"ru": "hunspell-ru", "en": "hunspell-en-us", "de": "hunspell-de-de", "fr": "hunspell-fr",
+            "es": "hunspell-es", "uk": "hunspell-uk", "it": "hunspell-it", "pt": "hunspell-pt-pt",
+            "pl": "hunspell-pl"}
+CYRILLIC_LANGS = {"ru", "uk", "be", "bg", "sr", "mk", "kk"}
+
+_cache: dict[str, object] = {}
+_lock = threading.Lock()
+
+
+class DictionaryMissing(Exception):
+    """No Hunspell dictionary for a language; the message names the package."""
+
+
+def search_folders() -> list[Path]:
+    """Where dictionaries are looked for, in order."""
+    extra = os.environ.get("WORKBENCH_HUNSPELL_PATH")
+    folders = [Path(p).expanduser() for p in extra.split(os.pathsep) if p] if extra is not None else []
+    if os.environ.get("WORKBENCH_HUNSPELL_ONLY") != "1":
+        folders += [Path(p).expanduser() for p in SYSTEM_FOLDERS]
+    return folders
+
+
+def find_dictionary(language: str) -> Path | None:
+    """The ``.dic``/``.aff`` base path (no suffix) for a language, or None.
+
+    Parameters:
+        language: ISO 639-1 code."""
+    names = [PREFERRED.get(language, ""), language]
+    for folder in search_folders():
+        for name in names:
+            if name and (folder / f"{name}.dic").is_file() and (folder / f"{name}.aff").is_file():
+                return folder / name
+        if folder.is_dir():
+            for dic in sorted(folder.glob(f"{language}_*.dic")):
+                if dic.with_suffix(".aff").is_file():
+                    return dic.with_suffix("")
+    return None
+
+
+def missing_message(language: str) -> str:
+    """The one line that says the spelling check is off and what to install.
+
+    Parameters:
+        language: ISO 639-1 code."""
+    package = PACKAGES.get(language, f"hunspell-{language}")
+    return (f"spelling check off for '{language}': no Hunspell dictionary found (install the package"
+            f" {package}, e.g. 'apt-get install {package}', or put {PREFERRED.get(language, language)}.aff/.dic"
+            f" in a folder named by WORKBENCH_HUNSPELL_PATH)")
+
+
+def _load(base: Path):
+    key = str(base)
+    with _lock:
+        if key not in _cache:
+            from spylls.hunspell import Dictionary
+
+            _cache[key] = Dictionary.from_files(key)
+        return _cache[key]
+
+
+@dataclass(frozen=True)
+class Misspelling:
+    """A word the dictionary does not know, with its span."""
+    word: str
+    start: int
+    end: int
+
+
+class Speller:
+    """Checks the words of one language."""
+
+    def __init__(self, language: str, personal: Iterable[str] = ()):
+        """Parameters:
+            language: ISO 639-1 code.
+            personal: words always accepted (the personal dictionary).
+
+        Raises ``DictionaryMissing`` when no dictionary is installed."""
+        base = find_dictionary(language)
+        if base is None:
+            raise DictionaryMissing(missing_message(language))
+        self.language = language
+        self.dictionary = _load(base)
+        self.personal = {w.lower() for w in personal}
+        self._known: dict[str, bool] = {}
+
+    def add_personal(self, word: str) -> None:
+        """Accept ``word`` from now on (the caller stores it).
+
+        Parameters:
+            word: the word."""
+        self.personal.add(word.lower())
+        self._known.pop(word, None)
+
+    def known(self, word: str) -> bool:
+        """True when the dictionary or the personal list has the word.
+
+        Parameters:
+            word: one word."""
+        cached = self._known.get(word)
+        if cached is None:
+            lower = word.lower()
+            cached = (lower in self.personal or self.dictionary.lookup(word)
+                      or (word[:1].isupper() and self.dictionary.lookup(lower))
+                      or ("ё" in lower and self.dictionary.lookup(word.replace("ё", "е"))))
+            if not cached and "-" in word:
+                cached = all(self.known(part) for part in word.split("-") if part)
+            self._known[word] = bool(cached)
+        return cached
+
+    def check(self, text: str, *, skip: Iterable[str] = ()) -> list[Misspelling]:
+        """The misspelt words of ``text``.  Words not in this language's
+        script, all-capital words (acronyms), capitalised words inside a
+        sentence (names) and words in ``skip`` are not checked.
+
+        Parameters:
+            text: the text.
+            skip: words to accept here (e.g. those of the source)."""
+        skip = set(skip)
+        cyrillic = self.language in CYRILLIC_LANGS
+        out = []
+        for word, start, end in words(text):
+            if word in skip or len(word) < 2 or word.isupper():
+                continue
+            if any(("а" <= c.lower() <= "я" or c in "ёЁ") != cyrillic for c in word if c.isalpha()):
+                continue
+            if word[0].isupper() and not _sentence_start(text, start):
+                continue
+            if not self.known(word):
+                out.append(Misspelling(word, start, end))
+        return out
+
+    def suggest(self, word: str, limit: int = 6) -> list[str]:
+        """Up to ``limit`` corrections for a word (slow: ~1 s; off the GUI thread).
+
+        Parameters:
+            word: the misspelt word.
+            limit: how many at most."""
+        out = []
+        for s in self.dictionary.suggest(word):
+            out.append(s)
+            if len(out) >= limit:
+                break
+        return out
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \u00a0\"'«„“([—–-")
+    return not before or before[-1] in ".!?…:"
