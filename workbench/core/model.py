@@ -27,6 +27,7 @@ class Status(str, Enum):
     MACHINE = "machine"    # target is the unedited machine translation
     EDITED = "edited"      # a person changed the target
     APPROVED = "approved"  # a person signed the target off
+    TM = "tm"              # filled from the translation memory, not yet reviewed
 
     def __str__(self) -> str:
         return self.value

@@ -42,6 +42,7 @@ from workbench.core.errors import (
     WorkbenchError,
 )
 from workbench.core.model import Document, Edit, Segment, SegmentKind, Status, Unit
+from workbench.core.store.memory_rows import MemoryRows
 from workbench.core.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -317,7 +318,7 @@ def _resnapshot(store: Store, after_json: str | None) -> str | None:
     return json.dumps(take_snapshot(store, segment_ids, unit_ids).to_data(), ensure_ascii=False)
 
 
-class Store:
+class Store(MemoryRows):
     def __init__(self, path: str | Path, *, create: bool = True, backups: bool = True):
         """Open (or create) a database.
 
@@ -500,11 +501,21 @@ class Store:
         if 0 < version < SCHEMA_VERSION:
             # The way back if the new version misbehaves: made before any change.
             self.backup_before("migration")
-        for number in range(version, SCHEMA_VERSION):
-            with self.transaction() as conn:
-                for statement in MIGRATIONS[number]:
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {number + 1}")
+        # Foreign keys off while migrating (a no-op inside a transaction): a
+        # table rebuild drops and renames tables, which must not cascade.
+        # They are checked before each migration commits.
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            for number in range(version, SCHEMA_VERSION):
+                with self.transaction() as conn:
+                    for statement in MIGRATIONS[number]:
+                        conn.execute(statement)
+                    if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                        raise DatabaseError(f"{self.path}: migration {number + 1} broke a foreign key;"
+                                            f" nothing was changed")
+                    conn.execute(f"PRAGMA user_version = {number + 1}")
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     @property
     def schema_version(self) -> int:
