@@ -8,7 +8,8 @@ of ``similarity``; a unit's own memory row never matches it.
 
 Words (the same rule for every language written with spaces, en and ru
 alike): runs of letters and digits, with inner hyphens and apostrophes
-joining a run ("Нью-Йорк", "don't", "2025" are one word each); for Chinese,
+joining a run and decimal separators joining digits ("Нью-Йорк", "don't",
+"2025", "3,5" are one word each); for Chinese,
 Japanese and Thai, every character of those scripts counts as a word.
 Characters: every character that is not whitespace.
 """
@@ -22,7 +23,7 @@ from workbench.core.memory.similarity import fold
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
 
 BANDS = ("repetition", "101", "100", "95-99", "85-94", "75-84", "50-74", "no match")
-_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_WORD = re.compile(r"[^\W_]+(?:(?:['’\-]|(?<=\d)[.,](?=\d))[^\W_]+)*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
 
 
