@@ -134,14 +134,12 @@ class MemoryRows:
             memory_id = conn.execute(
                 "INSERT INTO tm_memories (name, source_lang, target_lang, path, format, imported_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)", (name, source_lang, target_lang, path, fmt, imported_at)).lastrowid
-            before = conn.total_changes
             conn.executemany(
                 "INSERT INTO tm_entries (memory_id, source_lang, target_lang, source, target, status, changed,"
                 " context) VALUES (?, ?, ?, ?, ?, 'approved', ?, ?)",
                 ((memory_id, source_lang, target_lang, s, t, changed, context)
                  for s, t, changed, context in rows))
-            # each pair is two changes (the row and its FTS row)
-            return (conn.total_changes - before) // 2
+            return conn.execute("SELECT count(*) FROM tm_entries WHERE memory_id = ?", (memory_id,)).fetchone()[0]
 
     def tm_remove_memory(self, name: str) -> int:
         """Remove an imported memory; returns how many pairs went with it.
