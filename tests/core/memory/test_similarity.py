@@ -49,3 +49,14 @@ def test_numbers_carried_over():
     assert carry_numbers("2024 2025", "2023 2024", "2023 и 2024") == "2024 и 2025"
     # 12 is not replaced inside 123 or 1.12
     assert carry_numbers("Page 13", "Page 12", "Страница 12 (123, 1.12)") == "Страница 13 (123, 1.12)"
+
+
+@pytest.mark.parametrize("new, old", [
+    ("The ministry met in Tashkent.", "the Ministry met in Tashkent"),
+    ("In 2025 the council met 3 times.", "In 2023 the council met 4 times."),
+    ("kitten", "sitting"), ("abc", "xyz"), ("same", "same"),
+])
+def test_scorer_agrees_with_similarity(new, old):
+    from workbench.core.memory.similarity import Scorer
+
+    assert Scorer(new).score(old) == similarity(new, old)

@@ -105,6 +105,7 @@ def memory_migration() -> list[str]:
         )""",
         "CREATE INDEX tm_entries_memory ON tm_entries(memory_id)",
         "CREATE INDEX tm_entries_document ON tm_entries(document_id)",
+        "CREATE INDEX tm_entries_pair ON tm_entries(source_lang, target_lang)",
         "CREATE TABLE tm_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         "CREATE VIRTUAL TABLE tm_fts USING fts5(source, target, content='tm_entries', content_rowid='id',"
         " tokenize='unicode61 remove_diacritics 0')",

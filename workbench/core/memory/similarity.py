@@ -81,6 +81,39 @@ def similarity(new: str, old: str) -> Similarity:
     return Similarity(min(FUZZY_CAP, fuzzy(fold(new), fold(old))), "fuzzy")
 
 
+class Scorer:
+    """``similarity`` of one new text against many stored ones, faster: the new
+    text's forms are computed once, and a stored text whose character score is
+    below 50 is scored fuzzy without the (regex) checks for the exact classes
+    (a text that differs only in case, punctuation or numbers is that close
+    unless it is mostly punctuation or digits).
+
+    Parameters:
+        new: the text being translated."""
+
+    def __init__(self, new: str):
+        self.new = new
+        self.folded = fold(new)
+        self.no_punct = _no_punct(new)
+        self.no_numbers = NUMBER.sub("#", self.no_punct)
+
+    def score(self, old: str) -> Similarity:
+        """The ``Similarity`` of a stored source.
+
+        Parameters:
+            old: a source text of the memory."""
+        if old == self.new:
+            return Similarity(EXACT, "exact")
+        plain = fuzzy(self.folded, fold(old))
+        if plain >= 50:
+            no_punct = _no_punct(old)
+            if no_punct == self.no_punct:
+                return Similarity(NEAR_EXACT, "case-punctuation")
+            if NUMBER.sub("#", no_punct) == self.no_numbers:
+                return Similarity(NUMBERS_ONLY, "numbers")
+        return Similarity(min(FUZZY_CAP, plain), "fuzzy")
+
+
 def score(new: str, old: str) -> int:
     """``similarity(new, old).score``.
 

@@ -19,18 +19,64 @@ class MemoryRows:
     conn: sqlite3.Connection
 
     # -- lookups ------------------------------------------------------------
-    def tm_term_counts(self, terms: Sequence[str], column: str) -> dict[str, int]:
-        """How many memory entries hold each term in a column (FTS vocabulary).
+    def tm_term_counts(self, terms: Sequence[str]) -> dict[str, int]:
+        """About how many memory entries hold each term (FTS vocabulary, both columns).
+
+        Counts are cached per connection (up to 200,000 terms): they only choose
+        which terms a lookup asks the index for, so a slightly old count is
+        harmless, and the vocabulary lookup of a common word reads its whole
+        posting list (1-5 ms).
 
         Parameters:
-            terms: folded word tokens.
-            column: 'source' or 'target'."""
+            terms: folded word tokens."""
+        cache = self.__dict__.setdefault("_tm_term_cache", {})
         found: dict[str, int] = {}
         for term in terms:
-            row = self.conn.execute("SELECT doc FROM tm_vocab WHERE term = ? AND col = ?",
-                                    (term, column)).fetchone()
-            found[term] = row[0] if row else 0
+            if term not in cache:
+                if len(cache) > 200_000:
+                    cache.clear()
+                cache[term] = self.conn.execute("SELECT coalesce(sum(doc), 0) FROM tm_vocab WHERE term = ?",
+                                                (term,)).fetchone()[0]
+            found[term] = cache[term]
         return found
+
+    def tm_weighted_hits(self, weights: dict[str, float], column: str, *, limit: int) -> list[int]:
+        """Ids of the entries with the largest sum of term weights over the terms
+        they hold in a column (the terms' FTS5 posting lists merged by SQLite).
+
+        Parameters:
+            weights: term -> weight (e.g. its idf).
+            column: 'source' or 'target'.
+            limit: at most this many ids, heaviest first."""
+        if not weights:
+            return []
+        parts, args = [], []
+        for term, weight in weights.items():
+            parts.append("SELECT rowid AS id, ? AS w FROM tm_fts WHERE tm_fts MATCH ?")
+            args += [weight, f'{{{column}}} : "' + term.replace('"', '""') + '"']
+        sql = (f"SELECT id FROM ({' UNION ALL '.join(parts)}) GROUP BY id ORDER BY sum(w) DESC, id DESC"
+               " LIMIT ?")
+        return [r[0] for r in self.conn.execute(sql, (*args, limit))]
+
+    def tm_entries_by_ids(self, entry_ids: Sequence[int]) -> list[tuple]:
+        """Memory entries by id (``ENTRY_COLUMNS``), in the order given.
+
+        Parameters:
+            entry_ids: ids of ``tm_entries``."""
+        if not entry_ids:
+            return []
+        marks = ",".join("?" * len(entry_ids))
+        rows = {r[0]: r for r in self.conn.execute(
+            f"SELECT {ENTRY_COLUMNS} FROM tm_entries e WHERE e.id IN ({marks})", list(entry_ids))}
+        return [rows[i] for i in entry_ids if i in rows]
+
+    def tm_has_pair(self, source_lang: str, target_lang: str) -> bool:
+        """Whether the memory holds any entry stored as this language pair.
+
+        Parameters:
+            source_lang, target_lang: ISO 639-1 codes."""
+        return self.conn.execute("SELECT 1 FROM tm_entries WHERE source_lang = ? AND target_lang = ? LIMIT 1",
+                                 (source_lang, target_lang)).fetchone() is not None
 
     def tm_candidates(self, match: str, *, limit: int) -> list[tuple]:
         """Memory entries an FTS5 query finds, best BM25 rank first.
@@ -41,6 +87,10 @@ class MemoryRows:
         return self.conn.execute(
             f"SELECT {ENTRY_COLUMNS} FROM (SELECT rowid AS id FROM tm_fts WHERE tm_fts MATCH ?"
             " ORDER BY rank LIMIT ?) hit JOIN tm_entries e ON e.id = hit.id", (match, limit)).fetchall()
+
+    def tm_entry_count_estimate(self) -> int:
+        """The number of memory entries, cheaply (the largest id; exact enough for idf)."""
+        return self.conn.execute("SELECT coalesce(max(id), 0) FROM tm_entries").fetchone()[0]
 
     def tm_entry_count(self) -> int:
         """Rows in the memory (database units and imported pairs)."""
