@@ -115,6 +115,16 @@ SPECS: tuple[ActionSpec, ...] = (
                "Stop the running job (finished batches are kept)", SP.SP_BrowserStop),
     ActionSpec("models", "&Models…", "window.show_models", "&Translate", (),
                "List, install and remove Argos translation models"),
+    ActionSpec("pretranslate", "&Pre-translate from memory", "memory.pretranslate", "&Translate", (),
+               "Fill the targets no one has written with 100% matches from the translation memory"),
+    ActionSpec("match_analysis", "Match &analysis…", "memory.show_stats", "&Translate", (),
+               "Segments, words and characters of this document per memory match band"),
+    ActionSpec("concordance", "&Concordance…", "memory.show_concordance", "&Edit", ("Ctrl+K",),
+               "Find words in the translation memory (searches as you type)"),
+    ActionSpec("replace_with_match", "&Replace with best match", "matches.replace_with_best", "&Edit",
+               ("Ctrl+R",), "Replace the target with the best memory match"),
+    *(ActionSpec(f"insert_match_{n}", f"Insert match &{n}", f"matches.insert_{n}", "&Edit", (f"Ctrl+{n}",),
+                 f"Insert the target of memory match {n} at the cursor") for n in range(1, 6)),
     ActionSpec("shortcuts", "&Keyboard shortcuts", "window.show_shortcuts", "&Help", ("F1",)),
     ActionSpec("about", "&About", "window.show_about", "&Help"),
 )
@@ -122,7 +132,7 @@ SPECS: tuple[ActionSpec, ...] = (
 MENUS = ("&File", "&Edit", "&View", "&Go", "&Align", "&Translate", "&Help")
 SEPARATOR_BEFORE = {"quit", "find", "approve_next", "dark_palette", "focus_table", "cancel_job", "about",
                     "export", "open_database", "align_merge", "align_source_up",
-                    "align_realign", "align_next_suspicious"}
+                    "align_realign", "align_next_suspicious", "pretranslate", "concordance"}
 # Enabled only while the alignment view shows a document pair.
 ALIGNMENT_ACTIONS = tuple(spec.name for spec in SPECS if spec.menu == "&Align")
 

@@ -27,6 +27,7 @@ class FillFromMemory(Command):
     status: str
     origin: str | None
     score: float | None
+    guard: bool = True   # refuse to overwrite a person's target (False: a person chose the match)
     label: ClassVar[str] = "fill from memory"
 
     def scope(self, store) -> tuple[set[int], set[int]]:
@@ -34,12 +35,12 @@ class FillFromMemory(Command):
 
     def apply(self, store) -> Command:
         old_target, old_status, old_origin, old_score = store.tm_unit_fill_state(self.unit_id)
-        if self.status == "tm" and old_status in ("edited", "approved"):
+        if self.guard and self.status == "tm" and old_status in ("edited", "approved"):
             raise BadInputError(f"unit {self.unit_id} was {old_status} by a person meanwhile: its target is"
                                 f" kept; nothing was changed")
         store.tm_write_fill(self.unit_id, self.text, self.status, self.origin, self.score, _now())
         rescore(store.conn, self.unit_id)
-        return FillFromMemory(self.unit_id, old_target, old_status, old_origin, old_score)
+        return FillFromMemory(self.unit_id, old_target, old_status, old_origin, old_score, False)
 
     def describe(self) -> str:
         return f"unit {self.unit_id}: target from {self.origin or 'memory'} ({self.score or 0:g}%)"

@@ -20,6 +20,7 @@ from workbench.core.model import Status, Unit
 from workbench.core.store import review_queries as queries
 from workbench.gui.review.editor_pane import EditorPane
 from workbench.gui.session import ReviewSession
+from workbench.core.memory.filling import approval
 from workbench.gui.review.unit_table import UnitTableView
 
 UNAPPROVED = (str(Status.NEW), str(Status.MACHINE), str(Status.EDITED))
@@ -147,7 +148,8 @@ class ReviewController(QObject):
         if unit.id not in ids:
             ids = [unit.id]
         todo = tuple(uid for uid in ids if (u := self.table.unit_model().unit(uid)) and u.status is not Status.APPROVED)
-        if todo and not session.apply(doc, Approve(todo), "Approve" if len(todo) == 1 else f"Approve {len(todo)} units"):
+        if todo and not session.apply(doc, approval(session.store, todo),
+                                      "Approve" if len(todo) == 1 else f"Approve {len(todo)} units"):
             return
         last = max((r for r in (self.table.unit_model().row_of(u) for u in ids) if r is not None), default=None)
         self._go_to_next(UNAPPROVED, "every unit is approved", start_row=last)
