@@ -159,3 +159,16 @@ def test_approve_fills_repetitions_in_the_cli(tmp_path, capsys):
     assert (third["target"], third["status"]) == ("У мигрантов есть права.", "tm")
     assert run(db, "tm", "repetitions", "off") == 0
     assert "repetitions off" in capsys.readouterr().out
+
+
+def test_provenance_exported_as_tmx_props(memory_db, capsys):
+    db, tmp = memory_db
+    article = tmp / "a.txt"
+    article.write_text("Council\n\nMigrants have rights.\n", encoding="utf-8")
+    assert run(db, "import", article, "--lang", "en", "--to", "ru") == 0
+    assert run(db, "pretranslate", "1") == 0
+    out = tmp / "out.tmx"
+    assert run(db, "export", "--format", "tmx", "--status", "any", "--out", out) == 0
+    text = out.read_text(encoding="utf-8")
+    assert '<prop type="x-status">tm</prop>' in text
+    assert '<prop type="x-tm-origin">memory council</prop>' in text and '<prop type="x-tm-score">100</prop>' in text

@@ -14,7 +14,7 @@ from workbench.core.formats.base import ExportOptions, ExportUnit
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
 from workbench.core.store.database import Store
 
-STATUSES = ("new", "machine", "edited", "approved")
+STATUSES = ("new", "machine", "edited", "approved", "tm")
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,8 @@ class ExportFilter:
 # no per-unit subqueries; excluded/boilerplate segments are filtered in Python.
 _EXPORT_SQL = """
 SELECT u.id, u.document_id, u.status, u.target, u.mt, u.mt_engine, u.mt_model, u.mt_version,
-       u.created_at, u.updated_at, u.pe_chrf, us.side, s.text, s.seq, s.excluded, s.kind
+       u.created_at, u.updated_at, u.pe_chrf, u.tm_origin, u.tm_score, us.side, s.text, s.seq, s.excluded,
+       s.kind
 FROM units u
 LEFT JOIN unit_segments us ON us.unit_id = u.id
 LEFT JOIN segments s ON s.id = us.segment_id
@@ -89,7 +90,7 @@ def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
     keep_all = flt.include_excluded
 
     def build(head: tuple, segs: list[tuple]) -> ExportUnit | None:
-        uid, doc_id, status, target, mt, engine, model, version, created, changed, chrf = head
+        uid, doc_id, status, target, mt, engine, model, version, created, changed, chrf, tm_origin, tm_score = head
         if len(segs) == 1:  # the common 1:0 post-editing unit
             side, text, _seq, excluded, kind = segs[0]
             if not keep_all and (excluded or kind == "boilerplate"):
@@ -105,7 +106,7 @@ def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
             targets = (target,)
         title, src_lang, tgt_lang = docs[doc_id]
         return ExportUnit(uid, sources, targets, src_lang, tgt_lang, doc_id, title, status,
-                          mt, engine, model, version, chrf, created, changed)
+                          mt, engine, model, version, chrf, created, changed, tm_origin, tm_score)
 
     conn = store.read_connection()
     try:
@@ -115,9 +116,9 @@ def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
             if head is None or row[0] != head[0]:
                 if head is not None and (unit := build(head, segs)) is not None:
                     yield unit
-                head, segs = row[:11], []
-            if row[11] is not None:
-                segs.append(row[11:])
+                head, segs = row[:13], []
+            if row[13] is not None:
+                segs.append(row[13:])
         if head is not None and (unit := build(head, segs)) is not None:
             yield unit
     finally:
