@@ -35,6 +35,7 @@ bench: venv
 	$(PY) bench/export_bench.py
 	$(PY) bench/db_bench.py
 	$(PY) bench/align_bench.py
+	$(PY) bench/tm_bench.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_bench.py
 
 screenshots: venv
