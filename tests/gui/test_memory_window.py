@@ -85,3 +85,12 @@ def test_match_analysis_dialog(qtbot, window):
     dialog = win.memory._stats
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 9, timeout=20000)
     assert dialog.table.item(8, 0).text() == "Total"
+
+
+def test_repetitions_setting_in_the_menu(qtbot, window):
+    win, _doc, _units = window
+    action = win.actions["fill_repetitions"]
+    assert action.isChecked()
+    action.setChecked(False)
+    with Store(win.session.db_path) as store:
+        assert store.tm_setting("repetitions", "on") == "off"

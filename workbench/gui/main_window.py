@@ -309,6 +309,7 @@ class MainWindow(QMainWindow):
         self.actions["translate_document"].setEnabled(has_doc and not self.jobs.busy)
         self.actions["translate_all"].setEnabled(has_db and not self.jobs.busy)
         self.actions["pretranslate"].setEnabled(has_doc and not self.jobs.busy)
+        self.memory.sync()
         self.actions["import_files"].setEnabled(has_db and not self.jobs.busy)
         self.actions["cancel_job"].setEnabled(self.jobs.busy)
         sync_shared_shortcuts(self.actions)

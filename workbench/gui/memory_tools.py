@@ -54,6 +54,32 @@ class MemoryTools(QObject):
             return
         pane.show_unit(unit, self.languages() if unit is not None else None)
 
+    def set_repetitions(self, on: bool) -> None:
+        """Translate → Fill repetitions on approve (a database setting, shared with the CLI)."""
+        from workbench.core.memory.filling import REPETITIONS_SETTING
+
+        session = self.window.session
+        if session is not None and not session.store.read_only:
+            try:
+                session.store.tm_set_setting(REPETITIONS_SETTING, "on" if on else "off")
+            except Exception as exc:  # noqa: BLE001 - a busy or full database: say so, keep going
+                self.window.statusBar().showMessage(str(exc), 8000)
+
+    def sync(self) -> None:
+        """Show the database's repetitions setting on its action."""
+        from workbench.core.memory.filling import repetitions_on
+
+        action = self.window.actions.get("fill_repetitions")
+        session = self.window.session
+        if action is None:
+            return
+        action.setEnabled(session is not None)
+        on = session is not None and repetitions_on(session.store)
+        if action.isChecked() != on:
+            action.blockSignals(True)
+            action.setChecked(on)
+            action.blockSignals(False)
+
     def show_concordance(self) -> None:
         from workbench.gui.concordance_dialog import ConcordanceDialog
 
