@@ -23,8 +23,8 @@ from workbench.core.memory.similarity import Scorer, carry_numbers
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 10
 MIN_TERMS = 4
-POSTINGS_BUDGET = 8000
-CANDIDATES = 60
+POSTINGS_BUDGET = 4000
+CANDIDATES = 40
 _TOKEN = re.compile(r"[^\W_]+")
 
 
@@ -95,7 +95,8 @@ def _rarest(store, terms: list[str], column: str) -> list[str]:
     if len(terms) <= MIN_TERMS:
         return terms
     counts = store.tm_term_counts(terms)
-    ranked = sorted(terms, key=lambda t: (counts.get(t, 0), -len(t)))
+    # A term no entry holds cannot find anything: it must not take a place.
+    ranked = sorted((t for t in terms if counts.get(t, 0) > 0), key=lambda t: (counts[t], -len(t)))
     chosen, postings = [], 0
     for term in ranked:
         count = counts.get(term, 0)
