@@ -22,8 +22,8 @@ from workbench.core.memory.similarity import Scorer, carry_numbers
 
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 10
-MIN_TERMS = 4
-POSTINGS_BUDGET = 4000
+MIN_TERMS = 6
+POSTINGS_BUDGET = 6000
 CANDIDATES = 40
 _TOKEN = re.compile(r"[^\W_]+")
 
