@@ -171,7 +171,8 @@ def test_a_disk_too_full_for_the_daily_backup_still_opens(tmp_path):
     from tests.reliability.dbfixtures import small_disk
     from tests.reliability.test_messages import fill
 
-    with small_disk(tmp_path / "disk", "1m") as disk:
+    # 2 MiB: the corpus database with its memory index (schema 5) and WAL outgrew 1 MiB.
+    with small_disk(tmp_path / "disk", "2m") as disk:
         db = make_corpus_db(disk / "corpus.db")
         spare = disk / "spare"
         spare.write_bytes(b"\0" * 65536)  # room to read (SQLite's -shm), not for a backup
