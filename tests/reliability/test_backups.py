@@ -189,7 +189,8 @@ def test_a_full_disk_at_open_names_the_full_disk(tmp_path):
     from tests.reliability.dbfixtures import small_disk
     from tests.reliability.test_messages import fill
 
-    with small_disk(tmp_path / "disk", "1m") as disk:
+    # 2 MiB: the corpus database with its memory index (schema 5) and WAL outgrew 1 MiB.
+    with small_disk(tmp_path / "disk", "2m") as disk:
         db = make_corpus_db(disk / "corpus.db")
         before = dump(db)
         conn = sqlite3.connect(db)  # the last writer's close removes the -shm a reader left
