@@ -84,7 +84,7 @@ def test_cli_export_every_format_and_score(db_path, store, reviewed, tmp_path, c
     assert main(["--db", str(db_path), "score", "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     doc_row, corpus_row = rows[0], rows[-1]
-    assert doc_row["counts"] == {"new": 0, "machine": 1, "edited": 1, "approved": 2}
+    assert doc_row["counts"] == {"new": 0, "machine": 1, "edited": 1, "approved": 2, "tm": 0}
     assert corpus_row["units"] == 3 and 0 <= corpus_row["bleu"] <= 100 and corpus_row["ter"] > 0
     assert corpus_row["signatures"]["chrf"].startswith("nrefs:1")
 

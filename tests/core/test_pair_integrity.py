@@ -50,12 +50,21 @@ def files(tmp_path):
 
 def tables(db) -> dict[str, list[tuple]]:
     """Every row of every table but the history (which grows with each edit)
-    and sqlite_sequence (AUTOINCREMENT counters only ever go up)."""
+    and sqlite_sequence (AUTOINCREMENT counters only ever go up).  The memory
+    index is compared by content: its row ids and FTS5's internal b-tree
+    pages differ after a delete and re-insert of the same rows."""
     conn = sqlite3.connect(db)
     try:
         names = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('edits', 'sqlite_sequence')")]
-        return {name: sorted(conn.execute(f"SELECT * FROM {name}"), key=repr) for name in names}
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('edits', 'sqlite_sequence')"
+            " AND name NOT LIKE 'tm_fts%'")]
+        query = {"tm_entries": "SELECT unit_id, document_id, memory_id, source_lang, target_lang, source, target,"
+                               " status, changed, context FROM tm_entries"}
+        found = {name: sorted(conn.execute(query.get(name, f"SELECT * FROM {name}")), key=repr) for name in names}
+        found["tm_fts (content)"] = sorted(conn.execute(
+            "SELECT e.unit_id, e.memory_id, f.source, f.target FROM tm_fts f JOIN tm_entries e ON e.id = f.rowid"),
+            key=repr)
+        return found
     finally:
         conn.close()
 

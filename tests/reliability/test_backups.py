@@ -171,6 +171,7 @@ def test_a_disk_too_full_for_the_daily_backup_still_opens(tmp_path):
     from tests.reliability.dbfixtures import small_disk
     from tests.reliability.test_messages import fill
 
+    # 2 MiB: the corpus database with its memory index (schema 5) and WAL outgrew 1 MiB.
     with small_disk(tmp_path / "disk", "2m") as disk:
         db = make_corpus_db(disk / "corpus.db")
         spare = disk / "spare"
@@ -188,6 +189,7 @@ def test_a_full_disk_at_open_names_the_full_disk(tmp_path):
     from tests.reliability.dbfixtures import small_disk
     from tests.reliability.test_messages import fill
 
+    # 2 MiB: the corpus database with its memory index (schema 5) and WAL outgrew 1 MiB.
     with small_disk(tmp_path / "disk", "2m") as disk:
         db = make_corpus_db(disk / "corpus.db")
         before = dump(db)

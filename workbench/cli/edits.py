@@ -35,9 +35,9 @@ def set_target_cmd(ctx: Context, segment_id: int, text: str) -> None:
 @pass_ctx
 def approve_cmd(ctx: Context, segment_ids) -> None:
     """Approve the units that hold these segments (an empty target approves the MT)."""
-    from workbench.core.edits.commands import Approve
+    from workbench.core.memory.filling import approval
 
-    _apply(ctx, Approve(_unit_ids_for(ctx.store, segment_ids)))
+    _apply(ctx, approval(ctx.store, _unit_ids_for(ctx.store, segment_ids)))
 
 
 @cli.command("split")

@@ -75,7 +75,7 @@ def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
     keep_all = flt.include_excluded
 
     def build(head: tuple, segs: list[tuple]) -> ExportUnit | None:
-        uid, doc_id, status, target, mt, engine, model, version, created, changed, chrf = head
+        uid, doc_id, status, target, mt, engine, model, version, created, changed, chrf, tm_origin, tm_score = head
         if uid in flt.exclude_unit_ids:
             return None
         if len(segs) == 1:  # the common 1:0 post-editing unit
@@ -93,7 +93,7 @@ def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
             targets = (target,)
         title, src_lang, tgt_lang = docs[doc_id]
         return ExportUnit(uid, sources, targets, src_lang, tgt_lang, doc_id, title, status,
-                          mt, engine, model, version, chrf, created, changed)
+                          mt, engine, model, version, chrf, created, changed, tm_origin, tm_score)
 
     with closing(store.export_rows(docs, statuses)) as rows:
         head: tuple | None = None
@@ -102,9 +102,9 @@ def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
             if head is None or row[0] != head[0]:
                 if head is not None and (unit := build(head, segs)) is not None:
                     yield unit
-                head, segs = row[:11], []
-            if row[11] is not None:
-                segs.append(row[11:])
+                head, segs = row[:13], []
+            if row[13] is not None:
+                segs.append(row[13:])
         if head is not None and (unit := build(head, segs)) is not None:
             yield unit
 

@@ -27,6 +27,7 @@ class Status(str, Enum):
     MACHINE = "machine"    # target is the unedited machine translation
     EDITED = "edited"      # a person changed the target
     APPROVED = "approved"  # a person signed the target off
+    TM = "tm"              # filled from the translation memory, not yet reviewed
 
     def __str__(self) -> str:
         return self.value
@@ -36,6 +37,10 @@ class Status(str, Enum):
 Status.UNTOUCHED = frozenset({Status.NEW, Status.MACHINE})    # no person's work: MT may fill it
 Status.BY_PERSON = frozenset({Status.EDITED, Status.APPROVED})  # a person's work: never overwritten
 Status.REVIEWED = frozenset({Status.APPROVED})                 # signed off: exported by default
+# TM (filled from the memory) is in none of the three: no person wrote it, it is
+# not reviewed yet, and MT never overwrites it (the memory's match is kept).
+Status.MEMORY_FILLS = Status.UNTOUCHED | {Status.TM}          # no person's work: the memory may fill it
+Status.UNREVIEWED = frozenset(Status) - Status.REVIEWED      # what "next unapproved" visits
 
 
 def sql_list(statuses) -> str:

@@ -117,6 +117,19 @@ SPECS: tuple[ActionSpec, ...] = (
                "Stop the running job (finished batches are kept)", SP.SP_BrowserStop),
     ActionSpec("models", "&Models…", "&Translate", (),
                "List, install and remove Argos translation models"),
+    ActionSpec("pretranslate", "&Pre-translate from memory", "&Translate", (),
+               "Fill the targets no one has written with 100% matches from the translation memory"),
+    ActionSpec("fill_repetitions", "Fill &repetitions on approve", "&Translate", (),
+               "Approving a unit gives its target to the other units of the document with the same source",
+               checkable=True),
+    ActionSpec("match_analysis", "Match &analysis…", "&Translate", (),
+               "Segments, words and characters of this document per memory match band"),
+    ActionSpec("concordance", "&Concordance…", "&Edit", ("Ctrl+K",),
+               "Find words in the translation memory (searches as you type)"),
+    ActionSpec("replace_with_match", "&Replace with best match", "&Edit",
+               ("Ctrl+R",), "Replace the target with the best memory match"),
+    *(ActionSpec(f"insert_match_{n}", f"Insert match &{n}", "&Edit", (f"Ctrl+{n}",),
+                 f"Insert the target of memory match {n} at the cursor") for n in range(1, 6)),
     ActionSpec("shortcuts", "&Keyboard shortcuts", "&Help", ("F1",)),
     ActionSpec("about", "&About", "&Help"),
 )
@@ -126,7 +139,7 @@ TOOLBAR = ("import_files", "export", None, "undo", "redo", None, "translate_docu
            "approve_next", "use_mt", None, "hide_skipped")  # None: a separator
 SEPARATOR_BEFORE = {"quit", "find", "approve_next", "dark_palette", "focus_table", "cancel_job", "about",
                     "export", "open_database", "align_merge", "align_source_up",
-                    "align_realign", "align_next_suspicious"}
+                    "align_realign", "align_next_suspicious", "pretranslate", "concordance"}
 # Enabled only while the alignment view shows a document pair.
 ALIGNMENT_ACTIONS = tuple(spec.name for spec in SPECS if spec.menu == "&Align")
 

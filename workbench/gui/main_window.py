@@ -48,6 +48,8 @@ from workbench.gui.settings import open_settings, read_bool
 from workbench.gui.review.unit_table import UnitTableModel, UnitTableView
 from workbench.gui.jobs.tasks import import_files
 from workbench.gui.jobs.workers import CallWorker, TranslateWorker, TranslationOutcome
+from workbench.gui.memory_tools import MemoryTools
+from workbench.gui.review.matches_pane import MatchActions, MatchesPane
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,9 @@ class MainWindow(QMainWindow):
         self.alignment_view = AlignmentView()
         self.alignment = AlignmentController(self.alignment_view, self.context)
         self.pairs = PairImporter(self.context, self.controller.flush)
+        self.matches_pane = MatchesPane()
+        self.matches = MatchActions(self.context, self.controller, self.matches_pane)
+        self.memory = MemoryTools(self)
 
         self.counts_label = QLabel()
         self.saved_label = QLabel()
@@ -184,6 +189,12 @@ class MainWindow(QMainWindow):
             "translate_all": self.translate_all,
             "cancel_job": self.cancel_job,
             "models": self.show_models,
+            "pretranslate": self.memory.pretranslate,
+            "fill_repetitions": self.memory.set_repetitions,
+            "match_analysis": self.memory.show_stats,
+            "concordance": self.memory.show_concordance,
+            "replace_with_match": self.matches.replace_with_best,
+            **{f"insert_match_{n}": getattr(self.matches, f"insert_{n}") for n in range(1, 6)},
             "shortcuts": self.show_shortcuts,
             "about": self.show_about,
         }
@@ -204,7 +215,12 @@ class MainWindow(QMainWindow):
         self.center_splitter = QSplitter(Qt.Orientation.Vertical)
         self.center_splitter.setObjectName("centerSplitter")
         self.center_splitter.addWidget(self.table)
-        self.center_splitter.addWidget(self.pane)
+        self.editor_splitter = QSplitter(Qt.Orientation.Horizontal)  # the editor, its Matches pane beside it
+        self.editor_splitter.setObjectName("editorMatchesSplitter")
+        self.editor_splitter.addWidget(self.pane)
+        self.editor_splitter.addWidget(self.matches_pane)
+        self.editor_splitter.setSizes([760, 370])
+        self.center_splitter.addWidget(self.editor_splitter)
         self.center_splitter.setSizes([460, 260])
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.setObjectName("mainSplitter")
@@ -350,6 +366,7 @@ class MainWindow(QMainWindow):
 
     def _current_unit_changed(self, _unit) -> None:
         self.metrics.set_current(self.pane.unit.id if self.pane.unit else None)
+        self.memory.unit_changed()
 
     def _update_enabled(self) -> None:
         has_db = self.session is not None
@@ -357,7 +374,8 @@ class MainWindow(QMainWindow):
         aligning = has_doc and self.aligning()
         for name in ("approve_next", "use_mt", "edit_target", "split", "merge", "exclude", "find",
                      "insert_term", "add_term", "check_document",
-                     "next_unit", "previous_unit", "next_untranslated", "next_unapproved"):
+                     "next_unit", "previous_unit", "next_untranslated", "next_unapproved", "concordance",
+                     "replace_with_match", "match_analysis", *(f"insert_match_{n}" for n in range(1, 6))):
             self.actions[name].setEnabled(has_doc and not aligning)
         for name in ALIGNMENT_ACTIONS:  # the same keys as above: one set at a time
             self.actions[name].setEnabled(aligning)
@@ -367,6 +385,8 @@ class MainWindow(QMainWindow):
         self.actions["export"].setEnabled(has_db and not self.jobs.busy)
         self.actions["translate_document"].setEnabled(has_doc and not self.jobs.busy)
         self.actions["translate_all"].setEnabled(has_db and not self.jobs.busy)
+        self.actions["pretranslate"].setEnabled(has_doc and not self.jobs.busy)
+        self.memory.sync()
         self.actions["import_files"].setEnabled(has_db and not self.jobs.busy)
         self.actions["cancel_job"].setEnabled(self.jobs.busy)
         sync_shared_shortcuts(self.actions)

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 # links: a stored step may name a link command, whose class must be registered to load it.
 from workbench.core.edits import links  # noqa: F401
+# filling: likewise for the memory's FillFromMemory (pre-translation, repetitions).
+from workbench.core.memory import filling  # noqa: F401
 from workbench.core.edits.commands import Command, RestoreRows, command_class
 from workbench.core.errors import BadInputError, HistoryConflict, NotFoundError
 from workbench.core.model import Edit

@@ -52,6 +52,8 @@ class ExportUnit(NamedTuple):
     chrf: float | None = None          # post-edit chrF of mt vs target (0-100)
     created_at: str | None = None      # ISO 8601 UTC, e.g. "2025-04-24T14:26:00Z"
     changed_at: str | None = None
+    tm_origin: str | None = None       # a target filled from the memory: where it came from
+    tm_score: float | None = None      # and the match's score (0-100)
 
     @property
     def source(self) -> str:

@@ -133,6 +133,8 @@ def _tu(unit: ExportUnit, srclang: str, include_mt: bool, stripped: list[int]) -
         + (f'      <prop type="x-mt-version">{version}</prop>\n' if version else "")
         + (f'      <prop type="x-chrf">{unit.chrf:.2f}</prop>\n' if unit.chrf is not None else "")
         + (f'      <prop type="x-mt">{mt_text}</prop>\n' if mt is not None else "")
+        + (f'      <prop type="x-tm-origin">{escape_attr(unit.tm_origin)}</prop>\n' if unit.tm_origin else "")
+        + (f'      <prop type="x-tm-score">{unit.tm_score:g}</prop>\n' if unit.tm_score is not None else "")
         + f'      <tuv xml:lang="{escape_attr(unit.source_lang)}"><seg>{source}</seg></tuv>\n'
         f'      <tuv xml:lang="{escape_attr(unit.target_lang)}"><seg>{target}</seg></tuv>\n'
         '    </tu>\n')

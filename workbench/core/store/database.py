@@ -48,6 +48,7 @@ from workbench.core.store.connection import (  # noqa: F401 - also imported from
 from workbench.core.store.corpus_rows import CorpusQueries
 from workbench.core.store.documents import DocumentQueries
 from workbench.core.store.history_rows import HistoryRows
+from workbench.core.store.memory_rows import MemoryRows
 from workbench.core.store.qa_rows import QaRows
 from workbench.core.store.rows import EditRows, rescore
 from workbench.core.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -153,7 +154,7 @@ def _unit_from_row(row: Sequence) -> Unit:
     )
 
 
-class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows, QaRows):
+class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows, MemoryRows, QaRows):
     """The one owner of the workbench's SQLite file.
 
     Opens (and creates, migrates, health-checks and backs up) the database,
@@ -345,11 +346,21 @@ class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows, QaRows):
         if 0 < version < SCHEMA_VERSION:
             # The way back if the new version misbehaves: made before any change.
             self.backup_before("migration")
-        for number in range(version, SCHEMA_VERSION):
-            with self.transaction() as conn:
-                for statement in MIGRATIONS[number]:
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {number + 1}")
+        # Foreign keys off while migrating (a no-op inside a transaction): a
+        # table rebuild drops and renames tables, which must not cascade.
+        # They are checked before each migration commits.
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            for number in range(version, SCHEMA_VERSION):
+                with self.transaction() as conn:
+                    for statement in MIGRATIONS[number]:
+                        conn.execute(statement)
+                    if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                        raise DatabaseError(f"{self.path}: migration {number + 1} broke a foreign key;"
+                                            f" nothing was changed")
+                    conn.execute(f"PRAGMA user_version = {number + 1}")
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     @property
     def tables(self):

@@ -164,4 +164,16 @@ MIGRATIONS: list[list[str]] = [
     ],
 ]
 
+
+# 6: translation memory.  The status CHECK of ``units`` gains 'tm' (a target
+# filled from the memory, not yet reviewed), which SQLite can only do by
+# rebuilding the table; the rebuild keeps every id and the AUTOINCREMENT
+# counter (``_migrate`` runs it with foreign keys off and checks them before
+# committing).  ``tm_entries`` holds the memory: one row per approved or
+# confirmed unit (kept by triggers, in the same transaction as the write, so
+# an approval is searchable at once and an undo removes it) and one per pair
+# of an imported memory file; ``tm_fts`` indexes both sides.
+from workbench.core.memory.schema import memory_migration  # noqa: E402
+
+MIGRATIONS.append(memory_migration())
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -86,3 +86,70 @@ def install_model_from_index(from_code: str, to_code: str, packages_dir, *, prog
     from workbench.core.mt.packages import install_from_index
 
     return install_from_index(from_code, to_code, packages_dir, progress=progress, cancelled=cancelled)
+
+
+# -- translation memory: Matches pane, concordance, pre-translation, match analysis ------
+
+MATCHES_SHOWN = 5  # matches the Matches pane shows
+
+
+def pretranslate_job(db_path: str, document_id: int, min_score: int, *, progress, cancelled) -> tuple[int, int]:
+    """Worker job: fill the document's untouched units from the memory (one
+    undo step); (document id, units filled).
+
+    Parameters:
+        db_path: the database; document_id: the document; min_score: lowest score taken;
+        progress, cancelled: the job's callbacks."""
+    from workbench.core.edits import history
+    from workbench.core.memory.filling import pretranslate_command, pretranslation
+    from workbench.core.store.database import Store
+
+    with Store(db_path, create=False, backups=False) as store:
+        fills = pretranslation(store, document_id, min_score=min_score, progress=progress, cancelled=cancelled)
+        command = pretranslate_command(fills)
+        if command is not None:
+            history.apply(store, command)
+    return document_id, len(fills)
+
+
+def lookup_matches(db_path: str, unit_id: int, source: str, source_lang: str,
+                   target_lang: str) -> tuple[int, list]:
+    """Worker job: (unit id, its best matches).  Plain data in and out, own Store.
+
+    Parameters:
+        db_path: the database; unit_id: the unit (never offered to itself);
+        source: its source text; source_lang, target_lang: the pair."""
+    from workbench.core.memory.search import search
+    from workbench.core.store.database import Store
+
+    if not source.strip():
+        return unit_id, []
+    with Store(db_path, create=False, backups=False) as store:
+        return unit_id, search(store, source[:2000], source_lang, target_lang, min_score=50, limit=MATCHES_SHOWN,
+                               exclude_units={unit_id})
+
+
+def run_concordance(db_path: str, query: str, source_lang: str, target_lang: str, side: str) -> tuple[str, list]:
+    """Worker job: (the query, its hits).  Plain data in and out, own Store.
+
+    Parameters:
+        db_path: the database; query: the words; source_lang, target_lang: the pair;
+        side: 'source' or 'target'."""
+    from workbench.core.memory.concordance import concordance
+    from workbench.core.store.database import Store
+
+    with Store(db_path, create=False, backups=False) as store:
+        return query, concordance(store, query, source_lang, target_lang, side=side, limit=100)
+
+
+def run_analysis(db_path: str, document_ids: list[int], *, progress, cancelled) -> list[dict]:
+    """Worker job: the analysis rows (band, segments, words, characters).
+
+    Parameters:
+        db_path: the database; document_ids: what to analyse;
+        progress, cancelled: the job's callbacks."""
+    from workbench.core.memory.analysis import analyse
+    from workbench.core.store.database import Store
+
+    with Store(db_path, create=False, backups=False) as store:
+        return analyse(store, document_ids, progress=progress, cancelled=cancelled).rows()

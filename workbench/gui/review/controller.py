@@ -9,13 +9,13 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from workbench.core.edits.commands import (
-    Approve,
     Batch,
     MergeSegments,
     SetExcluded,
     SetTarget,
     SplitSegment,
 )
+from workbench.core.memory.filling import approval
 from workbench.core.model import Status, Unit
 from workbench.core.store import review_queries as queries
 from workbench.gui.context import GuiContext
@@ -23,7 +23,7 @@ from workbench.gui.review.editor_pane import EditorPane
 from workbench.gui.session import ReviewSession
 from workbench.gui.review.unit_table import UnitTableView
 
-UNAPPROVED = (str(Status.NEW), str(Status.MACHINE), str(Status.EDITED))
+UNAPPROVED = tuple(sorted(str(s) for s in Status.UNREVIEWED))  # tm too: filled, not yet reviewed
 UNTRANSLATED = (str(Status.NEW),)
 
 
@@ -151,7 +151,7 @@ class ReviewController(QObject):
         if unit.id not in ids:
             ids = [unit.id]
         todo = tuple(uid for uid in ids if (u := self.table.unit_model().unit(uid)) and u.status is not Status.APPROVED)
-        if todo and not session.apply(doc, Approve(todo)):
+        if todo and not session.apply(doc, approval(session.store, todo)):
             return
         last = max((r for r in (self.table.unit_model().row_of(u) for u in ids) if r is not None), default=None)
         self._go_to_next(UNAPPROVED, "every unit is approved", start_row=last)

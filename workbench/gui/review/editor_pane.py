@@ -217,7 +217,8 @@ class EditorPane(QWidget):
         self.status.setToolTip({Status.NEW: "nothing translated yet",
                                 Status.MACHINE: "the unedited machine translation",
                                 Status.EDITED: "changed by you, not yet approved",
-                                Status.APPROVED: "signed off"}[unit.status])
+                                Status.APPROVED: "signed off",
+                                Status.TM: "filled from the translation memory, not yet reviewed"}[unit.status])
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -58,7 +58,8 @@ def mix(a: QColor, b: QColor, amount: float) -> QColor:
 
 
 STATUS_HUES = {Status.NEW: None, Status.MACHINE: QColor(70, 130, 220),
-               Status.EDITED: QColor(230, 160, 30), Status.APPROVED: QColor(40, 170, 80)}
+               Status.EDITED: QColor(230, 160, 30), Status.APPROVED: QColor(40, 170, 80),
+               Status.TM: QColor(150, 90, 200)}
 
 
 class UnitTableModel(QAbstractTableModel):

@@ -1,0 +1,247 @@
+"""Translation memory: index build, fuzzy lookup speed, and recall against brute force.
+
+    .venv/bin/python bench/tm_bench.py [--units 1000000] [--queries 1000] [--brute 1000]
+
+The memory is generated, reproducibly (seeded), from the seed articles: a
+bigram chain over their sentences (English side) writes new sentences of
+8-35 words, one word in ten is replaced by a name from a pool of 50,000 made-up
+names, and content words are drawn from a Zipf-distributed vocabulary of
+100,000 made-up words (see ``generator``); 30% of the units are
+near-duplicates of an earlier unit (a word changed, dropped or inserted, a
+number changed, case or punctuation changed).  They go in as one imported
+memory (``tm_add_memory``: one transaction, the FTS index kept by triggers).
+
+Queries: 70% are edited copies of memory sentences (so a match >= 70 exists),
+30% new sentences from the same chain.  Lookups run in a child process (its
+peak RSS is the lookup's memory), ``search(..., min_score=70, limit=5)``.
+
+Recall: for every query, the best score a scan of every entry gives
+(rapidfuzz ``process.extract`` with the same character Levenshtein on the
+folded texts, its top 20 rescored with ``similarity``) against the best score
+the index returned; counted over queries whose brute-force best is >= 70.
+The scan is printed side by side as the reference speed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from workbench.core.memory.similarity import fold, similarity  # noqa: E402
+
+
+def _seed_sentences() -> list[list[str]]:
+    from workbench.core.text.segmenter import split_sentences  # noqa: F401  (optional)
+
+    text = (ROOT / "seeds").glob("en_*.txt")
+    words = []
+    for path in text:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            for sentence in re.split(r"(?<=[.!?])\s+", line.strip()):
+                tokens = sentence.split()
+                if len(tokens) >= 4:
+                    words.append(tokens)
+    return words
+
+
+def generator(seed: int = 7):
+    rng = random.Random(seed)
+    try:
+        sentences = _seed_sentences()
+    except Exception:  # noqa: BLE001 - the segmenter import is optional
+        sentences = []
+    if not sentences:
+        sentences = [s.split() for s in re.split(r"(?<=[.!?])\s+", " ".join(
+            p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("en_*.txt"))) if len(s.split()) >= 4]
+    chain: dict[str, list[str]] = {}
+    starts = []
+    for tokens in sentences:
+        starts.append(tokens[0])
+        for a, b in zip(tokens, tokens[1:] + ["<END>"]):
+            chain.setdefault(a, []).append(b)
+    syllables = ["ka", "ro", "mi", "ta", "ne", "sha", "vo", "li", "du", "zor", "ban", "tek", "ul", "gor", "in"]
+    names = list({"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))).capitalize()
+                  for _ in range(60000)})[:50000]
+
+    # Content words: the seed sentences give the structure and the function
+    # words; the other words are drawn from a Zipf-distributed vocabulary of
+    # 100,000 made-up words (rank r has weight 1/r), as word frequencies in
+    # news text are, so a 1M-sentence memory has common and rare words in
+    # realistic proportions (a vocabulary of the seeds' 600 words alone would
+    # make every word common).
+    counts: dict[str, int] = {}
+    for tokens in sentences:
+        for t in tokens:
+            counts[t.lower()] = counts.get(t.lower(), 0) + 1
+    function_words = set(sorted(counts, key=counts.get, reverse=True)[:60])
+    vocabulary = list({"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+                       for _ in range(150000)})[:100000]
+    weights, total = [], 0.0
+    for rank in range(1, len(vocabulary) + 1):
+        total += 1.0 / rank
+        weights.append(total)
+
+    def content() -> str:
+        return rng.choices(vocabulary, cum_weights=weights)[0]
+
+    def new_sentence() -> str:
+        word, out = rng.choice(starts), []
+        while len(out) < 35:
+            out.append(rng.choice(names) if rng.random() < 0.05 else
+                       str(rng.randint(1, 2030)) if rng.random() < 0.02 else
+                       content() if word.lower() not in function_words and rng.random() < 0.7 else word)
+            nxt = rng.choice(chain.get(word, ["<END>"]))
+            if nxt == "<END>":
+                if len(out) >= 8:
+                    break
+                nxt = rng.choice(starts)
+            word = nxt
+        text = " ".join(out)
+        return text if text[-1] in ".!?\"" else text + "."
+
+    def near_duplicate(text: str) -> str:
+        tokens = text.split()
+        kind = rng.random()
+        i = rng.randrange(len(tokens))
+        if kind < 0.3:
+            tokens[i] = rng.choice(names)
+        elif kind < 0.5 and len(tokens) > 5:
+            del tokens[i]
+        elif kind < 0.7:
+            tokens.insert(i, rng.choice(list(chain)))
+        elif kind < 0.85:
+            return re.sub(r"\d+", lambda m: str(int(m.group()) + 1), text) if re.search(r"\d", text) \
+                else text.replace(" ", " 2 ", 1)
+        else:
+            return text.lower().rstrip(".") + "!"
+        return " ".join(tokens)
+
+    return rng, new_sentence, near_duplicate
+
+
+def build(db: Path, units: int) -> tuple[float, list[str]]:
+    from workbench.core.store.database import Store
+
+    rng, new_sentence, near_duplicate = generator()
+    sources: list[str] = []
+    for _ in range(units):
+        if sources and rng.random() < 0.3:
+            sources.append(near_duplicate(rng.choice(sources[-5000:] if rng.random() < 0.5 else sources)))
+        else:
+            sources.append(new_sentence())
+    # Targets in another script, as a Russian side is: the source transliterated.
+    cyrillic = str.maketrans("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                             "абцдефгхийклмнопqрстуввхызАБЦДЕФГХИЙКЛМНОПQРСТУВВХЫЗ")
+    rows = ((s, s.translate(cyrillic), None, None) for s in sources)
+    with Store(db, backups=False) as store:
+        start = time.perf_counter()
+        store.tm_add_memory(name="bench", source_lang="en", target_lang="ru", path=None, fmt="generated",
+                            rows=rows, imported_at="2026-01-01T00:00:00Z")
+        seconds = time.perf_counter() - start
+    rng_q = random.Random(11)
+    queries = []
+    for n in range(args.queries):
+        if rng_q.random() < 0.7:
+            base = rng_q.choice(sources)
+            queries.append(near_duplicate(near_duplicate(base)) if rng_q.random() < 0.5 else near_duplicate(base))
+        else:
+            queries.append(new_sentence())
+    return seconds, queries
+
+
+LOOKUP = r"""
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+from workbench.core.store.database import Store
+from workbench.core.memory.search import search
+queries = json.load(open(sys.argv[3], encoding="utf-8"))
+times, best = [], []
+with Store(sys.argv[2], backups=False) as store:
+    search(store, queries[0], "en", "ru")  # warm the page cache / statements
+    for q in queries:
+        t = time.perf_counter()
+        found = search(store, q, "en", "ru", min_score=70, limit=5)
+        times.append(time.perf_counter() - t)
+        best.append(found[0].score if found else None)
+print(json.dumps({"times": times, "best": best,
+                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def brute_force(db: Path, queries: list[str]) -> tuple[list[int | None], list[float]]:
+    import sqlite3
+
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    conn = sqlite3.connect(db)
+    sources = [row[0] for row in conn.execute("SELECT source FROM tm_entries")]
+    conn.close()
+    folded = [fold(s) for s in sources]
+    best, times = [], []
+    for q in queries:
+        t = time.perf_counter()
+        top = process.extract(fold(q), folded, scorer=Levenshtein.normalized_similarity, limit=20,
+                              score_cutoff=0.6)
+        scores = [similarity(q, sources[i]).score for _text, _score, i in top]
+        times.append(time.perf_counter() - t)
+        b = max(scores) if scores else None
+        best.append(b if b is not None and b >= 70 else None)
+    return best, times
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main() -> None:
+    global args
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--units", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--brute", type=int, default=1000, help="queries also scanned by brute force")
+    parser.add_argument("--keep", help="keep the database at this path")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="tm_bench_"))
+    db = Path(args.keep) if args.keep else folder / "tm.db"
+    seconds, queries = build(db, args.units)
+    size = sum(os.path.getsize(p) for p in (db, Path(f"{db}-wal")) if p.exists())
+    print(f"memory: {args.units:,} units; build (insert + FTS index, one transaction) {seconds:.1f} s;"
+          f" database {size / 2**20:.0f} MiB")
+    qfile = folder / "queries.json"
+    qfile.write_text(json.dumps(queries), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", LOOKUP, str(ROOT), str(db), str(qfile)], capture_output=True,
+                         text=True, check=True)
+    result = json.loads(out.stdout)
+    times = [t * 1000 for t in result["times"]]
+    print(f"index lookup top-5 (min 70) over {len(times):,} queries: p50 {pct(times, 50):.1f} ms,"
+          f" p95 {pct(times, 95):.1f} ms, max {max(times):.1f} ms; peak RSS {result['maxrss_mb']:.0f} MB")
+    n = min(args.brute, len(queries))
+    brute, brute_times = brute_force(db, queries[:n])
+    bt = [t * 1000 for t in brute_times]
+    print(f"brute force (rapidfuzz.process.extract over every entry) over {n:,} queries: p50"
+          f" {pct(bt, 50):.0f} ms, p95 {pct(bt, 95):.0f} ms")
+    relevant = [(b, i) for b, i in zip(brute, result["best"][:n]) if b is not None]
+    hit = sum(1 for b, i in relevant if i is not None and i >= b)
+    print(f"recall: the index found the brute-force best score in {hit:,} of {len(relevant):,} queries"
+          f" with a match >= 70 ({100 * hit / max(1, len(relevant)):.2f}%)")
+    misses = [(queries[k], brute[k], result["best"][k]) for k in range(n)
+              if brute[k] is not None and (result["best"][k] or 0) < brute[k]]
+    for q, b, i in misses[:5]:
+        print(f"  missed: brute {b}, index {i}: {q[:90]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Memory files: TMX, CSV/TSV and XLIFF corpora imported as named memories.
+
+The format importers (``workbench.core.formats``) check the whole file first,
+so a malformed file imports nothing and its error says where it is broken.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.core.errors import BadInputError
+from workbench.core.formats import get_importer
+from workbench.core.importing import detect_format
+from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+
+
+def import_memory(store, path: str | Path, *, name: str | None = None, source_lang: str | None = None,
+                  target_lang: str | None = None, progress: ProgressFn = no_progress,
+                  cancelled: CancelledFn = never_cancelled) -> tuple[str, int]:
+    """Import a corpus file as a memory; returns (name, pairs imported).
+
+    Parameters:
+        store: an open ``Store``.
+        path: a TMX, CSV, TSV or XLIFF file.
+        name: the memory's name (default: the file's stem); must be new.
+        source_lang, target_lang: the pair to insist on (a file of another pair is refused).
+        progress: (fraction, message); cancelled: polled before writing.
+    Raises ``BadInputError`` (nothing written) for a malformed file, an article,
+    a name in use, or a file in another language pair."""
+    path = Path(path)
+    if not path.is_file():
+        raise BadInputError(f"{path}: no such file")
+    fmt = detect_format(path)
+    if fmt == "text":
+        raise BadInputError(f"{path.name}: not a memory file (TMX, CSV, TSV or XLIFF); articles are imported"
+                            f" with 'workbench import'")
+    name = (name or path.stem).strip()
+    if not name:
+        raise BadInputError("a memory needs a name (--name)")
+    if store.tm_memory_exists(name):
+        raise BadInputError(f"a memory named {name!r} exists already: choose another --name, or remove it"
+                            f" first with 'workbench tm remove {name}'")
+    progress(0.0, f"checking {path.name}")
+    corpus = get_importer(fmt).read(path)
+    if (source_lang or target_lang) and (corpus.source_lang, corpus.target_lang) != (source_lang, target_lang):
+        raise BadInputError(f"{path.name} is a {corpus.source_lang}-{corpus.target_lang} memory, not"
+                            f" {source_lang}-{target_lang}: nothing was imported")
+    if cancelled():
+        from workbench.core.progress import Cancelled
+
+        raise Cancelled("memory import cancelled: nothing was imported")
+
+    def rows():
+        previous = None
+        for unit in corpus.units():
+            if unit.source_lang != corpus.source_lang or unit.target_lang != corpus.target_lang:
+                continue
+            if unit.source.strip() and unit.target.strip():
+                yield unit.source, unit.target, unit.changed_at or unit.created_at, previous
+            previous = unit.source
+
+    from workbench.core.store.clock import utc_now
+
+    count = store.tm_add_memory(name=name, source_lang=corpus.source_lang, target_lang=corpus.target_lang,
+                                path=str(path.resolve()), fmt=fmt, rows=rows(), imported_at=utc_now())
+    progress(1.0, f"{count:,} pairs imported into memory {name!r}")
+    return name, count
