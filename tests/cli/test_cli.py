@@ -1,5 +1,4 @@
 """The CLI end to end, in-process (main(argv)) and once through the console script."""
-import json
 import sqlite3
 import subprocess
 import sys
@@ -10,23 +9,8 @@ import pytest
 from workbench.cli import cli, main
 
 from tests.conftest import SEEDS
-
-
-def run(db, *args):
-    return main(["--db", str(db), *map(str, args)])
-
-
-def lines(capsys):
-    out = capsys.readouterr().out
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
-
-
-def dump(db):
-    conn = sqlite3.connect(db)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
+from tests.cli.helpers import run, json_lines as lines
+from tests.reliability.helpers import dump
 
 
 def all_commands(group=cli, prefix=()):

@@ -1,32 +1,17 @@
 """The glossary and qa commands: output contracts, settings, ignore, --qa-clean, bad input."""
 import csv
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from workbench.cli import main
 from workbench.core.qa import run as qa_run
 from workbench.core.store.database import Store
 
+from tests.cli.helpers import run, json_lines
+from tests.reliability.helpers import dump
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "qa"
-
-
-def run(db, *args):
-    return main(["--db", str(db), *map(str, args)])
-
-
-def json_lines(capsys):
-    return [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
-
-
-def dump(db):
-    conn = sqlite3.connect(db)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 @pytest.fixture

@@ -1,13 +1,10 @@
 """The translation-memory commands' contracts: JSON lines, one-line errors with
 exit 1, and a database left unchanged by a refused command."""
-import json
-import sqlite3
 
 import pytest
 
-from workbench.cli import main
-
-from tests.conftest import SEEDS
+from tests.cli.helpers import run, json_lines as lines
+from tests.reliability.helpers import dump
 
 TMX = """<?xml version="1.0" encoding="UTF-8"?>
 <tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="x"
@@ -18,22 +15,6 @@ TMX = """<?xml version="1.0" encoding="UTF-8"?>
 <tuv xml:lang="ru"><seg>У мигрантов есть права.</seg></tuv></tu>
 </body></tmx>
 """
-
-
-def run(db, *args):
-    return main(["--db", str(db), *map(str, args)])
-
-
-def lines(capsys):
-    return [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
-
-
-def dump(db):
-    conn = sqlite3.connect(db)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 @pytest.fixture

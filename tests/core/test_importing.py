@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from workbench.cli import main
 from workbench.core import importing as importer
 from workbench.core.interchange import ExportFilter, count_units
 from workbench.core.errors import BadInputError, NotFoundError
@@ -20,6 +19,7 @@ from workbench.core.importing import CorpusImportResult, ImportResult, detect_fo
 from workbench.core.store.database import Store
 
 from tests.conftest import SEEDS
+from tests.cli.helpers import run
 
 ARTICLE = "A short article about talks.\n\nThe talks went well and will resume on Monday.\n"
 TMX = ('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="en"/><body>'
@@ -33,10 +33,6 @@ XLIFF = ('<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="1.2" '
          'xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="d" source-language="en" '
          'target-language="ru" datatype="plaintext"><body><trans-unit id="1"><source>Hello.'
          '</source><target>Привет.</target></trans-unit></body></file></xliff>\n')
-
-
-def run(db, *args):
-    return main(["--db", str(db), *map(str, args)])
 
 
 def write(path: Path, content: str | bytes) -> Path:

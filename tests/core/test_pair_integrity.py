@@ -19,7 +19,6 @@ import sqlite3
 
 import pytest
 
-from workbench.cli import main
 from workbench.core.edits import history
 from workbench.core.edits.links import ConfirmLinks, MergeLinks
 from workbench.core.edits.commands import Approve, SetTarget
@@ -28,6 +27,8 @@ from workbench.core.importing import import_paths
 from workbench.core.pairing import attach_translation, import_pair, replace_units
 from workbench.core.progress import Cancelled
 from workbench.core.store.database import Store
+
+from tests.cli.helpers import run
 
 EN = ("Migrants and the ministry\n\n"
       "The ministry counted the migrants on Monday. Most of them left for Russia in the spring.\n\n"
@@ -75,10 +76,6 @@ def without_document(state: dict, document_id: int) -> dict:
     out["documents"] = [r for r in state["documents"] if r[0] != document_id]
     out["segments"] = [r for r in state["segments"] if r[1] != document_id]
     return out
-
-
-def run(db, *args):
-    return main(["--db", str(db), *map(str, args)])
 
 
 def err_line(capsys) -> str:
