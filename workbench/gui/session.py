@@ -226,8 +226,3 @@ class ReviewSession(QObject):
             self.structure_changed.emit(document_id, sorted(unit_ids))
         else:
             self.units_changed.emit(document_id, sorted(unit_ids))
-
-
-def _title(command: Command) -> str:
-    label = command.label if isinstance(command.label, str) else "edit"
-    return label[:1].upper() + label[1:]
