@@ -13,17 +13,27 @@ from workbench.cli.app import emit_json, Context, pass_ctx, cli
 @click.argument("target_file", type=click.Path(dir_okay=False))
 @click.option("--src-lang", help="Source language (detected when omitted).")
 @click.option("--tgt-lang", help="Target language (detected when omitted).")
-@click.option("--presegmented", is_flag=True, help="One sentence per line; never re-split.")
+@click.option("--presegmented", is_flag=True,
+              help="One sentence per line; never re-split (blank lines are paragraph breaks).")
 @click.option("--no-mt", is_flag=True, help="Do not use an installed MT model as a signal.")
-@click.option("--json", "as_json", is_flag=True, help="JSON lines with confidences.")
+@click.option("--json", "as_json", is_flag=True,
+              help="JSON lines: indices, link type, confidence and the sentences of each link.")
 def align_cmd(source_file, target_file, src_lang, tgt_lang, presegmented, no_mt, as_json) -> None:
     """Align two files sentence by sentence and print links like [0, 1]:[0] (no database)."""
-    from workbench.core.align.files import align_files
+    from workbench.core.batch_pairs import PairJob, align_pair_files
+    from workbench.core.errors import BadInputError
 
-    for link in align_files(Path(source_file), Path(target_file), src_lang=src_lang, tgt_lang=tgt_lang,
-                            presegmented=presegmented, use_mt=not no_mt):
+    aligned = align_pair_files(PairJob(Path(source_file), Path(target_file), src_lang, tgt_lang,
+                                       presegmented, use_mt=not no_mt))
+    if aligned.error is not None:
+        raise BadInputError(aligned.error)
+    src = [s.text for s in aligned.source.article.segments]
+    tgt = [s.text for s in aligned.target.article.segments]
+    for link in aligned.links:
         if as_json:
-            emit_json({"src": list(link.src), "tgt": list(link.tgt), "confidence": round(link.confidence, 4)})
+            emit_json({"src": list(link.src), "tgt": list(link.tgt), "type": f"{len(link.src)}-{len(link.tgt)}",
+                       "confidence": round(link.confidence, 4), "source": [src[i] for i in link.src],
+                       "target": [tgt[j] for j in link.tgt]})
         else:
             click.echo(f"{list(link.src)}:{list(link.tgt)}")
 
@@ -63,12 +73,14 @@ def _aligning(run):
 @click.argument("target_file", type=click.Path(dir_okay=False))
 @click.option("--src-lang", help="Source language (detected when omitted).")
 @click.option("--tgt-lang", help="Target language (detected when omitted).")
+@click.option("--presegmented", is_flag=True,
+              help="One sentence per line; never re-split (blank lines are paragraph breaks).")
 @click.option("--no-mt", is_flag=True, help="Do not use an installed MT model as a signal.")
 @_post_edit_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_ctx
-def import_pair_cmd(ctx: Context, source_file, target_file, src_lang, tgt_lang, no_mt, keep_targets,
-                    replace_targets, as_json) -> None:
+def import_pair_cmd(ctx: Context, source_file, target_file, src_lang, tgt_lang, presegmented, no_mt,
+                    keep_targets, replace_targets, as_json) -> None:
     """Import an article and its human translation, and align their sentences.
 
     An article imported before that a person has post-edited needs --keep-targets or
@@ -78,8 +90,87 @@ def import_pair_cmd(ctx: Context, source_file, target_file, src_lang, tgt_lang, 
     keep = _keep_targets(keep_targets, replace_targets)
     ctx.store.backup_before("import-pair")
     r = _aligning(lambda: import_pair(ctx.store, source_file, target_file, source_lang=src_lang,
-                                      target_lang=tgt_lang, use_mt=not no_mt, keep_targets=keep))
+                                      target_lang=tgt_lang, presegmented=presegmented, use_mt=not no_mt,
+                                      keep_targets=keep))
     _print_pair(r, as_json)
+
+
+@cli.command("import-pairs")
+@click.argument("source_dir", type=click.Path(file_okay=False))
+@click.argument("target_dir", type=click.Path(file_okay=False))
+@click.argument("list_file", required=False, type=click.Path(dir_okay=False))
+@click.option("--match", type=click.Choice(["name", "list"]), default="name", show_default=True,
+              help="Pair files by name (same name, same stem, or same stem but a language code: "
+                   "a.en.txt with a.ru.txt), or by LIST_FILE: source<TAB>target paths per line.")
+@click.option("--src-lang", help="Language of the articles (detected when omitted).")
+@click.option("--tgt-lang", help="Language of the translations (detected when omitted).")
+@click.option("--presegmented", is_flag=True,
+              help="One sentence per line; never re-split (blank lines are paragraph breaks).")
+@click.option("--no-mt", is_flag=True, help="Do not use an installed MT model as a signal.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Align in this many processes (the database is written by this one).")
+@_post_edit_options
+@click.option("--json", "as_json", is_flag=True, help="JSON lines: one per pair and unmatched file, then a summary.")
+@pass_ctx
+def import_pairs_cmd(ctx: Context, source_dir, target_dir, list_file, match, src_lang, tgt_lang, presegmented,
+                     no_mt, jobs, keep_targets, replace_targets, as_json) -> None:
+    """Import and align every pair of files of two folders (resumable).
+
+    Pairs already imported are skipped, so a run stopped by Ctrl+C or a crash is finished by
+    running it again; each pair is stored whole or not at all.  A file that cannot be used
+    (binary, empty, undecodable) or has no counterpart is reported in one line and the run goes
+    on; the exit status is 1 only when no pair could be imported."""
+    from workbench.core.batch_pairs import ALREADY, FAILED, IMPORTED, import_pairs
+    from workbench.core.errors import BadInputError
+    from workbench.core.progress import Cancelled
+    from workbench.cli.progress import progress_bar
+
+    if match == "list" and not list_file:
+        raise BadInputError("--match list needs the list file: workbench import-pairs SRC_DIR TGT_DIR "
+                            "--match list FILE.tsv")
+    if match == "name" and list_file:
+        raise BadInputError(f"{list_file}: a list of pairs is read with --match list")
+    keep = _keep_targets(keep_targets, replace_targets)
+    seen: dict[str, int] = {IMPORTED: 0, ALREADY: 0, FAILED: 0}
+
+    def report(outcome) -> None:
+        seen[outcome.status] += 1
+        if as_json:
+            emit_json({"source": outcome.source, "target": outcome.target, "status": outcome.status,
+                       "source_document": outcome.source_document_id,
+                       "target_document": outcome.target_document_id, "links": outcome.links,
+                       "used_mt": outcome.used_mt, "error": outcome.error})
+        elif outcome.status == FAILED:
+            click.echo(f"workbench: skipped {outcome.source} + {outcome.target}: {outcome.error}", err=True)
+
+    ctx.store.backup_before("import-pair")
+    try:
+        with progress_bar("import-pairs", enabled=not as_json) as bar:
+            result = import_pairs(ctx.store, source_dir, target_dir, match=match, list_file=list_file,
+                                  source_lang=src_lang, target_lang=tgt_lang, presegmented=presegmented,
+                                  use_mt=not no_mt, keep_targets=keep, jobs=jobs, on_pair=report,
+                                  progress=bar)
+    except KeyboardInterrupt:
+        raise Cancelled(f"import-pairs interrupted: {seen[IMPORTED]} pair(s) imported and kept; "
+                        "run it again to import the rest") from None
+    for item in result.unmatched:
+        if as_json:
+            emit_json({"status": "unmatched", "path": item.path, "reason": item.reason})
+        else:
+            click.echo(f"workbench: unmatched {item.path}: {item.reason}", err=True)
+    rate = result.pairs_aligned / result.seconds if result.seconds else 0.0
+    summary = {"imported": result.count(IMPORTED), "already": result.count(ALREADY),
+               "failed": result.count(FAILED), "unmatched": len(result.unmatched),
+               "seconds": round(result.seconds, 2), "pairs_per_second": round(rate, 2)}
+    if as_json:
+        emit_json({"summary": True, **summary})
+    else:
+        click.echo(f"imported {summary['imported']} pair(s), {summary['already']} imported before, "
+                   f"{summary['failed']} skipped, {summary['unmatched']} unmatched file(s) "
+                   f"in {result.seconds:.1f} s ({rate:.1f} pairs/s)")
+    if summary["imported"] + summary["already"] == 0:
+        raise BadInputError("no pair could be imported" + (
+            "" if result.outcomes or result.unmatched else f": no files in {source_dir} and {target_dir}"))
 
 
 @cli.command("attach")

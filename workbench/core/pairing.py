@@ -182,10 +182,52 @@ def _existing_translation(store: Store, source_id: int | None, prepared) -> Docu
     return existing  # a translation whose article is gone: it is taken up again
 
 
+def prepare_text(path: str | Path, lang: str | None = None, *, presegmented: bool = False,
+                 encoding: str | None = None):
+    """Read an article for a pair (nothing is written): ``importing.prepare``,
+    or with ``presegmented`` one segment per non-empty line, never re-split.
+
+    Presegmented text keeps its blank lines as paragraph breaks (lines
+    between two blank lines are one paragraph); every segment is body text,
+    and the title is the file's name.
+
+    :param path: the text file.
+    :param lang: its language; detected when None.
+    :param presegmented: one sentence per line.
+    :param encoding: its encoding as the user named it; detected when None.
+    Raises BadInputError for a file that cannot be read, decoded, or has no text."""
+    import hashlib
+
+    from workbench.core.importing import PreparedArticle, prepare
+    from workbench.core.model import SegmentKind
+    from workbench.core.text.article import ParsedArticle, ParsedSegment
+    from workbench.core.text.decoding import detect_language, display_path, read_text_file
+
+    path = Path(path)
+    if not presegmented:
+        return prepare(path, lang, encoding)
+    text, data = read_text_file(path, encoding=encoding)
+    segments, paragraph, blank = [], 0, False
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            blank = True
+            continue
+        if blank and segments:
+            paragraph += 1
+        blank = False
+        segments.append(ParsedSegment(paragraph, SegmentKind.BODY, line))
+    if not segments:
+        raise BadInputError(f"{display_path(path)}: no text to import")
+    article = ParsedArticle(language=lang or detect_language(text), title=None, date=None,
+                            segments=tuple(segments))
+    return PreparedArticle(path, hashlib.sha256(data).hexdigest(), article)
+
+
 def import_pair(store: Store, source_path: str | Path, target_path: str | Path, *,
                 source_lang: str | None = None, target_lang: str | None = None,
-                use_mt: bool = True, keep_targets: bool | None = None, packages_dir=None,
-                progress: ProgressFn = no_progress,
+                presegmented: bool = False, use_mt: bool = True, keep_targets: bool | None = None,
+                packages_dir=None, progress: ProgressFn = no_progress,
                 cancelled: CancelledFn = never_cancelled) -> PairResult:
     """Import an article and its translation, and align them (one transaction:
     a refusal or a cancel leaves the database as it was).
@@ -199,16 +241,42 @@ def import_pair(store: Store, source_path: str | Path, target_path: str | Path, 
     :param target_path: its translation's text file.
     :param source_lang: the article's language (detected when None).
     :param target_lang: the translation's language (detected when None).
+    :param presegmented: one sentence per line in both files, never re-split.
     :param use_mt: use an installed model's MT as a signal when there is one.
     :param keep_targets: post-edits: True keep, False replace, None refuse.
     :param packages_dir: where the models are (default: the Argos directory).
     :param progress: ``progress(fraction, message)``.
     :param cancelled: polled; True raises ``Cancelled``.
     """
-    from workbench.core.importing import prepare, store_article
+    src = prepare_text(source_path, source_lang, presegmented=presegmented)
+    tgt = prepare_text(target_path, target_lang, presegmented=presegmented)
+    return store_pair(store, src, tgt, use_mt=use_mt, keep_targets=keep_targets,
+                      packages_dir=packages_dir, progress=progress, cancelled=cancelled)
 
-    src = prepare(Path(source_path), source_lang)
-    tgt = prepare(Path(target_path), target_lang)
+
+def store_pair(store: Store, src, tgt, *, links: Sequence | None = None, used_mt: bool = False,
+               use_mt: bool = True, keep_targets: bool | None = None, packages_dir=None,
+               progress: ProgressFn = no_progress,
+               cancelled: CancelledFn = never_cancelled) -> PairResult:
+    """Store two prepared articles as a pair and align them, in one
+    transaction (a refusal, a cancel or a kill leaves nothing of the pair).
+
+    :param store: the store to write.
+    :param src: the article, as ``prepare_text`` read it.
+    :param tgt: its translation, likewise.
+    :param links: the alignment already computed on the prepared segments
+        (``align.Link``: sentence indices and confidence), e.g. by a worker
+        process; used when the stored segments are exactly those (a new
+        pair), otherwise the pair is aligned again here.
+    :param used_mt: whether ``links`` were computed with MT.
+    :param use_mt: use an installed model's MT when aligning here.
+    :param keep_targets: post-edits: True keep, False replace, None refuse.
+    :param packages_dir: where the models are (default: the Argos directory).
+    :param progress: ``progress(fraction, message)``.
+    :param cancelled: polled; True raises ``Cancelled``.
+    Importing a pair that is already aligned changes nothing (``created`` False)."""
+    from workbench.core.importing import store_article
+
     if src.checksum == tgt.checksum:
         raise BadInputError("the source and the translation are the same file")
     with store.transaction():
@@ -226,8 +294,32 @@ def import_pair(store: Store, source_path: str | Path, target_path: str | Path, 
             check_post_edits(store, existing.id, keep_targets)
         source = store_article(store, src, tgt.article.language)
         target = attach_prepared(store, source.document_id, tgt)
-        return align_documents(store, source.document_id, target, use_mt=use_mt, keep_targets=keep_targets,
-                               packages_dir=packages_dir, progress=progress, cancelled=cancelled)
+        specs = _specs_for(store, source.document_id, target, src, tgt, links) if links is not None else None
+        if specs is None:
+            return align_documents(store, source.document_id, target, use_mt=use_mt,
+                                   keep_targets=keep_targets, packages_dir=packages_dir,
+                                   progress=progress, cancelled=cancelled)
+        post_edits = check_post_edits(store, source.document_id, keep_targets)
+        history.apply(store, AlignPair(source.document_id, target, specs, keep_targets))
+        return PairResult(source.document_id, target, len(specs), used_mt, post_edits=post_edits,
+                          kept_targets=keep_targets if post_edits else None)
+
+
+def _specs_for(store: Store, source_id: int, target_id: int, src, tgt,
+               links: Sequence) -> tuple[LinkSpec, ...] | None:
+    """Links computed on the prepared segments as ``AlignPair`` specs (segment
+    ids), or None when the stored documents do not hold exactly those segments
+    (a document imported before, then split, merged or excluded)."""
+    stored = []
+    for document_id, prepared in ((source_id, src), (target_id, tgt)):
+        segments = _segments_of(store, document_id)
+        if ([s.text for s in segments] != [s.text for s in prepared.article.segments]
+                or any(s.excluded for s in segments)):
+            return None
+        stored.append([s.id for s in segments])
+    src_ids, tgt_ids = stored
+    return tuple((tuple(src_ids[i] for i in link.src), tuple(tgt_ids[j] for j in link.tgt),
+                  link.confidence) for link in links)
 
 
 def attach_prepared(store: Store, source_id: int, prepared) -> int:
