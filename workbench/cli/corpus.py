@@ -27,13 +27,21 @@ from workbench.cli.app import emit_json, Context, pass_ctx, cli
 @click.option("--force", is_flag=True,
               help="Overwrite an existing file that is not of this format (never the database).")
 @click.option("--qa-clean", is_flag=True, help="Leave out units with open QA errors ('workbench qa').")
+@click.option("--evidence", is_flag=True,
+              help="CSV/TSV: add the columns link_type (2-1) and confidence of aligned units "
+                   "(TMX always carries them as x-link-type and x-alignment-confidence props).")
 @pass_ctx
 def export_cmd(ctx: Context, fmt, out, doc_ids, status, include_excluded, source_lang, target_lang,
-               bom, unsafe_formulas, force, qa_clean) -> None:
+               bom, unsafe_formulas, force, qa_clean, evidence) -> None:
     """Export translation units as TMX 1.4b, CSV, TSV, Moses plain text or XLIFF 1.2."""
     from workbench.core.interchange import ExportFilter, export_corpus
-    from workbench.core.formats.base import ExportOptions
+    from workbench.core.errors import BadInputError
+    from workbench.core.formats.base import EVIDENCE_COLUMNS, ExportOptions
     from workbench.cli.progress import progress_bar
+
+    if evidence and fmt in ("moses", "xliff"):
+        raise BadInputError(f"--evidence adds CSV/TSV columns; {fmt} has no place for them "
+                            "(TMX carries them as props)")
 
     statuses = tuple(s.value for s in Status.BY_PERSON) if status == Status.EDITED else (status,)
     flt = ExportFilter(tuple(doc_ids), statuses, include_excluded, source_lang, target_lang)
@@ -44,7 +52,8 @@ def export_cmd(ctx: Context, fmt, out, doc_ids, status, include_excluded, source
 
         flt = replace(flt, exclude_unit_ids=frozenset(units_with_open_errors(ctx.store, tuple(doc_ids))))
     options = ExportOptions(source_lang=source_lang, target_lang=target_lang, bom=bom,
-                            safe_formulas=not unsafe_formulas)
+                            safe_formulas=not unsafe_formulas,
+                            columns=EVIDENCE_COLUMNS if evidence and fmt in ("csv", "tsv") else ())
     with progress_bar(f"export {fmt}") as report:
         n = export_corpus(ctx.store, fmt, Path(out), flt, options, force=force, progress=report)
     click.echo(f"exported {n} units to {out}")

@@ -75,9 +75,14 @@ def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
     keep_all = flt.include_excluded
 
     def build(head: tuple, segs: list[tuple]) -> ExportUnit | None:
-        uid, doc_id, status, target, mt, engine, model, version, created, changed, chrf, tm_origin, tm_score = head
+        (uid, doc_id, status, target, mt, engine, model, version, created, changed, chrf, tm_origin, tm_score,
+         confidence, target_doc) = head
         if uid in flt.exclude_unit_ids:
             return None
+        link_type = None
+        if target_doc is not None:  # a link between two documents: its shape, before any post-edit
+            targets_linked = sum(r[0] == "target" for r in segs)
+            link_type = f"{len(segs) - targets_linked}-{targets_linked}"
         if len(segs) == 1:  # the common 1:0 post-editing unit
             side, text, _seq, excluded, kind = segs[0]
             if not keep_all and (excluded or kind == "boilerplate"):
@@ -93,7 +98,8 @@ def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
             targets = (target,)
         title, src_lang, tgt_lang = docs[doc_id]
         return ExportUnit(uid, sources, targets, src_lang, tgt_lang, doc_id, title, status,
-                          mt, engine, model, version, chrf, created, changed, tm_origin, tm_score)
+                          mt, engine, model, version, chrf, created, changed, tm_origin, tm_score,
+                          link_type, confidence)
 
     with closing(store.export_rows(docs, statuses)) as rows:
         head: tuple | None = None
@@ -102,9 +108,9 @@ def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
             if head is None or row[0] != head[0]:
                 if head is not None and (unit := build(head, segs)) is not None:
                     yield unit
-                head, segs = row[:13], []
-            if row[13] is not None:
-                segs.append(row[13:])
+                head, segs = row[:15], []
+            if row[15] is not None:
+                segs.append(row[15:])
         if head is not None and (unit := build(head, segs)) is not None:
             yield unit
 

@@ -54,6 +54,9 @@ class ExportUnit(NamedTuple):
     changed_at: str | None = None
     tm_origin: str | None = None       # a target filled from the memory: where it came from
     tm_score: float | None = None      # and the match's score (0-100)
+    # Alignment evidence of a unit linking sentences of two documents (None otherwise):
+    link_type: str | None = None       # "2-1": source sentences - target sentences
+    confidence: float | None = None    # the aligner's confidence in the link (0-1)
 
     @property
     def source(self) -> str:
@@ -127,7 +130,9 @@ class ExportOptions:
 
 # Extra CSV/TSV columns an export may ask for, in the order given by the caller.
 CSV_COLUMNS = ("tuid", "status", "document", "mt", "mt_engine", "mt_model",
-               "mt_version", "chrf", "created_at", "changed_at")
+               "mt_version", "chrf", "created_at", "changed_at", "link_type", "confidence")
+# The alignment evidence columns (``export --evidence``).
+EVIDENCE_COLUMNS = ("link_type", "confidence")
 
 
 class Exporter(Protocol):
@@ -158,6 +163,11 @@ def language_code(tag: str) -> str:
 
 def format_chrf(chrf: float | None) -> str:
     return "" if chrf is None else f"{chrf:.2f}"
+
+
+def format_confidence(confidence: float | None) -> str:
+    """An alignment confidence with two decimals ("0.93"); "" when there is none."""
+    return "" if confidence is None else f"{confidence:.2f}"
 
 
 def iso_to_tmx_date(value: str | None) -> str | None:

@@ -2,7 +2,8 @@
 
 Layout: the first row names the columns: the source and target language codes
 (``en,ru``), then the extra columns the export asked for (``CSV_COLUMNS``:
-tuid, status, document, mt, chrf...).  UTF-8, with a BOM if asked (Excel
+tuid, status, document, mt, chrf..., and the alignment evidence ``link_type``
+(``2-1``) and ``confidence`` (``0.93``)).  UTF-8, with a BOM if asked (Excel
 needs one to read UTF-8).
 
 CSV follows RFC 4180 (the ``csv`` module): fields with a comma, quote, CR or
@@ -54,7 +55,7 @@ from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no
 
 from workbench.core.formats.base import (CSV_COLUMNS, REPORT_EVERY, ExportOptions, ExportUnit, ImportedCorpus,
                    ImportedUnit, Ticker, atomic_writer, check_pair, corpus_languages,
-                   format_chrf, language_code, peek)
+                   format_chrf, format_confidence, language_code, peek)
 
 # --- formula guard ----------------------------------------------------------
 
@@ -114,6 +115,7 @@ _COLUMN_GETTERS: dict[str, Callable[[ExportUnit], str]] = {
     name: _text_or_empty(name) for name in CSV_COLUMNS}
 _COLUMN_GETTERS["tuid"] = lambda unit: str(unit.unit_id)
 _COLUMN_GETTERS["chrf"] = lambda unit: format_chrf(unit.chrf)
+_COLUMN_GETTERS["confidence"] = lambda unit: format_confidence(unit.confidence)
 
 
 def _checked_columns(columns: tuple[str, ...]) -> tuple[str, ...]:

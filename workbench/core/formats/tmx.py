@@ -12,6 +12,8 @@ Export writes one ``<tu>`` per unit::
       <prop type="x-chrf">71.20</prop>          post-edit chrF, MT vs target
       <prop type="x-mt">...</prop>              the raw MT text (``include_mt``),
                                                 for (source, MT, post-edit) triplets
+      <prop type="x-link-type">2-1</prop>       an aligned unit's shape: source - target sentences
+      <prop type="x-alignment-confidence">0.93</prop>   the aligner's confidence in the link
       <tuv xml:lang="en"><seg>...</seg></tuv>
       <tuv xml:lang="ru"><seg>...</seg></tuv>
     </tu>
@@ -135,6 +137,9 @@ def _tu(unit: ExportUnit, srclang: str, include_mt: bool, stripped: list[int]) -
         + (f'      <prop type="x-mt">{mt_text}</prop>\n' if mt is not None else "")
         + (f'      <prop type="x-tm-origin">{escape_attr(unit.tm_origin)}</prop>\n' if unit.tm_origin else "")
         + (f'      <prop type="x-tm-score">{unit.tm_score:g}</prop>\n' if unit.tm_score is not None else "")
+        + (f'      <prop type="x-link-type">{escape_attr(unit.link_type)}</prop>\n' if unit.link_type else "")
+        + (f'      <prop type="x-alignment-confidence">{unit.confidence:.2f}</prop>\n'
+           if unit.confidence is not None else "")
         + f'      <tuv xml:lang="{escape_attr(unit.source_lang)}"><seg>{source}</seg></tuv>\n'
         f'      <tuv xml:lang="{escape_attr(unit.target_lang)}"><seg>{target}</seg></tuv>\n'
         '    </tu>\n')

@@ -17,8 +17,8 @@ from workbench.core.model import Status, sql_list
 # caller (``interchange.iter_export_units``).
 _EXPORT_SQL = """
 SELECT u.id, u.document_id, u.status, u.target, u.mt, u.mt_engine, u.mt_model, u.mt_version,
-       u.created_at, u.updated_at, u.pe_chrf, u.tm_origin, u.tm_score, us.side, s.text, s.seq, s.excluded,
-       s.kind
+       u.created_at, u.updated_at, u.pe_chrf, u.tm_origin, u.tm_score, u.confidence, u.target_document_id,
+       us.side, s.text, s.seq, s.excluded, s.kind
 FROM units u
 LEFT JOIN unit_segments us ON us.unit_id = u.id
 LEFT JOIN segments s ON s.id = us.segment_id
@@ -65,8 +65,8 @@ class CorpusQueries:
         """The units an export takes, one row per (unit, segment) in document
         and reading order: ``(unit id, document id, status, target, mt,
         mt_engine, mt_model, mt_version, created_at, updated_at, pe_chrf,
-        tm_origin, tm_score, side, text, seq, excluded, kind)``; the segment columns are None for
-        a unit without segments.
+        tm_origin, tm_score, confidence, target_document_id, side, text, seq, excluded, kind)``;
+        the segment columns are None for a unit without segments.
 
         Read through a connection of its own, closed when the iterator is
         (close it, or exhaust it), so a long export never holds this one.
