@@ -178,7 +178,7 @@ def test_no_import_cycles():
     assert not cycles, "import cycles in workbench:\n" + cycles
 
 
-USE_CASES_AND_STORE = ["importing.py", "translating.py", "pairing.py", "interchange.py", "scoring.py",
+USE_CASES_AND_STORE = ["importing.py", "translating.py", "pairing.py", "batch_pairs.py", "interchange.py", "scoring.py",
                        "outputs.py", "doctor.py", "edits/history.py", "store/*.py"]
 
 
