@@ -74,3 +74,56 @@ def test_missing_file_is_a_user_error(tmp_path, capsys):
     code = main(["align", str(tmp_path / "nope.txt"), str(tmp_path / "nope2.txt"), "--no-mt"])
     assert code != 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_json_lines_carry_the_sentences_and_the_link_type(tmp_path, capsys):
+    src, tgt = write(tmp_path, "\n".join(EN) + "\n", "\n".join(RU) + "\n")
+    assert main(["align", src, tgt, "--src-lang", "en", "--tgt-lang", "ru", "--no-mt", "--presegmented",
+                 "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["type"] for r in rows] == ["1-1", "1-1", "1-2", "1-1", "1-1"]
+    assert rows[2]["source"] == [EN[2]] and rows[2]["target"] == [RU[2], RU[3]]
+    assert all(r["source"] == [EN[i] for i in r["src"]] and r["target"] == [RU[j] for j in r["tgt"]]
+               for r in rows)
+
+
+def test_bad_input_to_align_is_one_line(tmp_path, capsys):
+    src, tgt = write(tmp_path, "\n".join(EN), "")
+    assert main(["align", src, tgt, "--no-mt"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is empty" in err
+
+
+def test_import_pair_presegmented_keeps_the_lines(tmp_path, capsys):
+    src, tgt = write(tmp_path, "\n".join(EN) + "\n", "\n".join(RU) + "\n")
+    db = tmp_path / "workbench.db"
+    assert main(["--db", str(db), "import-pair", src, tgt, "--presegmented", "--no-mt", "--json",
+                 "--src-lang", "en", "--tgt-lang", "ru"]) == 0
+    pair = json.loads(capsys.readouterr().out)
+    from workbench.core.store.database import Store
+
+    with Store(db) as store:
+        assert [s.text for s in store.segments(pair["target"])] == RU  # "12,4 млн тонн грузов." not re-split
+        units = list(store.units(pair["source"]))
+        assert [(len(u.source_segment_ids), len(u.target_segment_ids)) for u in units] == [
+            (1, 1), (1, 1), (1, 2), (1, 1), (1, 1)]
+
+
+def test_export_evidence_columns_only_when_asked(tmp_path, capsys):
+    src, tgt = write(tmp_path, "\n".join(EN) + "\n", "\n".join(RU) + "\n")
+    db = ["--db", str(tmp_path / "workbench.db")]
+    assert main([*db, "import-pair", src, tgt, "--presegmented", "--no-mt", "--src-lang", "en",
+                 "--tgt-lang", "ru"]) == 0
+    plain, evidence = tmp_path / "plain.tsv", tmp_path / "evidence.tsv"
+    assert main([*db, "export", "--format", "tsv", "--status", "any", "--out", str(plain)]) == 0
+    assert main([*db, "export", "--format", "tsv", "--status", "any", "--out", str(evidence),
+                 "--evidence"]) == 0
+    assert plain.read_text(encoding="utf-8").splitlines()[0] == "en\tru\tx-formula-guard"
+    rows = [line.split("\t") for line in evidence.read_text(encoding="utf-8").splitlines()]
+    assert rows[0] == ["en", "ru", "link_type", "confidence", "x-formula-guard"]
+    assert [r[2] for r in rows[1:]] == ["1-1", "1-1", "1-2", "1-1", "1-1"]
+    assert rows[3][1] == f"{RU[2]} {RU[3]}"
+    assert all(0 <= float(r[3]) <= 1 and len(r[3]) == 4 for r in rows[1:])
+    capsys.readouterr()
+    assert main([*db, "export", "--format", "moses", "--out", str(tmp_path / "m"), "--evidence"]) == 1
+    assert "--evidence adds CSV/TSV columns" in capsys.readouterr().err

@@ -108,3 +108,46 @@ def test_excluded_source_segments_keep_a_unit_after_alignment(store, tmp_path):
     assert owner.source_segment_ids == (segments[3].id,) and owner.target_segment_ids == ()
     order = [sid for u in store.units(doc) for sid in u.source_segment_ids]
     assert order == [s.id for s in segments]
+
+
+def test_tmx_and_csv_carry_each_links_type_and_confidence(store, tmp_path):
+    """Link evidence: x-link-type / x-alignment-confidence props in TMX, the
+    link_type / confidence columns in CSV; the shape is the link's even when
+    a person post-edited the target; post-editing units carry none."""
+    import csv
+
+    from workbench.core.edits.commands import SetTarget
+    from workbench.core.formats.base import EVIDENCE_COLUMNS, ExportOptions
+    from workbench.core.importing import import_paths
+    from workbench.core.interchange import ExportFilter, export_corpus
+
+    src, tgt, _ = write_articles(tmp_path)
+    result = import_pair(store, src, tgt, use_mt=False)
+    units = {u.id: u for u in store.units(result.source_document_id)}
+    n_to_m = next(u for u in units.values() if len(u.source_segment_ids) + len(u.target_segment_ids) > 2)
+    history.apply(store, SetTarget(n_to_m.id, "A person's own translation."))
+    (tmp_path / "lone.txt").write_text("A lone article. Nothing aligned here.", encoding="utf-8")
+    lone = import_paths(store, [tmp_path / "lone.txt"])[0].document_id
+    history.apply(store, SetTarget(store.unit_ids(lone)[0], "Одна статья."))
+    flt = ExportFilter(statuses=("any",))
+    tmx = tmp_path / "out.tmx"
+    export_corpus(store, "tmx", tmx, flt)
+    props = {}
+    for tu in etree.parse(str(tmx)).getroot().iter("tu"):
+        props[int(tu.get("tuid"))] = {p.get("type"): p.text for p in tu.findall("prop")}
+    for uid, unit in units.items():
+        if not unit.target:
+            continue
+        shape = f"{len(unit.source_segment_ids)}-{len(unit.target_segment_ids)}"
+        assert props[uid]["x-link-type"] == shape
+        assert props[uid]["x-alignment-confidence"] == f"{unit.confidence:.2f}"
+    assert props[n_to_m.id]["x-link-type"] != "1-1"
+    lone_props = props[store.unit_ids(lone)[0]]
+    assert "x-link-type" not in lone_props and "x-alignment-confidence" not in lone_props
+    out = tmp_path / "out.csv"
+    export_corpus(store, "csv", out, flt, ExportOptions(columns=("tuid", *EVIDENCE_COLUMNS)))
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = {int(r["tuid"]): r for r in csv.DictReader(handle)}
+    assert rows[n_to_m.id]["link_type"] == props[n_to_m.id]["x-link-type"]
+    assert rows[n_to_m.id]["confidence"] == props[n_to_m.id]["x-alignment-confidence"]
+    assert rows[store.unit_ids(lone)[0]]["link_type"] == rows[store.unit_ids(lone)[0]]["confidence"] == ""
