@@ -48,6 +48,7 @@ bench: $(VENV)/.stamp-test
 	$(PY) bench/export_bench.py
 	$(PY) bench/db_bench.py
 	$(PY) bench/align_bench.py
+	$(PY) bench/batch_pairs_bench.py
 	$(PY) bench/tm_bench.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_bench.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/startup_bench.py
