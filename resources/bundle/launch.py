@@ -36,6 +36,12 @@ def _window_command() -> list[str] | None:
 
 
 def cli() -> int:
+    if getattr(sys, "frozen", False):
+        # import-pairs --jobs N spawns worker processes: in the bundle they
+        # start this executable again, and this runs them (then exits).
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     if _run_module_argument():
         return 0
     window = _window_command()
