@@ -134,21 +134,28 @@ def wait_for_imported(process: subprocess.Popen, count: int) -> int:
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_a_killed_run_leaves_whole_pairs_and_a_rerun_finishes_without_duplicates(db_path, tmp_path):
+    import psutil
+
     src, tgt = folders(tmp_path, 40, seed=1)
-    process = start(db_path, src, tgt)
+    process = start(db_path, src, tgt, "--jobs", "2")
     try:
         wait_for_imported(process, 4)
+        workers = psutil.Process(process.pid).children()
         os.kill(process.pid, signal.SIGKILL)  # anywhere: mid-alignment or mid-transaction
         process.wait(timeout=60)
+        # The worker processes notice that the client is gone and end too.
+        _, alive = psutil.wait_procs(workers, timeout=60)
+        assert not alive, alive
     finally:
         if process.poll() is None:
             process.kill()
         process.stdout.close(), process.stderr.close()
     assert process.returncode == -signal.SIGKILL, "the run finished before the kill"
+    assert len(workers) >= 2
     before = stored_pairs(db_path)
     assert 4 <= len(before) < 40
     rerun = subprocess.run([sys.executable, "-m", "workbench.cli", "--db", str(db_path), "import-pairs", str(src),
-                            str(tgt), "--no-mt", "--json", "--jobs", "2"], capture_output=True, text=True,
+                            str(tgt), "--no-mt", "--json"], capture_output=True, text=True,
                            env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=600)
     assert rerun.returncode == 0, rerun.stderr
     summary = json.loads(rerun.stdout.splitlines()[-1])

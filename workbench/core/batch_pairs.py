@@ -239,11 +239,25 @@ def run_inline(work: Work, jobs: Sequence[PairJob]) -> Iterator[AlignedPair]:
         yield work(job)
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl+C to the client, which stops them and reports."""
+def _start_worker() -> None:
+    """Workers leave Ctrl+C to the client, which stops them and reports; and
+    they end when the client does, even when it is killed (-9) and cannot
+    tell them: a thread waits on the parent's sentinel, which every platform
+    signals when the parent process is gone."""
+    import multiprocessing
+    import os
     import signal
+    import threading
+    from multiprocessing.connection import wait
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        def watch() -> None:
+            wait([parent.sentinel])
+            os._exit(1)
+
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def process_runner(processes: int) -> Runner:
@@ -261,7 +275,7 @@ def process_runner(processes: int) -> Runner:
         pending_jobs = iter(jobs)
         in_flight = set()
         executor = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_ignore_interrupts)
+                                       initializer=_start_worker)
         try:
             for job in pending_jobs:
                 in_flight.add(executor.submit(work, job))
