@@ -266,3 +266,23 @@ def test_matching_options_are_checked(store, tmp_path):
         import_pairs(store, tmp_path / "en", tmp_path / "ru", match="list")
     with pytest.raises(BadInputError, match="unknown match"):
         import_pairs(store, tmp_path / "en", tmp_path / "ru", match="size")
+
+
+def test_a_database_that_cannot_be_written_stops_the_run_and_says_what_is_kept(store, tmp_path, monkeypatch):
+    from workbench.core import pairing
+    from workbench.core.errors import DiskFullError
+
+    write_pair_folders(tmp_path / "en", tmp_path / "ru", 4)
+    real = pairing.store_pair
+    calls = []
+
+    def fills_the_disk_at_the_third(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise DiskFullError("the disk is full: nothing was changed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pairing, "store_pair", fills_the_disk_at_the_third)
+    with pytest.raises(DiskFullError, match="the 2 pair\\(s\\) imported before are kept"):
+        import_pairs(store, tmp_path / "en", tmp_path / "ru", use_mt=False)
+    assert len(articles(store)) == 2

@@ -427,8 +427,11 @@ def import_pairs(store, source_dir: str | Path, target_dir: str | Path, *, match
                     pair = store_pair(store, done.source, done.target, links=done.links, used_mt=done.used_mt,
                                       use_mt=use_mt, keep_targets=keep_targets, packages_dir=packages_dir,
                                       cancelled=cancelled)
-                except DatabaseError:
-                    raise  # busy, read-only, full or damaged: every other pair would fail the same way
+                except DatabaseError as error:
+                    # Busy, read-only, full or damaged: every other pair would fail the same way.
+                    kept = sum(o.status == IMPORTED for o in outcomes)
+                    raise type(error)(f"{error} (the {kept} pair(s) imported before are kept: run "
+                                      "import-pairs again to go on)") from error
                 except WorkbenchError as error:
                     record(PairOutcome(source, target, FAILED, error=str(error)))
                 else:
