@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -392,7 +392,7 @@ def import_pairs(store, source_dir: str | Path, target_dir: str | Path, *, match
     else:
         matching = match_by_name(source_dir, target_dir)
     if jobs < 1:
-        raise BadInputError("--jobs must be at least 1")
+        raise BadInputError(f"{jobs} jobs: at least one is needed")
     runner = runner or (run_inline if jobs == 1 else process_runner(jobs))
     outcomes: list[PairOutcome] = []
     total = len(matching.pairs)
@@ -405,7 +405,11 @@ def import_pairs(store, source_dir: str | Path, target_dir: str | Path, *, match
         return BatchResult(tuple(outcomes), matching.unmatched, time.perf_counter() - started, aligned)
 
     todo: list[PairJob] = []
-    for source, target in matching.pairs:
+    for number, (source, target) in enumerate(matching.pairs):
+        if cancelled():
+            raise Cancelled("import-pairs stopped before any pair was imported", partial=result(0))
+        if number % 50 == 0:
+            progress(0.0, f"looking for pairs imported before ({number} of {total})")
         stored = _already_imported(store, source, target)
         if stored is not None:
             record(PairOutcome(display_path(source), display_path(target), ALREADY, stored[0].id,
