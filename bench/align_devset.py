@@ -52,14 +52,18 @@ from workbench.testing.alignments import swap_sides, translator_edits, write_gol
 
 REPO = Path(__file__).resolve().parents[1]
 LANGS = ("de", "fr", "it", "es", "pt")
-# (chapter, first unit, sentences wanted): different chapters and sizes per pair
-REFERENCE_DOCS = {
-    "de": [("ch01", 0, 120), ("ch02", 0, 280)],
-    "fr": [("ch03", 0, 90), ("ch01", 40, 300)],
-    "it": [("ch04", 0, 200), ("ch02", 30, 60)],
-    "es": [("ch05", 0, 160), ("ch01", 0, 240)],
-    "pt": [("ch06", 0, 100), ("ch09", 0, 220)],
-}
+# (source, target, chapter, first unit, sentences wanted): different chapters and
+# sizes per pair; de-fr and es-it are two translations of the English, aligned
+# with each other (neither is the original, as with many real corpora)
+REFERENCE_DOCS = [
+    ("en", "de", "ch01", 0, 120), ("en", "de", "ch02", 0, 280),
+    ("en", "fr", "ch03", 0, 90), ("en", "fr", "ch01", 40, 300),
+    ("en", "it", "ch04", 0, 200), ("en", "it", "ch02", 30, 60),
+    ("en", "es", "ch05", 0, 160), ("en", "es", "ch01", 0, 240),
+    ("en", "pt", "ch06", 0, 100), ("en", "pt", "ch09", 0, 220),
+    ("de", "fr", "ch02", 60, 150), ("de", "fr", "ch04", 0, 250),
+    ("es", "it", "ch03", 0, 200), ("pt", "de", "ch05", 0, 80),
+]
 # (book, chapters): narrative books
 BIBLE_DOCS = [("ruth", None), ("jonah", None), ("esther", None), ("mark", [5, 6])]
 EDITS_PER_LINK = 1 / 12
@@ -133,14 +137,16 @@ def take(links: list[GoldLink], first_unit: int, sentences: int) -> list[GoldLin
 def reference_docs(root: Path) -> dict[str, tuple[str, str, list[GoldLink]]]:
     share = root / "usr/share/debian-reference"
     docs = {}
-    for lang in LANGS:
-        for chapter, first, size in REFERENCE_DOCS[lang]:
-            en, xx = html_units(share / f"{chapter}.en.html"), html_units(share / f"{chapter}.{lang}.html")
-            if len(en) != len(xx):
-                print(f"skipped {chapter} en-{lang}: {len(en)} vs {len(xx)} paragraphs", file=sys.stderr)
-                continue
-            links = take(sentence_gold(list(zip(en, xx)), "en", lang), first, size)
-            docs[f"debref_{chapter}_en-{lang}"] = ("en", lang, links)
+    for a, b, chapter, first, size in REFERENCE_DOCS:
+        en = html_units(share / f"{chapter}.en.html")
+        left, right = (html_units(share / f"{chapter}.{x}.html") for x in (a, b))
+        if not len(en) == len(left) == len(right):
+            print(f"skipped {chapter} {a}-{b}: {len(left)} vs {len(right)} paragraphs", file=sys.stderr)
+            continue
+        # a paragraph left in English on either side is not a translation
+        units = [(x, y) if (a == "en" or x != e) and y != e else ("", "") for e, x, y in zip(en, left, right)]
+        links = take(sentence_gold(units, a, b), first, size)
+        docs[f"debref_{chapter}_{a}-{b}"] = (a, b, links)
     return docs
 
 

@@ -33,7 +33,7 @@ from workbench.core.align.overlaps import anchor_overlaps, anchor_tables, sketch
 
 __all__ = ["Link", "align", "format_link", "Params"]
 
-FEATURE_SETS = ("full", "length")
+FEATURE_SETS = ("full", "anchors", "length")
 FULL_BAND_CELLS = 600_000     # below this many cells the whole matrix is searched
 MIN_WIDTH = 32                # half-width of the first band (sentences)
 POSTERIOR_WIDTH = 12
@@ -149,7 +149,7 @@ def align(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str, 
         progress(1.0, "aligned")
         return [Link((i,), (), 1.0) for i in range(n)] + [Link((), (j,), 1.0) for j in range(m)]
     params = params or Params()
-    full = features == "full"
+    full = features != "length"
     progress = _never_backwards(progress)   # a widened band runs the DP again
     progress(0.0, "reading sentences")
     src_len = np.array([len(s.strip()) for s in src], dtype=np.float64)
