@@ -267,7 +267,8 @@ class _Model:
         self.src_side = SideData(self.src_len, src_pen, src_starts)
         self.tgt_side = SideData(self.tgt_len, tgt_pen, tgt_starts)
         self.mt_scale: tuple[float, float] | None = None
-        self.lexicon: Sketches | None = None
+        self._cached: tuple | None = None
+        self.lexicon: tuple | None = None
         self.lexicon_weight = 0.0
         self.lexicon_scale: tuple[float, float] | None = None
         self.separation = 0.5
@@ -277,19 +278,24 @@ class _Model:
         if not self.full:
             zero = np.zeros(band.size + 1)
             return PairData(zero, zero)
-        reward, resolved = anchor_overlaps(band, self.src_tab, self.tgt_tab)
+        if self._cached is None or self._cached[0] is not band:
+            # the anchors and MT overlaps of a band do not change between passes
+            mt = sketch_overlaps(band, self.sketches) if self.sketches is not None else None
+            self._cached = (band, anchor_overlaps(band, self.src_tab, self.tgt_tab), mt)
+        _, (reward, resolved), overlap = self._cached
         sims = []
         if self.sketches is not None:
-            overlap = sketch_overlaps(band, self.sketches)
             if self.mt_scale is None:   # from the first (widest) band: mostly unrelated pairs
                 self.mt_scale = _similarity_scale(band, overlap, self.sketches)
             sims.append(_similarity(overlap, self.sketches, self.mt_scale, self.params.mt_weight,
                                     self.params.mt_offset))
         if self.lexicon is not None and self.lexicon_weight > 0:
-            overlap = sketch_overlaps(band, self.lexicon)
+            left, right, src_mass, tgt_mass = self.lexicon
+            overlap, _ = anchor_overlaps(band, left, right)
+            masses = Sketches(np.zeros((0, 0)), np.zeros((0, 0)), src_mass, tgt_mass)
             if self.lexicon_scale is None:
-                self.lexicon_scale = _similarity_scale(band, overlap, self.lexicon)
-            sims.append(_similarity(overlap, self.lexicon, self.lexicon_scale, self.lexicon_weight,
+                self.lexicon_scale = _similarity_scale(band, overlap, masses)
+            sims.append(_similarity(overlap, masses, self.lexicon_scale, self.lexicon_weight,
                                     self.params.mt_offset))
         return PairData(reward, resolved, tuple(sims))
 
@@ -352,7 +358,7 @@ class _Model:
         self.lexicon_weight = self.params.lexicon_weight * strength
         if self.lexicon_weight <= 0:
             return False
-        self.lexicon = lexicon.sketches(src_words, tgt_words, table, _sketch_dim(self.n + self.m))
+        self.lexicon = lexicon.expansions(src_words, tgt_words, table)
         return True
 
 
@@ -367,12 +373,6 @@ def _never_backwards(progress: ProgressFn) -> ProgressFn:
 
 def _one_to_one_lengths(links, src_len, tgt_len) -> list[tuple[float, float]]:
     return [(src_len[i - 1], tgt_len[j - 1]) for t, i, j in links if TYPES[t] == (1, 1)]
-
-
-def _sketch_dim(sentences: int) -> int:
-    """Dimensions of the lexicon's projections: exact for small documents,
-    about 2**24 floats in all for large ones."""
-    return int(np.clip(2 ** int(np.log2(max(2 ** 24 // max(sentences, 1), 1))), 1024, 8192))
 
 
 def _similarity(overlap: np.ndarray, sketches: Sketches, scale: tuple[float, float], weight: float,

@@ -14,11 +14,10 @@ language-independent stand-in for stemming, so that inflected forms share
 statistics (Gletscher / Gletschers, glacier / glaciers).
 
 The table scores a sentence pair by the IDF-weighted mass of target words
-that the source words translate into (``LexicalSketches``: each source
-sentence becomes a vector over target words, each target sentence the
-indicator of its words, both projected to a fixed number of dimensions, so
-that one matrix product gives a whole block of the DP band, as for the MT
-n-grams).  Everything is numpy: no Python loop per word pair.
+that the source words translate into (``expansions``: each source sentence
+becomes a weighted list of target words, joined exactly with the target
+sentences inside the DP band like the anchors).  Everything is numpy: no
+Python loop per word pair.
 
 The pairs are split into two halves and a table learned from each; a pair
 of one half is scored with the other half's table to see how well the
@@ -33,11 +32,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.core.align.ngrams import Sketches
+from workbench.core.align.overlaps import AnchorTable
 
 STEM = 5
 ITERATIONS = 5
-MAX_CELLS = 1_500_000    # word pairs of the training sentence pairs (bounds time and memory)
+MAX_CELLS = 600_000     # word pairs of the training sentence pairs (bounds time and memory)
 MIN_ASSOCIATION = 0.02   # weaker word associations are dropped from the table
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -115,8 +114,9 @@ class Table:
 
 def learn(src: Words, tgt: Words, pairs: Sequence[tuple[int, int]], *, halves: bool = True,
           seed: int = 0) -> tuple[Table, Table, Table, np.ndarray]:
-    """IBM Model 1 both ways on sentence ``pairs``: the table of all pairs,
-    the tables of the two halves, and which half each pair was in.
+    """IBM Model 1 both ways on sentence ``pairs`` split at random into two
+    halves: the document's table (the mean of the halves'), the tables of
+    the two halves, and (source, target, half) of the pairs used.
 
     :param src: the source side's words.
     :param tgt: the target side's words.
@@ -135,14 +135,18 @@ def learn(src: Words, tgt: Words, pairs: Sequence[tuple[int, int]], *, halves: b
     width = tgt.vocab + 1
     base = e * width + f
     tables = []
-    for group in ([None, 0, 1] if halves else [None]):
-        # one EM run per table; the halves' cells are disjoint subsets
-        mask = slice(None) if group is None else half[pair] == group
+    for group in ((0, 1) if halves else (0,)):
+        # one EM run per half (the halves' cells are disjoint subsets)
+        mask = half[pair] == group
         tables.append(_em(base[mask], e[mask], f[mask], s_occ[mask], t_occ[mask], src.vocab, tgt.vocab,
                           width))
     if not halves:
-        tables += [tables[0], tables[0]]
-    return tables[0], tables[1], tables[2], np.stack([ps, pt, half])
+        return tables[0], tables[0], tables[0], np.stack([ps, pt, half])
+    # the table of the document: the mean of the halves' tables
+    key, where = np.unique(np.concatenate([tables[0].key, tables[1].key]), return_inverse=True)
+    value = np.bincount(where, weights=np.concatenate([tables[0].value, tables[1].value]) / 2,
+                        minlength=len(key))
+    return Table(key, value, width), tables[0], tables[1], np.stack([ps, pt, half])
 
 
 def _em(key: np.ndarray, e: np.ndarray, f: np.ndarray, s_occ: np.ndarray, t_occ: np.ndarray,
@@ -154,8 +158,7 @@ def _em(key: np.ndarray, e: np.ndarray, f: np.ndarray, s_occ: np.ndarray, t_occ:
     real_f, real_e = f != null_f, e != null_e
     t_fe = np.ones(len(uniq))     # t(f | e), uniform start
     t_ef = np.ones(len(uniq))     # t(e | f)
-    _, t_group = np.unique(t_occ, return_inverse=True)
-    _, s_group = np.unique(s_occ, return_inverse=True)
+    t_group, s_group = t_occ, s_occ     # occurrence indices: bincount groups as they are
     for _ in range(ITERATIONS):
         # each target word occurrence is explained by the source words (and NULL)
         p = np.where(real_f, t_fe[cell], 0.0)
@@ -223,25 +226,22 @@ def separation(src: Words, tgt: Words, tables: tuple[Table, Table], split: np.nd
     return wins / total if total else 0.5
 
 
-def sketches(src: Words, tgt: Words, table: Table, dim: int) -> Sketches:
-    """Projections of every sentence for ``ngrams``-style band products:
-    ``left[i] . right[j]`` is the IDF-weighted mass of sentence j's target
-    words that sentence i's words translate into; the weights are each
-    sentence's IDF mass.  Exact when the target vocabulary fits in ``dim``,
-    a signed count sketch otherwise."""
+def expansions(src: Words, tgt: Words, table: Table, budget: float = 300.0,
+               window: int = 150) -> tuple[AnchorTable, AnchorTable, np.ndarray, np.ndarray]:
+    """The lexicon as anchor tables for ``overlaps.anchor_overlaps``: each
+    source sentence lists the target words its words translate into, with
+    the weight ``association * idf``; each target sentence its words with an
+    unbounded weight (the overlap of a pair is then the sum of the source
+    weights of the target sentence's words).  Also the mass of every source
+    and target sentence (the sum of the IDF of its words), for Dice.
+
+    The commonest target words are left out until the pairs to compare
+    inside a DP band of ``window`` columns are at most ``budget`` per
+    sentence: they are in most sentences, tell little, and would make the
+    comparison quadratic."""
     n, m = len(src.ptr) - 1, len(tgt.ptr) - 1
     t_idf, s_idf = idf(tgt), idf(src)
-    if tgt.vocab <= dim:
-        dim, bucket, sign = tgt.vocab or 1, np.arange(tgt.vocab + 1), np.ones(tgt.vocab + 1)
-    else:
-        rng = np.random.default_rng(12345)
-        bucket = rng.integers(0, dim, tgt.vocab + 1)
-        sign = rng.choice([-1.0, 1.0], tgt.vocab + 1)
-    t_sent = tgt.sentence_of()
-    right = _project(t_sent, bucket[tgt.ids], sign[tgt.ids], m, dim)
-    # source sentence -> expected target words: join its words with the table
-    e_of = table.key // table.width
-    f_of = table.key % table.width
+    e_of, f_of = table.key // table.width, table.key % table.width
     order = np.argsort(e_of, kind="stable")
     e_sorted = e_of[order]
     lo = np.searchsorted(e_sorted, src.ids, side="left")
@@ -251,21 +251,24 @@ def sketches(src: Words, tgt: Words, table: Table, dim: int) -> Sketches:
     within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
     entry = order[lo[occ] + within]
     f = f_of[entry]
-    s_sent = src.sentence_of()[occ]
-    left = _project(s_sent, bucket[f], sign[f] * table.value[entry] * t_idf[f], n, dim)
-    left_weight = np.bincount(src.sentence_of(), weights=s_idf[src.ids], minlength=n)
-    right_weight = np.bincount(t_sent, weights=t_idf[tgt.ids], minlength=m)
-    return Sketches(left, right, left_weight, right_weight)
-
-
-def _project(sentence: np.ndarray, bucket: np.ndarray, value: np.ndarray, n: int, dim: int,
-             chunk: int = 2048) -> np.ndarray:
-    """(n, dim) float32 sums of ``value`` at (sentence, bucket), ``sentence`` sorted."""
-    out = np.zeros((n, dim), dtype=np.float32)
-    for start in range(0, n, chunk):
-        end = min(n, start + chunk)
-        a, b = np.searchsorted(sentence, [start, end])
-        flat = np.bincount((sentence[a:b] - start) * dim + bucket[a:b], weights=value[a:b],
-                           minlength=(end - start) * dim)
-        out[start:end] = flat.reshape(end - start, dim)
-    return out
+    # which target words fit the budget, rarest first
+    df = np.bincount(tgt.ids, minlength=tgt.vocab + 1).astype(np.float64)
+    cost = np.bincount(f, minlength=tgt.vocab + 1) * df * min(1.0, window / max(m, 1))
+    rank = np.argsort(df, kind="stable")
+    kept = np.zeros(tgt.vocab + 1, dtype=bool)
+    kept[rank[np.cumsum(cost[rank]) <= budget * (n + m)]] = True
+    use = kept[f]
+    s_sent = src.sentence_of()[occ][use]
+    weight = table.value[entry][use] * t_idf[f[use]]
+    # one row per (sentence, target word): the weights of several source words add up
+    combined = s_sent * (tgt.vocab + 1) + f[use]
+    key, where = np.unique(combined, return_inverse=True)
+    total = np.bincount(where, weights=weight, minlength=len(key))
+    left = AnchorTable(key // (tgt.vocab + 1), key % (tgt.vocab + 1), total, np.zeros(len(key)))
+    t_use = kept[tgt.ids]
+    t_sent = tgt.sentence_of()
+    right = AnchorTable(t_sent[t_use], tgt.ids[t_use], np.full(int(t_use.sum()), np.inf),
+                        np.zeros(int(t_use.sum())))
+    src_mass = np.bincount(src.sentence_of(), weights=s_idf[src.ids], minlength=n)
+    tgt_mass = np.bincount(t_sent[t_use], weights=t_idf[tgt.ids[t_use]], minlength=m)
+    return left, right, src_mass, tgt_mass
