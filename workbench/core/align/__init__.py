@@ -12,8 +12,14 @@ when the path comes near its edge, so time and memory grow linearly with
 the length of the documents.  Each link's confidence is its posterior
 probability among all alignments (forward-backward over the same band).
 
-``features="length"`` gives plain Gale-Church (length and link priors only),
-the classic baseline.
+With ``features="full"`` (the default) a first pass with length and anchors
+gives confident 1-1 links; IBM Model 1 learns a word translation table from
+them (``lexicon``), weighed by how well it separates true pairs from
+neighbours in this document, and a second pass uses it.
+``features="anchors"`` leaves the lexicon out; ``features="length"`` gives
+plain Gale-Church (length and link priors only), the classic baseline.
+``pair_costs`` gives the 1-1 cost of any sentence pair under the fitted model.
+See docs/alignment.md for the figures.
 """
 from __future__ import annotations
 
