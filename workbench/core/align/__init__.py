@@ -12,8 +12,14 @@ when the path comes near its edge, so time and memory grow linearly with
 the length of the documents.  Each link's confidence is its posterior
 probability among all alignments (forward-backward over the same band).
 
-``features="length"`` gives plain Gale-Church (length and link priors only),
-the classic baseline.
+With ``features="full"`` (the default) a first pass with length and anchors
+gives confident 1-1 links; IBM Model 1 learns a word translation table from
+them (``lexicon``), weighed by how well it separates true pairs from
+neighbours in this document, and a second pass uses it.
+``features="anchors"`` leaves the lexicon out; ``features="length"`` gives
+plain Gale-Church (length and link priors only), the classic baseline.
+``pair_costs`` gives the 1-1 cost of any sentence pair under the fitted model.
+See docs/alignment.md for the figures.
 """
 from __future__ import annotations
 
@@ -23,22 +29,30 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from workbench.core.errors import BadInputError
-from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+from workbench.core.progress import Cancelled, CancelledFn, ProgressFn, never_cancelled, no_progress
 from workbench.core.align.anchors import document_anchors
 from workbench.core.align.band import Band
-from workbench.core.align.costs import GALE_CHURCH, LengthModel, PairData, Params, SideData, build_costs
+from workbench.core.align import lexicon
+from workbench.core.align.costs import (GALE_CHURCH, LengthModel, PairData, Params, SideData, Similarity,
+                                        build_costs, cumulative)
 from workbench.core.align.dp import TYPES, Moves, posteriors, viterbi
-from workbench.core.align.ngrams import sketch_pair
+from workbench.core.align.ngrams import Sketches, sketch_pair
 from workbench.core.align.overlaps import anchor_overlaps, anchor_tables, sketch_overlaps, unique_number_pairs
 
-__all__ = ["Link", "align", "format_link", "Params"]
+__all__ = ["Link", "align", "format_link", "pair_costs", "Params"]
 
-FEATURE_SETS = ("full", "length")
+FEATURE_SETS = ("full", "anchors", "length")
 FULL_BAND_CELLS = 600_000     # below this many cells the whole matrix is searched
 MIN_WIDTH = 32                # half-width of the first band (sentences)
 POSTERIOR_WIDTH = 12
 MIN_KNOWN_PAIRS = 40          # sentence pairs that share a unique number
 MAX_ROUNDS = 8
+MIN_LEXICON_PAIRS = 12        # confident 1-1 links needed to learn a lexicon
+# The lexicon's weight grows from 0 to full as its separation (the chance
+# that a true pair scores above a neighbour, ``lexicon.separation``) goes
+# from the floor to the full value.
+SEPARATION_FLOOR = 0.6
+SEPARATION_FULL = 0.85
 
 
 @dataclass(frozen=True)
@@ -139,90 +153,39 @@ def align(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str, 
           progress: ProgressFn = no_progress, cancelled: CancelledFn = never_cancelled,
           params: Params | None = None) -> list[Link]:
     """Align ``src`` and ``tgt`` sentences; every sentence is in exactly one
-    link, in order.  ``mt`` (the MT of each source sentence into
-    ``tgt_lang``) is the strongest signal when given.  The languages only
-    document the call: every feature is script- and language-independent."""
+    link, in order.
+
+    :param src: the source sentences.
+    :param tgt: the target sentences.
+    :param src_lang: the source language (documents the call: every feature
+        is script- and language-independent).
+    :param tgt_lang: the target language.
+    :param src_paragraphs: the paragraph number of each source sentence, if known.
+    :param tgt_paragraphs: the same for the target.
+    :param mt: the MT of each source sentence into ``tgt_lang`` (direct or
+        through a pivot), the strongest signal when given.
+    :param features: ``"full"`` (default: length, anchors, a lexicon learned
+        from the documents, MT when given), ``"anchors"`` (the same without the
+        learned lexicon) or ``"length"`` (plain Gale-Church).
+    :param progress: ``progress(fraction, message)``.
+    :param cancelled: polled; when it returns True, ``Cancelled`` is raised.
+    :param params: the weights of the cost model (``Params()`` by default)."""
     del src_lang, tgt_lang
     _check_inputs(src, tgt, src_paragraphs, tgt_paragraphs, mt, features)
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
         progress(1.0, "aligned")
         return [Link((i,), (), 1.0) for i in range(n)] + [Link((), (j,), 1.0) for j in range(m)]
-    params = params or Params()
-    full = features == "full"
     progress = _never_backwards(progress)   # a widened band runs the DP again
-    progress(0.0, "reading sentences")
-    src_len = np.array([len(s.strip()) for s in src], dtype=np.float64)
-    tgt_len = np.array([len(t.strip()) for t in tgt], dtype=np.float64)
-    if full:
-        weights = params.anchors
-        src_tab, tgt_tab, keys = anchor_tables(document_anchors(src, weights),
-                                               document_anchors(tgt, weights))
-        src_pen, tgt_pen = src_tab.penalty_per_sentence(n), tgt_tab.penalty_per_sentence(m)
-        src_starts = _paragraph_starts(src_paragraphs, n)
-        tgt_starts = _paragraph_starts(tgt_paragraphs, m)
-        para_weight = _paragraph_weight(src_starts, tgt_starts)
-    else:
-        src_pen, tgt_pen = np.zeros(n), np.zeros(m)
-        src_starts, tgt_starts = np.zeros(n, dtype=bool), np.zeros(m, dtype=bool)
-        para_weight = 0.0
-    sketches = sketch_pair([t or "" for t in mt], list(tgt)) if (full and mt is not None) else None
-    src_side = SideData(src_len, src_pen, src_starts, sketches.left_weight if sketches else None)
-    tgt_side = SideData(tgt_len, tgt_pen, tgt_starts, sketches.right_weight if sketches else None)
-    if not full:
-        params = replace(GALE_CHURCH, temperature=params.temperature)
-    progress(0.1, "aligning")
-
-    mt_scale: tuple[float, float] | None = None
-
-    def pair_data(band: Band) -> PairData:
-        nonlocal mt_scale
-        if full:
-            reward, resolved = anchor_overlaps(band, src_tab, tgt_tab)
-        else:
-            reward = resolved = np.zeros(band.size + 1)
-        if sketches is None:
-            return PairData(reward, resolved)
-        overlap = sketch_overlaps(band, sketches)
-        if mt_scale is None:   # from the first (widest) band: mostly unrelated pairs
-            mt_scale = _mt_scale(band, overlap, sketches)
-        unit = float(np.concatenate([sketches.left_weight, sketches.right_weight]).mean()) or 1.0
-        return PairData(reward, resolved, overlap, mt_scale, unit)
-
-    length = LengthModel.initial(src_len, tgt_len)
-    sure = unique_number_pairs(src_tab, tgt_tab, keys) if full else []
-    known = len(sure) >= MIN_KNOWN_PAIRS
-    if known:   # lengths of sure 1-1 pairs: no need for a first pass to learn them
-        length = LengthModel.estimate([(src_len[i], tgt_len[j]) for i, j in sure], length)
-    band = _initial_band(n, m, sure)
-    width = MIN_WIDTH
-    for round_ in range(MAX_ROUNDS):
-        moves = Moves.of(band)
-        pairs = pair_data(band)
-        cost = build_costs(band, src_side, tgt_side, pairs, length, params, para_weight)
-        links = viterbi(band, moves, cost, progress=progress, cancelled=cancelled,
-                        share=(0.1, 0.3))
-        if round_ == 0 and not known:   # learn the length model from a first alignment
-            refined = LengthModel.estimate(_one_to_one_lengths(links, src_len, tgt_len), length)
-            if refined.differs_from(length):
-                length = refined
-                cost = build_costs(band, src_side, tgt_side, pairs, length, params, para_weight)
-                links = viterbi(band, moves, cost, progress=progress, cancelled=cancelled,
-                                share=(0.4, 0.2))
-        cells = _path_cells(links)
-        if band.full or not band.touches_edge(cells, margin=4):
-            break
-        # Re-centre the band on the path first (it may only have drifted),
-        # then widen it each time the path still reaches an edge.
-        width = width * 2 if round_ else width
-        band = Band.around_path(n, m, cells, width)
+    model = _Model(src, tgt, src_paragraphs, tgt_paragraphs, mt, features, params or Params(), progress)
+    links, band, moves, cost = model.fit(progress, cancelled)
     # Other alignments than the best one differ from it near its path: the
     # posteriors are computed in a narrow band around it, which is cheaper.
-    near = Band.around_path(n, m, cells, POSTERIOR_WIDTH)
+    near = Band.around_path(n, m, _path_cells(links), POSTERIOR_WIDTH)
     if near.size < band.size:
         band, moves = near, Moves.of(near)
-        cost = build_costs(band, src_side, tgt_side, pair_data(band), length, params, para_weight)
-    confidence = posteriors(band, moves, cost, links, params.temperature, progress=progress,
+        cost = model.costs(band)
+    confidence = posteriors(band, moves, cost, links, model.params.temperature, progress=progress,
                             cancelled=cancelled, share=(0.6, 0.4))
     progress(1.0, "aligned")
     out = []
@@ -230,6 +193,179 @@ def align(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str, 
         a, b = TYPES[t]
         out.append(Link(tuple(range(i - a, i)), tuple(range(j - b, j)), float(conf)))
     return out
+
+
+def pair_costs(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str,
+               pairs: Sequence[tuple[int, int]], *, src_paragraphs: Sequence[int] | None = None,
+               tgt_paragraphs: Sequence[int] | None = None, mt: Sequence[str] | None = None,
+               features: str = "full", params: Params | None = None,
+               progress: ProgressFn = no_progress,
+               cancelled: CancelledFn = never_cancelled) -> np.ndarray:
+    """The cost (lower is better, in the aligner's nats) of linking source
+    sentence i with target sentence j as a 1-1 link, for every ``(i, j)`` of
+    ``pairs``, under the model ``align`` would use with the same arguments
+    (the length model, anchors, learned lexicon and MT, weighed for this
+    document); what a similarity map should draw.
+
+    :param src: the source sentences.
+    :param tgt: the target sentences.
+    :param src_lang: the source language.
+    :param tgt_lang: the target language.
+    :param pairs: (source index, target index) pairs, 0-based.
+    :param src_paragraphs: as for ``align``.
+    :param tgt_paragraphs: as for ``align``.
+    :param mt: as for ``align``.
+    :param features: as for ``align``.
+    :param params: as for ``align``.
+    :param progress: ``progress(fraction, message)``.
+    :param cancelled: polled; when it returns True, ``Cancelled`` is raised."""
+    del src_lang, tgt_lang
+    _check_inputs(src, tgt, src_paragraphs, tgt_paragraphs, mt, features)
+    n, m = len(src), len(tgt)
+    rows = np.array([p[0] for p in pairs], dtype=np.int64) + 1
+    cols = np.array([p[1] for p in pairs], dtype=np.int64) + 1
+    if len(rows) and (rows.min() < 1 or rows.max() > n or cols.min() < 1 or cols.max() > m):
+        raise BadInputError("a sentence pair is outside the documents")
+    if not len(rows):
+        return np.zeros(0)
+    model = _Model(src, tgt, src_paragraphs, tgt_paragraphs, mt, features, params or Params(),
+                   _never_backwards(progress))
+    model.fit(progress, cancelled)
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    np.minimum.at(lo, rows, cols)
+    np.maximum.at(hi, rows, cols)
+    band = Band.from_bounds(n, m, lo, hi)
+    cost = model.costs(band)
+    progress(1.0, "scored")
+    return cost[0, band.index_of(rows, cols)].astype(np.float64)
+
+
+class _Model:
+    """The cost model of one document pair, fitted by ``fit`` (the length
+    model, the weights of the signals, the learned lexicon)."""
+
+    def __init__(self, src, tgt, src_paragraphs, tgt_paragraphs, mt, features: str, params: Params,
+                 progress: ProgressFn) -> None:
+        n, m = len(src), len(tgt)
+        self.n, self.m = n, m
+        self.full = full = features != "length"
+        self.learn = features == "full"
+        self.src, self.tgt = src, tgt
+        progress(0.0, "reading sentences")
+        self.src_len = np.array([len(s.strip()) for s in src], dtype=np.float64)
+        self.tgt_len = np.array([len(t.strip()) for t in tgt], dtype=np.float64)
+        if full:
+            weights = params.anchors
+            self.src_tab, self.tgt_tab, self.keys = anchor_tables(document_anchors(src, weights),
+                                                                  document_anchors(tgt, weights))
+            src_pen, tgt_pen = self.src_tab.penalty_per_sentence(n), self.tgt_tab.penalty_per_sentence(m)
+            src_starts = _paragraph_starts(src_paragraphs, n)
+            tgt_starts = _paragraph_starts(tgt_paragraphs, m)
+            self.para_weight = _paragraph_weight(src_starts, tgt_starts)
+        else:
+            src_pen, tgt_pen = np.zeros(n), np.zeros(m)
+            src_starts, tgt_starts = np.zeros(n, dtype=bool), np.zeros(m, dtype=bool)
+            self.para_weight = 0.0
+            params = replace(GALE_CHURCH, temperature=params.temperature)
+        self.params = params
+        self.sketches = sketch_pair([t or "" for t in mt], list(tgt)) if (full and mt is not None) else None
+        self.src_side = SideData(self.src_len, src_pen, src_starts)
+        self.tgt_side = SideData(self.tgt_len, tgt_pen, tgt_starts)
+        self.mt_scale: tuple[float, float] | None = None
+        self._cached: tuple | None = None
+        self.lexicon: tuple | None = None
+        self.lexicon_weight = 0.0
+        self.lexicon_scale: tuple[float, float] | None = None
+        self.separation = 0.5
+        self.length = LengthModel.initial(self.src_len, self.tgt_len)
+
+    def pair_data(self, band: Band) -> PairData:
+        if not self.full:
+            zero = np.zeros(band.size + 1)
+            return PairData(zero, zero)
+        if self._cached is None or self._cached[0] is not band:
+            # the anchors and MT overlaps of a band do not change between passes
+            mt = sketch_overlaps(band, self.sketches) if self.sketches is not None else None
+            self._cached = (band, anchor_overlaps(band, self.src_tab, self.tgt_tab), mt)
+        _, (reward, resolved), overlap = self._cached
+        sims = []
+        if self.sketches is not None:
+            if self.mt_scale is None:   # from the first (widest) band: mostly unrelated pairs
+                self.mt_scale = _similarity_scale(band, overlap, self.sketches)
+            sims.append(_similarity(overlap, self.sketches, self.mt_scale, self.params.mt_weight,
+                                    self.params.mt_offset))
+        if self.lexicon is not None and self.lexicon_weight > 0:
+            left, right, src_mass, tgt_mass = self.lexicon
+            overlap, _ = anchor_overlaps(band, left, right)
+            masses = Sketches(np.zeros((0, 0)), np.zeros((0, 0)), src_mass, tgt_mass)
+            if self.lexicon_scale is None:
+                self.lexicon_scale = _similarity_scale(band, overlap, masses)
+            sims.append(_similarity(overlap, masses, self.lexicon_scale, self.lexicon_weight,
+                                    self.params.mt_offset))
+        return PairData(reward, resolved, tuple(sims))
+
+    def costs(self, band: Band, pairs: PairData | None = None) -> np.ndarray:
+        return build_costs(band, self.src_side, self.tgt_side, pairs or self.pair_data(band), self.length,
+                           self.params, self.para_weight)
+
+    def fit(self, progress: ProgressFn, cancelled: CancelledFn):
+        """The best path and what it was found with: (links, band, moves, costs)."""
+        n, m = self.n, self.m
+        progress(0.1, "aligning")
+        sure = unique_number_pairs(self.src_tab, self.tgt_tab, self.keys) if self.full else []
+        known = len(sure) >= MIN_KNOWN_PAIRS
+        if known:   # lengths of sure 1-1 pairs: no need for a first pass to learn them
+            self.length = LengthModel.estimate([(self.src_len[i], self.tgt_len[j]) for i, j in sure],
+                                               self.length)
+        band = _initial_band(n, m, sure)
+        width = MIN_WIDTH
+        for round_ in range(MAX_ROUNDS):
+            moves = Moves.of(band)
+            pairs = self.pair_data(band)
+            cost = self.costs(band, pairs)
+            links = viterbi(band, moves, cost, progress=progress, cancelled=cancelled, share=(0.1, 0.3))
+            if round_ == 0 and not known:   # learn the length model from a first alignment
+                refined = LengthModel.estimate(_one_to_one_lengths(links, self.src_len, self.tgt_len),
+                                               self.length)
+                if refined.differs_from(self.length):
+                    self.length = refined
+                    cost = self.costs(band, pairs)
+                    links = viterbi(band, moves, cost, progress=progress, cancelled=cancelled,
+                                    share=(0.4, 0.1))
+            cells = _path_cells(links)
+            if band.full or not band.touches_edge(cells, margin=4):
+                break
+            # Re-centre the band on the path first (it may only have drifted),
+            # then widen it each time the path still reaches an edge.
+            width = width * 2 if round_ else width
+            band = Band.around_path(n, m, cells, width)
+        if self.learn and self._learn_lexicon(links):
+            if cancelled():
+                raise Cancelled("alignment cancelled")
+            cost = self.costs(band)
+            links = viterbi(band, moves, cost, progress=progress, cancelled=cancelled, share=(0.5, 0.1))
+        return links, band, moves, cost
+
+    def _learn_lexicon(self, links: list[tuple[int, int, int]]) -> bool:
+        """Learn the word table from the confident links of a first alignment
+        (1-1 links between two other 1-1 links); False when it does not
+        separate true pairs from their neighbours in this document."""
+        types = [t for t, _, _ in links]
+        pairs = [(i - 1, j - 1) for k, (t, i, j) in enumerate(links)
+                 if t == 0 and (k == 0 or types[k - 1] == 0) and (k + 1 == len(links) or types[k + 1] == 0)]
+        if len(pairs) < MIN_LEXICON_PAIRS:
+            return False
+        src_words, tgt_words = lexicon.words(self.src), lexicon.words(self.tgt)
+        table, first, second, split = lexicon.learn(src_words, tgt_words, pairs)
+        self.separation = lexicon.separation(src_words, tgt_words, (first, second), split)
+        strength = float(np.clip((self.separation - SEPARATION_FLOOR) / (SEPARATION_FULL - SEPARATION_FLOOR),
+                                 0.0, 1.0))
+        self.lexicon_weight = self.params.lexicon_weight * strength
+        if self.lexicon_weight <= 0:
+            return False
+        self.lexicon = lexicon.expansions(src_words, tgt_words, table)
+        return True
 
 
 def _never_backwards(progress: ProgressFn) -> ProgressFn:
@@ -245,7 +381,14 @@ def _one_to_one_lengths(links, src_len, tgt_len) -> list[tuple[float, float]]:
     return [(src_len[i - 1], tgt_len[j - 1]) for t, i, j in links if TYPES[t] == (1, 1)]
 
 
-def _mt_scale(band: Band, overlap: np.ndarray, sketches) -> tuple[float, float]:
+def _similarity(overlap: np.ndarray, sketches: Sketches, scale: tuple[float, float], weight: float,
+                offset: float) -> Similarity:
+    unit = float(np.concatenate([sketches.left_weight, sketches.right_weight]).mean()) or 1.0
+    return Similarity(overlap, cumulative(sketches.left_weight), cumulative(sketches.right_weight),
+                      scale, unit, weight, offset)
+
+
+def _similarity_scale(band: Band, overlap: np.ndarray, sketches) -> tuple[float, float]:
     """Dice of unrelated sentence pairs (the median cell) and of true pairs
     (the median of each row's best cell)."""
     rows, cols = band.rows_cols()

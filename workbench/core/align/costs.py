@@ -38,6 +38,9 @@ class Params:
     # but not which with which.
     merged_anchor_discount: float = 0.4
     mt_weight: float = 5.0
+    # The lexicon learned from the document (scaled by how well it separates
+    # true pairs from neighbours in this document, see ``lexicon.separation``).
+    lexicon_weight: float = 4.0
     # MT similarity (0 = unrelated pairs, 1 = true pairs) below which a link
     # costs more than it earns: with an MT, pairing unrelated sentences or
     # absorbing an untranslated one into a link is evidence against it.
@@ -116,11 +119,9 @@ class SideData:
     lengths: np.ndarray          # (n,) characters
     penalty: np.ndarray          # (n,) anchor penalty weight of the sentence
     para_start: np.ndarray       # (n,) bool: sentence opens a paragraph (not the first)
-    mt_weight: np.ndarray | None = None   # (n,) n-gram weight (MT of source / target)
     cum_len: np.ndarray = field(init=False)
     cum_pen: np.ndarray = field(init=False)
     cum_para: np.ndarray = field(init=False)
-    cum_mt: np.ndarray | None = field(init=False)
 
     def __post_init__(self) -> None:
         def cum(x):
@@ -128,7 +129,28 @@ class SideData:
         self.cum_len = cum(self.lengths)
         self.cum_pen = cum(self.penalty)
         self.cum_para = cum(self.para_start)
-        self.cum_mt = cum(self.mt_weight) if self.mt_weight is not None else None
+
+
+def cumulative(x: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0.0], np.cumsum(x, dtype=np.float64)])
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """A bag-of-features similarity of sentence groups (MT n-grams, the
+    learned lexicon): per band cell the overlap of the two sentences, per
+    sentence its mass (prefix sums), and where unrelated and true pairs lie.
+
+    A link earns ``weight * (z - offset) * mass / unit`` where ``z`` is its
+    Dice coefficient rescaled so that unrelated pairs are 0 and true pairs 1."""
+
+    overlap: np.ndarray            # (size + 1,) per band cell, trailing 0
+    src_cum: np.ndarray            # (n + 1,) prefix sums of the source sentences' mass
+    tgt_cum: np.ndarray            # (m + 1,)
+    scale: tuple[float, float]     # Dice of unrelated pairs, of true pairs
+    unit: float                    # mass of an average sentence
+    weight: float
+    offset: float
 
 
 @dataclass(frozen=True)
@@ -138,12 +160,19 @@ class PairData:
 
     reward: np.ndarray
     resolved: np.ndarray
-    mt_overlap: np.ndarray | None = None
-    mt_scale: tuple[float, float] = (0.0, 1.0)   # Dice of unrelated pairs, of true pairs
-    mt_unit: float = 1.0                         # n-gram mass of an average sentence
+    similarities: tuple[Similarity, ...] = ()
+    anchor_scale: float = 1.0      # of ``Params.anchor_weight`` in this document
 
 
 def _group(pair: np.ndarray, offsets: dict, a: int, b: int) -> np.ndarray:
+    """A pairwise feature summed over a link's sentence pairs.  A 2-2 link
+    takes its better internal pairing (straight or crossed) instead of all
+    four pairs: words repeated in neighbouring sentences would otherwise
+    count four times in a 2-2 link and twice in the two 1-1 links it
+    replaces, and two good 1-1 links would look like one better 2-2."""
+    if (a, b) == (2, 2):
+        return np.maximum(pair[offsets[0, 0]] + pair[offsets[1, 1]],
+                          pair[offsets[0, 1]] + pair[offsets[1, 0]])
     total = pair[offsets[0, 0]].copy()
     for da in range(a):
         for db in range(b):
@@ -181,7 +210,7 @@ def _block_costs(band: Band, rows: np.ndarray, cols: np.ndarray, src: SideData, 
     offsets = {(da, db): here if not (da or db) else band.index_of(rows - da, cols - db)
                for da in range(3) for db in range(3) if da + db <= 2 or (da, db) == (1, 1)}
     out = np.empty((len(TYPES), len(rows)), dtype=np.float32)
-    use_mt = pairs.mt_overlap is not None and src.cum_mt is not None and tgt.cum_mt is not None
+    anchor_weight = params.anchor_weight * pairs.anchor_scale
     for t, (a, b) in enumerate(TYPES):
         valid = (rows >= a) & (cols >= b)
         # Group = source sentences r0..r-1 and target c0..c-1 (clipped where
@@ -190,7 +219,7 @@ def _block_costs(band: Band, rows: np.ndarray, cols: np.ndarray, src: SideData, 
         r0, c0 = np.maximum(rows - a, 0), np.maximum(cols - b, 0)
         pen = (src.cum_pen[r] - src.cum_pen[r0]) + (tgt.cum_pen[c] - tgt.cum_pen[c0])
         if a == 0 or b == 0:
-            value = params.deletion + params.anchor_weight * pen
+            value = params.deletion + anchor_weight * pen
         else:
             ls = src.cum_len[r] - src.cum_len[r0]
             lt = tgt.cum_len[c] - tgt.cum_len[c0]
@@ -202,17 +231,17 @@ def _block_costs(band: Band, rows: np.ndarray, cols: np.ndarray, src: SideData, 
             if a * b > 1:
                 reward *= 1.0 - params.merged_anchor_discount
             unmatched = np.maximum(pen - _group(pairs.resolved, offsets, a, b), 0.0)
-            value -= params.anchor_weight * (reward - unmatched)
-            if use_mt:
-                # Weighted by the group's n-gram mass, not its sentence count:
-                # a sentence absorbed into a link without matching it adds
+            value -= anchor_weight * (reward - unmatched)
+            for sim in pairs.similarities:
+                # Weighted by the group's mass, not its sentence count: a
+                # sentence absorbed into a link without matching it adds
                 # mass but no overlap, so it earns nothing.
-                overlap = _group(pairs.mt_overlap, offsets, a, b)
-                mass = ((src.cum_mt[r] - src.cum_mt[r0]) + (tgt.cum_mt[c] - tgt.cum_mt[c0])) / 2
+                overlap = _group(sim.overlap, offsets, a, b)
+                mass = ((sim.src_cum[r] - sim.src_cum[r0]) + (sim.tgt_cum[c] - sim.tgt_cum[c0])) / 2
                 dice = overlap / np.maximum(mass, 1e-9)
-                low, high = pairs.mt_scale
+                low, high = sim.scale
                 z = np.clip((dice - low) / max(high - low, 1e-6), -1.5, 1.5)
-                value -= params.mt_weight * (z - params.mt_offset) * mass / pairs.mt_unit
+                value -= sim.weight * (z - sim.offset) * mass / sim.unit
             if use_paragraphs:
                 crossing = ((src.cum_para[r] - src.cum_para[r0 + 1])
                             + (tgt.cum_para[c] - tgt.cum_para[c0 + 1]))
