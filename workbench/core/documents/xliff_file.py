@@ -412,8 +412,8 @@ def _parse_xml(data: bytes, label: str) -> etree._ElementTree:
     except etree.XMLSyntaxError as error:
         line, column = error.position
         message = re.sub(r",? line \d+, column \d+.*$", "", str(error.msg)).strip()
-        if "end of data" in message.lower() or "EndTag" in message:
-            message += " (is the file truncated?)"
+        if line >= data.count(b"\n") + 1 or "end of data" in message.lower():
+            message += " (the file ends there: is it truncated?)"
         raise BadInputError(f"{label}: not well-formed XML at line {line}, column {column}: {message}") from None
     tree = root.getroottree()
     dtd = tree.docinfo.internalDTD
