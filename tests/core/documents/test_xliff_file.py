@@ -118,6 +118,20 @@ def test_states_map_to_statuses():
     assert status('state="translated"', text="") == "new"
 
 
+def test_translate_no_is_inherited_and_such_units_stay_untouched():
+    data = (f'<xliff version="1.2" xmlns="{XLIFF12_NS}"><file source-language="en" original="a"><body>'
+            '<group translate="no"><trans-unit id="1"><source>Keep</source></trans-unit>'
+            '<trans-unit id="2" translate="yes"><source>Go</source></trans-unit></group>'
+            '</body></file></xliff>').encode()
+    assert [b.key for b in FORMAT.read(data).blocks] == ["0/2"]
+    out = FORMAT.write(data, {"0/1": "Changed", "0/2": "Va"})
+    assert b"<source>Keep</source></trans-unit>" in out and b"Changed" not in out
+    data = _xliff20('<segment><source>S</source></segment>').replace(
+        b'<file id="f">', b'<file id="f">' + f'<unit id="u0"><segment><source>Yes</source></segment></unit>'
+        f'<group id="g" translate="no"><unit id="n"><segment><source>No</source></segment></unit></group>'.encode())
+    assert [b.key for b in FORMAT.read(data).blocks] == ["0/u0/1", "0/u1/1"]
+
+
 def test_xliff12_without_namespace_is_read():
     data = (b'<xliff version="1.2"><file source-language="en" target-language="fr" original="a">'
             b'<body><trans-unit id="1"><source>Hi</source><target>Salut</target></trans-unit>'

@@ -164,10 +164,11 @@ def _forms(po: polib.POFile, label: str) -> list[_Form]:
         if entry.obsolete or entry.msgid == "":
             continue
         key = _base_key(entry)
+        line = max(entry.linenum or 0, 1)    # polib numbers the file's first entry 0
         if key in seen:
-            raise BadInputError(f"{label}: line {entry.linenum}: duplicate message definition (first "
+            raise BadInputError(f"{label}: line {line}: duplicate message definition (first "
                                 f"at line {seen[key]}); gettext refuses such a file too")
-        seen[key] = entry.linenum
+        seen[key] = line
         fuzzy = "fuzzy" in entry.flags
         notes = []
         if entry.msgctxt is not None:
