@@ -205,6 +205,13 @@ def test_unknown_status_is_refused(messages):
     (b'msgid ""\nmsgstr "Language: ru\\n"\n\n#~ msgid "x"\n#~ msgstr "y"\n', r"bad\.po: no messages to translate"),
     (b'msgid ""\nmsgstr "Content-Type: text/plain; charset=NOPE-1\\n"\n', r"bad\.po: the header names an unknown charset 'NOPE-1'"),
     (b'msgid "a"\nmsgstr "b"\n\nmsgid "\xff"\nmsgstr ""\n', r"bad\.po: line 4 is not valid UTF-8"),
+    # what a truncated file ends with, which polib lets through
+    (b'msgid "a"\nmsgstr "b"\n\nmsgid "c"\n', r"bad\.po: line 4: a message without msgstr \(is the file truncated\?\)"),
+    (b'msgid "a"\nmsgstr "b"\n\nmsgid "c"\nmsgstr "d', r"bad\.po: line 5: not a complete quoted string"),
+    (b'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1', r"bad\.po: line 4: not a PO keyword line"),
+    (b'msgid "a"\nmsgstr[0] "b"\n', r"bad\.po: line 1: msgstr\[n\] in a message without msgid_plural"),
+    (b'msgid ""\nmsgstr "Plural-Forms: nplurals=300; plural=n;\\n"\n\nmsgid "a"\nmsgstr ""\n',
+     r"bad\.po: the header's Plural-Forms says nplurals=300"),
 ])
 def test_bad_input_is_one_clear_message(data, message):
     with pytest.raises(BadInputError, match=message) as error:

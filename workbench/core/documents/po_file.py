@@ -124,7 +124,7 @@ def _parse(text: str, label: str) -> polib.POFile:
     try:
         return polib.pofile(content, wrapwidth=78)
     except (OSError, ValueError, KeyError, IndexError) as error:
-        message = str(error)
+        message = " ".join(str(error).split())     # polib may quote a line with its break
         found = re.search(r"\(line (\d+)\)(?::\s*(.*))?", message)
         if found:
             detail = f": {found.group(2)}" if found.group(2) else ""
@@ -139,9 +139,18 @@ def _base_key(entry: polib.POEntry) -> str:
     return entry.msgid
 
 
-def _nplurals(po: polib.POFile) -> int | None:
+MAX_PLURALS = 10    # no language has more than 6 plural forms
+
+
+def _nplurals(po: polib.POFile, label: str) -> int | None:
     match = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
-    return int(match.group(1)) if match else None
+    if not match:
+        return None
+    count = int(match.group(1))
+    if not 1 <= count <= MAX_PLURALS:
+        raise BadInputError(f"{label}: the header's Plural-Forms says nplurals={count}; a language has "
+                            f"1 to {MAX_PLURALS} plural forms")
+    return count
 
 
 @dataclass
@@ -159,7 +168,7 @@ class _Form:
 def _forms(po: polib.POFile, label: str) -> list[_Form]:
     forms: list[_Form] = []
     seen: dict[str, int] = {}
-    nplurals = _nplurals(po)
+    nplurals = _nplurals(po, label)
     for entry in po:
         if entry.obsolete or entry.msgid == "":
             continue
@@ -180,6 +189,9 @@ def _forms(po: polib.POFile, label: str) -> list[_Form]:
                                "\n".join(notes) or None))
             continue
         count = max([nplurals or 2, *(int(n) + 1 for n in entry.msgstr_plural)])
+        if count > MAX_PLURALS:
+            raise BadInputError(f"{label}: line {line}: msgstr[{count - 1}]: a language has at most "
+                                f"{MAX_PLURALS} plural forms")
         for n in range(count):
             target = entry.msgstr_plural.get(n) or None
             note = "\n".join(notes + [f"Plural form {n} of {count}"
@@ -223,18 +235,40 @@ class _Chunk:
         return msgid if msgctxt is None else f"{msgctxt}{CONTEXT_SEPARATOR}{msgid}"
 
 
-_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s*(\".*\")\s*$")
+_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)(?=\s|\"|$)\s*(.*)$")
 
 
-def _chunks(lines: list[str]) -> list[_Chunk]:
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _chunks(lines: list[str], label: str) -> list[_Chunk]:
     """Cut the original's lines into entries, as polib (which already accepted them) reads them.
 
     Hand-written because polib keeps only the first line of an entry, and
     writing in place needs the lines of its flags and of its ``msgstr``.
+    Also refuses what polib lets through: a string without its closing
+    quote, a message without ``msgstr`` (both what a truncated file ends with).
+
+    :raises BadInputError: with the line.
     """
     chunks: list[_Chunk] = []
     current = _Chunk(0)
     section: str | None = None
+
+    def close(chunk: _Chunk) -> None:
+        if chunk.keywords is None:
+            return
+        if not chunk.obsolete:
+            line = f"{label}: line {chunk.keywords + 1}"
+            if not chunk.has_msgstr:
+                raise BadInputError(f"{line}: a message without msgstr (is the file truncated?)")
+            plural = "msgid_plural" in chunk.sections
+            if plural and "msgstr" in chunk.sections:
+                raise BadInputError(f"{line}: a message with msgid_plural takes msgstr[n], not msgstr")
+            if not plural and "msgstr" not in chunk.sections:
+                raise BadInputError(f"{line}: msgstr[n] in a message without msgid_plural")
+        chunks.append(chunk)
+
     for index, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
@@ -247,18 +281,30 @@ def _chunks(lines: list[str]) -> list[_Chunk]:
         keyword = _KEYWORD.match(stripped)
         starts = (stripped.startswith("#") or (keyword and keyword.group(1) in ("msgctxt", "msgid")))
         if starts and current.has_msgstr:
-            chunks.append(current)
+            close(current)
             current = _Chunk(index)
             section = None
-        current.obsolete = current.obsolete or obsolete
+        if keyword or stripped.startswith('"'):
+            if current.keywords is not None and current.obsolete != obsolete:
+                raise BadInputError(f"{label}: line {index + 1}: a message mixes obsolete (#~) "
+                                    f"and current lines")
+            current.obsolete = obsolete
         if stripped.startswith("#,"):
             current.flags = index
         elif stripped.startswith("#|"):
             current.previous.append(index)
         elif stripped.startswith("#"):
             pass
+        elif not obsolete and not (keyword or stripped.startswith('"')):
+            raise BadInputError(f"{label}: line {index + 1}: not a PO keyword line (is the file "
+                                f"truncated?)")
+        elif not obsolete and not _QUOTED.fullmatch(keyword.group(2) if keyword else stripped):
+            raise BadInputError(f"{label}: line {index + 1}: not a complete quoted string "
+                                f"(is the file truncated?)")
         elif keyword:
             section = keyword.group(1)
+            if section in current.sections and not obsolete:
+                raise BadInputError(f"{label}: line {index + 1}: a second {section} in one message")
             if current.keywords is None:
                 current.keywords = index
             current.sections[section] = [index, index + 1]
@@ -266,8 +312,7 @@ def _chunks(lines: list[str]) -> list[_Chunk]:
         elif stripped.startswith('"') and section is not None:
             current.sections[section][1] = index + 1
             current.strings[section].append(stripped[1:-1])
-    if current.keywords is not None:
-        chunks.append(current)
+    close(current)
     return chunks
 
 
@@ -290,7 +335,9 @@ class PoFile:
             (with the line), a duplicate message, or no message to translate.
         """
         label = _label(path)
-        po = _parse(_decode(data, label).text, label)
+        text = _decode(data, label).text
+        po = _parse(text, label)
+        _chunks(text.splitlines(keepends=True), label)
         forms = _forms(po, label)
         if not forms:
             raise BadInputError(f"{label}: no messages to translate (only a header or obsolete entries)")
@@ -323,7 +370,7 @@ class PoFile:
         po = _parse(decoded.text, label)
         lines = decoded.text.splitlines(keepends=True)
         newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
-        chunks = {chunk.key: chunk for chunk in _chunks(lines) if not chunk.obsolete}
+        chunks = {chunk.key: chunk for chunk in _chunks(lines, label) if not chunk.obsolete}
         by_entry: dict[int, list[_Form]] = {}
         for form in _forms(po, label):
             by_entry.setdefault(id(form.entry), []).append(form)
@@ -354,7 +401,10 @@ class PoFile:
             header = chunks.get("")
             if header is not None and "msgstr" in header.sections:
                 edits.append(self._language_lines(header, target_language, newline))
-        for start, end, replacement in sorted(edits, key=lambda edit: (edit[0], edit[1]), reverse=True):
+        # From the end of the file back, so that earlier line numbers stay right; at one
+        # place, the later insertion first, so that insertions keep their order.
+        order = sorted(range(len(edits)), key=lambda i: (edits[i][0], edits[i][1], i), reverse=True)
+        for start, end, replacement in (edits[i] for i in order):
             if end == len(lines) and not lines[-1].endswith(("\n", "\r")) and replacement:
                 replacement[-1] = replacement[-1].rstrip("\r\n")
             lines[start:end] = replacement

@@ -411,7 +411,8 @@ def _parse_xml(data: bytes, label: str) -> etree._ElementTree:
         root = etree.fromstring(data, etree.XMLParser(**_PARSER_OPTIONS))
     except etree.XMLSyntaxError as error:
         line, column = error.position
-        message = re.sub(r",? line \d+, column \d+.*$", "", str(error.msg)).strip()
+        # libxml2 may quote the offending text on further lines: keep its first line.
+        message = re.sub(r",? line \d+, column \d+.*$", "", str(error.msg).strip().splitlines()[0]).strip()
         if line >= data.count(b"\n") + 1 or "end of data" in message.lower():
             message += " (the file ends there: is it truncated?)"
         raise BadInputError(f"{label}: not well-formed XML at line {line}, column {column}: {message}") from None
