@@ -172,6 +172,8 @@ def test_crlf_and_a_missing_final_line_break_are_kept():
     data = b'msgid "a"\r\nmsgstr "x"\r\n\r\nmsgid "b"\r\nmsgstr ""'
     out = FORMAT.write(data, {"a": "y", "b": "z"}, statuses={"a": "machine"})
     assert out == b'#, fuzzy\r\nmsgid "a"\r\nmsgstr "y"\r\n\r\nmsgid "b"\r\nmsgstr "z"'
+    data = b'msgid "day"\nmsgid_plural "days"\nmsgstr[0] "jour"'
+    assert FORMAT.write(data, {"day\x1f1": "jours"}) == data + b'\nmsgstr[1] "jours"'
 
 
 def test_charset_of_the_file_is_kept_or_becomes_utf8():

@@ -404,11 +404,14 @@ class PoFile:
         # From the end of the file back, so that earlier line numbers stay right; at one
         # place, the later insertion first, so that insertions keep their order.
         order = sorted(range(len(edits)), key=lambda i: (edits[i][0], edits[i][1], i), reverse=True)
+        unterminated = not lines[-1].endswith(("\n", "\r"))
+        if unterminated:            # the file's last line has no break: one while editing
+            lines[-1] += newline
         for start, end, replacement in (edits[i] for i in order):
-            if end == len(lines) and not lines[-1].endswith(("\n", "\r")) and replacement:
-                replacement[-1] = replacement[-1].rstrip("\r\n")
             lines[start:end] = replacement
         text = "".join(lines)
+        if unterminated:
+            text = text.removesuffix(newline)
         encoding = decoded.encoding
         try:
             data = text.encode(encoding)
@@ -420,7 +423,7 @@ class PoFile:
     @staticmethod
     def _rendered(entry: polib.POEntry, newline: str) -> list[str]:
         """polib's lines for ``entry``, with the file's line ends."""
-        return [line + newline for line in entry.__unicode__(78).split("\n") if line]
+        return [line + newline for line in str(entry).split("\n") if line]
 
     def _msgstr_lines(self, chunk: _Chunk, entry: polib.POEntry, form: _Form, text: str,
                       newline: str) -> tuple[int, int, list[str]]:
