@@ -19,6 +19,10 @@ entries are not blocks and are never touched.
   The note says which form it is.
 - ``Block.note``: the context, the translator's (``# ``) and extracted
   (``#.``) comments.
+- Refused with the line: what polib reports, and what it lets through but
+  gettext's ``msgfmt`` would not (a message without ``msgstr`` or a string
+  without its closing quote, as a truncated file ends; ``msgstr[n]`` without
+  ``msgid_plural``; a duplicate message; ``nplurals`` above 10).
 - Languages: the source language is not declared by PO (None); the target
   language is the header's ``Language``.  The title is ``Project-Id-Version``
   unless it is gettext's placeholder.
