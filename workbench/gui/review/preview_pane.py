@@ -245,6 +245,7 @@ class PreviewPane(QWidget):
         self.document_id: int | None = None
         self.complete = False
         self.longest_step_ms = 0.0   # the longest turn of the event loop the last build took
+        self.build_steps = 0         # turns of the event loop the last build took
         self._generation = 0
         self._syncing = False
         self._style = PreviewStyle(self.palette(), self.font())
@@ -309,6 +310,7 @@ class PreviewPane(QWidget):
         self.clear()
         self.document_id = preview.document_id
         self.longest_step_ms = 0.0
+        self.build_steps = 0
         self._style = PreviewStyle(self.palette(), self.font())
         self._update_legend()
         generation = self._generation
@@ -319,6 +321,7 @@ class PreviewPane(QWidget):
                 return  # another build started
             started = time.perf_counter()
             done = next(steps, True) is True
+            self.build_steps += 1
             self.longest_step_ms = max(self.longest_step_ms, (time.perf_counter() - started) * 1000)
             if not done:
                 QTimer.singleShot(0, step)
