@@ -37,3 +37,18 @@ def test_document_preview(store, small_doc):
     # once a person edits the MT it is the target
     history.apply(store, SetTarget(units[1], "Первое предложение. Второе."))
     assert document_preview(store, doc).target[1].units[0].state == "target"
+
+
+def test_preview_rows_read_what_units_have(store, small_doc):
+    from workbench.core.edits.commands import MergeSegments, SetExcluded
+    from workbench.core.store.preview_queries import preview_rows
+
+    doc, seg_ids = small_doc
+    history.apply(store, MergeSegments(seg_ids[1], seg_ids[2]))
+    history.apply(store, SetExcluded.all([seg_ids[3]], True))
+    ids = store.unit_ids(doc)
+    rows = preview_rows(store, list(reversed(ids)) + [999999])
+    assert [r.id for r in rows] == list(reversed(ids))  # the order given; a missing id left out
+    for row, unit in zip(reversed(rows), store.units(doc)):
+        assert (row.source, row.target, row.mt, row.status, row.paragraph, row.kind, row.excluded) == (
+            unit.source, unit.target, unit.mt, unit.status, unit.paragraph, unit.kind, unit.excluded)

@@ -21,14 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from workbench.core.model import SegmentKind, Status, Unit
 from workbench.core.store.database import Store
+from workbench.core.store.preview_queries import PreviewRow, preview_rows
 from workbench.core.text.inline_tags import find_tags
 
 __all__ = ["Piece", "PreviewUnit", "PreviewParagraph", "Preview", "styled_pieces", "preview_unit",
-           "paragraphs", "document_preview", "preview_of"]
+           "paragraphs", "document_preview", "preview_rows", "PreviewRow"]
 
 # What the letters of a paired tag stand for, where a reader would see it.
 TAG_STYLES = {"b": "bold", "i": "italic", "u": "underline", "a": "link"}
@@ -50,6 +50,7 @@ class PreviewUnit:
     pieces: tuple[Piece, ...]
     state: str
     excluded: bool = False
+    kind: SegmentKind = SegmentKind.BODY   # the unit's own (its paragraph may be of another)
 
     @property
     def text(self) -> str:
@@ -126,24 +127,27 @@ def styled_pieces(text: str) -> tuple[Piece, ...]:
     return tuple(pieces)
 
 
-def preview_unit(unit: Unit) -> tuple[PreviewUnit, PreviewUnit]:
+def preview_unit(unit: Unit | PreviewRow) -> tuple[PreviewUnit, PreviewUnit]:
     """A unit's source and translated sides.
 
     Parameters:
-        unit: the unit (its target, MT and status decide the translated side)."""
-    source = PreviewUnit(unit.id, styled_pieces(unit.source), "source", unit.excluded)
+        unit: a ``Unit`` or a ``PreviewRow`` (its target, MT and status
+            decide the translated side)."""
+    kind, excluded = unit.kind, unit.excluded
+    source = PreviewUnit(unit.id, styled_pieces(unit.source), "source", excluded, kind)
     if unit.target.strip() and unit.status is not Status.MACHINE:
-        target = PreviewUnit(unit.id, styled_pieces(unit.target), "target", unit.excluded)
+        target = PreviewUnit(unit.id, styled_pieces(unit.target), "target", excluded, kind)
     elif (unit.mt or "").strip() or unit.target.strip():
         # Unreviewed machine translation (the target is still its copy).
         text = unit.target if unit.target.strip() else unit.mt or ""
-        target = PreviewUnit(unit.id, styled_pieces(text), "mt", unit.excluded)
+        target = PreviewUnit(unit.id, styled_pieces(text), "mt", excluded, kind)
     else:
-        target = PreviewUnit(unit.id, (), "empty", unit.excluded)
+        target = PreviewUnit(unit.id, (), "empty", excluded, kind)
     return source, target
 
 
-def paragraphs(units: Iterable[Unit]) -> tuple[tuple[PreviewParagraph, ...], tuple[PreviewParagraph, ...]]:
+def paragraphs(units: Iterable[Unit | PreviewRow]) -> tuple[tuple[PreviewParagraph, ...],
+                                                              tuple[PreviewParagraph, ...]]:
     """The source and translated paragraphs of units in reading order.
 
     Parameters:
@@ -171,21 +175,11 @@ def paragraphs(units: Iterable[Unit]) -> tuple[tuple[PreviewParagraph, ...], tup
     return tuple(source), tuple(target)
 
 
-def document_preview(store, document_id: int) -> Preview:
-    """Both sides of a document, read from ``store``.
+def document_preview(store: Store, document_id: int) -> Preview:
+    """Both sides of a whole document, read from ``store``.
 
     Parameters:
         store: an open ``Store``.
         document_id: the document."""
-    source, target = paragraphs(store.units(document_id))
+    source, target = paragraphs(preview_rows(store, store.unit_ids(document_id)))
     return Preview(document_id, source, target)
-
-
-def preview_of(db_path: str | Path, document_id: int) -> Preview:
-    """``document_preview`` through a Store of its own (for a worker thread).
-
-    Parameters:
-        db_path: the database.
-        document_id: the document."""
-    with Store(db_path, create=False, backups=False) as store:
-        return document_preview(store, document_id)

@@ -8,16 +8,17 @@ all is a grey placeholder.  Every unit's text carries its id as a character
 property, so a click on either side finds the unit, and the current unit is
 an extra selection (the documents never change for a highlight).
 
-Building is cheap for the event loop: the units are read in a worker
-(``preview_of``), and the documents are filled ``CHUNK_UNITS`` units per
-turn of the event loop; a change of a few targets replaces just their text
-(``PreviewController`` collects changes for ``UPDATE_MS``); the preview is
-only built while it is shown.
+Building never stalls the event loop: both documents are filled a page of
+units per turn of the event loop (read with one join, ``preview_rows``; the
+page shrinks or grows so a turn takes about ``STEP_MS``), so the top of the
+article shows at once and the rest flows in; a change of a few targets
+replaces just their text (``PreviewController`` collects changes for
+``UPDATE_MS``); the preview is only built while it is shown.
 """
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -34,12 +35,13 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QTextBrowser, QTextEdit, QVBoxLayout, QWidget
 
 from workbench.core.model import SegmentKind, Status, Unit
-from workbench.core.preview import Preview, PreviewParagraph, PreviewUnit, preview_of, preview_unit
-from workbench.gui.jobs.workers import CallWorker
+from workbench.core.preview import PreviewRow, PreviewUnit, preview_rows, preview_unit
 from workbench.gui.review.unit_table import STATUS_HUES, mix
 
 UNIT_PROPERTY = QTextFormat.Property.UserProperty + 1  # the unit id of a run of text
-CHUNK_UNITS = 120   # units added to both documents per turn of the event loop
+CHUNK_UNITS = 60    # units added to both documents per turn of the event loop (at most)
+FIRST_CHUNK = 8     # the first turn also pays for fonts and the first layout
+STEP_MS = 25        # what a turn of the event loop should take: pages shrink to fit it
 UPDATE_MS = 300     # changes are collected this long before the preview follows them
 REBUILD_OVER = 200  # more changed units than this: read the document again
 EMPTY_MARK = "\u2002···\u2002"  # the place of a unit with no translation yet
@@ -58,22 +60,33 @@ class PreviewStyle:
         self.current = mix(base, palette.color(QPalette.ColorRole.Highlight), 0.32)
         self.link = palette.color(QPalette.ColorRole.Link)
         self.size = font.pointSizeF() * 1.1 if font.pointSizeF() > 0 else 11.0
+        self._formats: dict[tuple, QTextCharFormat] = {}
+        self._gaps: dict[tuple, QTextCharFormat] = {}
 
-    def block(self, paragraph: PreviewParagraph) -> QTextBlockFormat:
+    def block(self, kind: SegmentKind) -> QTextBlockFormat:
+        """The format of a paragraph of this kind (that of its first unit)."""
         fmt = QTextBlockFormat()
         fmt.setLineHeight(125, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-        if paragraph.kind is SegmentKind.TITLE:
-            fmt.setBottomMargin(10)
-        elif paragraph.kind is SegmentKind.META:
-            fmt.setBottomMargin(10)
-        else:
-            fmt.setBottomMargin(9)
+        fmt.setBottomMargin(10 if kind in (SegmentKind.TITLE, SegmentKind.META) else 9)
         return fmt
 
-    def run(self, paragraph: PreviewParagraph, unit: PreviewUnit, styles: frozenset[str]) -> QTextCharFormat:
-        fmt = QTextCharFormat()
+    def run(self, kind: SegmentKind, unit: PreviewUnit, styles: frozenset[str]) -> QTextCharFormat:
+        """The format of a piece of a unit's text (carrying the unit's id).
+
+        Parameters:
+            kind: the paragraph's kind (the size of the text).
+            unit: the unit (dimmed when meta, boilerplate or excluded; MT tinted).
+            styles: the piece's formatting from its tags."""
+        key = (kind, unit.kind, unit.excluded, unit.state, styles)
+        base = self._formats.get(key)
+        if base is None:
+            base = self._formats[key] = self._run(kind, unit, styles)
+        fmt = QTextCharFormat(base)
         fmt.setProperty(UNIT_PROPERTY, unit.unit_id)
-        kind = paragraph.kind
+        return fmt
+
+    def _run(self, kind: SegmentKind, unit: PreviewUnit, styles: frozenset[str]) -> QTextCharFormat:
+        fmt = QTextCharFormat()
         if kind is SegmentKind.TITLE:
             fmt.setFontPointSize(self.size * 1.55)
             fmt.setFontWeight(QFont.Weight.Bold)
@@ -87,10 +100,8 @@ class PreviewStyle:
             fmt.setFontItalic(True)
         if "underline" in styles or "link" in styles:
             fmt.setFontUnderline(True)
-        color = self.text
-        if "link" in styles:
-            color = self.link
-        if kind in (SegmentKind.META, SegmentKind.BOILERPLATE) or paragraph.skipped or unit.excluded:
+        color = self.link if "link" in styles else self.text
+        if unit.kind in (SegmentKind.META, SegmentKind.BOILERPLATE) or unit.excluded:
             color = self.dim
         if unit.excluded:
             fmt.setFontStrikeOut(True)
@@ -103,11 +114,11 @@ class PreviewStyle:
         fmt.setForeground(color)
         return fmt
 
-    def gap(self, paragraph: PreviewParagraph) -> QTextCharFormat:
-        """The space between two units (belongs to neither)."""
-        fmt = self.run(paragraph, PreviewUnit(0, (), "source"), frozenset())
-        fmt.clearProperty(UNIT_PROPERTY)
-        fmt.clearBackground()
+    def gap(self, kind: SegmentKind) -> QTextCharFormat:
+        """The space between two units of a paragraph (belongs to neither)."""
+        fmt = self._gaps.get(kind)
+        if fmt is None:
+            fmt = self._gaps[kind] = self._run(kind, PreviewUnit(0, (), "source", False, kind), frozenset())
         return fmt
 
 
@@ -246,10 +257,11 @@ class PreviewPane(QWidget):
         self.complete = False
         self.longest_step_ms = 0.0   # the longest turn of the event loop the last build took
         self.build_steps = 0         # turns of the event loop the last build took
+        self._chunk = FIRST_CHUNK
         self._generation = 0
         self._syncing = False
         self._style = PreviewStyle(self.palette(), self.font())
-        self._paragraphs: dict[int, PreviewParagraph] = {}   # unit id -> its (source) paragraph
+        self._kinds: dict[int, SegmentKind] = {}   # unit id -> the kind of its paragraph
 
         legend = QLabel()
         legend.setObjectName("previewLegend")
@@ -295,81 +307,107 @@ class PreviewPane(QWidget):
         self._generation += 1
         self.document_id = None
         self.complete = False
-        self._paragraphs = {}
+        self._kinds = {}
         self.source.clear_units()
         self.target.clear_units()
 
-    def show_preview(self, preview: Preview, *, current: int | None = None) -> None:
-        """Fill both sides with ``preview`` (a few units per turn of the event
-        loop; ``built`` says when it is complete).
+    def show_units(self, document_id: int, unit_ids: Sequence[int],
+                   fetch: Callable[[Sequence[int]], list[PreviewRow]], *, current: int | None = None) -> None:
+        """Fill both sides with a document's units, a page per turn of the
+        event loop (``built`` says when it is complete).
 
         Parameters:
-            preview: both sides of the document.
+            document_id: the document.
+            unit_ids: its units, in reading order.
+            fetch: reads a page of units (``preview_rows`` on the window's store).
             current: the unit to highlight once built."""
-        keep = self.source.verticalScrollBar().value() if preview.document_id == self.document_id else 0
+        keep = self.source.verticalScrollBar().value() if document_id == self.document_id else 0
         self.clear()
-        self.document_id = preview.document_id
+        self.document_id = document_id
         self.longest_step_ms = 0.0
         self.build_steps = 0
         self._style = PreviewStyle(self.palette(), self.font())
         self._update_legend()
         generation = self._generation
-        steps = self._fill(preview)
+        self._chunk = FIRST_CHUNK
+        steps = self._fill(list(unit_ids), fetch)
+        restore = [keep] if keep else []
+
+        turn = [0.0]  # when the previous step started
 
         def step() -> None:
             if generation != self._generation:
                 return  # another build started
             started = time.perf_counter()
+            if turn[0]:
+                # The whole turn: the step, and the layout and painting of its
+                # page that Qt did after it.  Fit the next page to STEP_MS (a
+                # slow, busy machine gets smaller pages).
+                took = (started - turn[0]) * 1000
+                self._chunk = max(4, min(CHUNK_UNITS, int(self._chunk * STEP_MS / max(took, 1.0))))
+            turn[0] = started
             done = next(steps, True) is True
             self.build_steps += 1
             self.longest_step_ms = max(self.longest_step_ms, (time.perf_counter() - started) * 1000)
+            if restore and self.source.verticalScrollBar().maximum() >= restore[0]:
+                self.source.verticalScrollBar().setValue(restore.pop())  # a rebuild stays where the reader was
             if not done:
                 QTimer.singleShot(0, step)
                 return
             self.complete = True
-            self.source.verticalScrollBar().setValue(keep)
-            self.set_current(current if current is not None else self.source.current)
-            self.built.emit(preview.document_id)
+            self.set_current(current if current is not None else self.source.current, scroll=not keep)
+            self.built.emit(document_id)
 
         step()
 
-    def _fill(self, preview: Preview) -> Iterator[bool | None]:
-        """Append paragraphs to both documents; yields between chunks, True at the end."""
-        cursors = [QTextCursor(self.source.document()), QTextCursor(self.target.document())]
-        count = 0
-        first = True
-        for number, (left, right) in enumerate(zip(preview.source, preview.target)):
-            for view, cursor, paragraph in ((self.source, cursors[0], left), (self.target, cursors[1], right)):
+    def _fill(self, unit_ids: list[int], fetch) -> Iterator[bool | None]:
+        """Append units to both documents, a page at a time; yields between
+        pages, True at the end."""
+        cursors = (QTextCursor(self.source.document()), QTextCursor(self.target.document()))
+        views = (self.source, self.target)
+        paragraph: int | None = None
+        kind = SegmentKind.BODY
+        number = -1
+        at = 0
+        while at < len(unit_ids):
+            page = unit_ids[at:at + self._chunk]
+            at += len(page)
+            rows = fetch(page)
+            for cursor in cursors:
+                cursor.beginEditBlock()  # one layout pass per page, not one per insert
                 cursor.movePosition(QTextCursor.MoveOperation.End)
-                block_format = self._style.block(paragraph)
-                if first:
-                    cursor.setBlockFormat(block_format)
-                else:
-                    cursor.insertBlock(block_format)
-                for n, unit in enumerate(paragraph.units):
-                    if n:
-                        cursor.insertText(" ", self._style.gap(paragraph))
-                    self._insert_unit(cursor, paragraph, unit)
-                    view.blocks[unit.unit_id] = number
-            for unit in left.units:
-                self._paragraphs[unit.unit_id] = left
-            first = False
-            count += len(left.units)
-            if count >= CHUNK_UNITS:
-                count = 0
+            for row in rows:
+                sides = preview_unit(row)
+                new_paragraph = number < 0 or row.paragraph != paragraph
+                if new_paragraph:
+                    paragraph, kind, number = row.paragraph, row.kind, number + 1
+                for view, cursor, unit in zip(views, cursors, sides):
+                    if new_paragraph:
+                        if number == 0:
+                            cursor.setBlockFormat(self._style.block(kind))
+                        else:
+                            cursor.insertBlock(self._style.block(kind))
+                    else:
+                        cursor.insertText(" ", self._style.gap(kind))
+                    self._insert_unit(cursor, kind, unit)
+                    view.blocks[row.id] = number
+                self._kinds[row.id] = kind
+            for cursor in cursors:
+                cursor.endEditBlock()
+            if at < len(unit_ids):
                 yield None
         yield True
 
-    def _insert_unit(self, cursor: QTextCursor, paragraph: PreviewParagraph, unit: PreviewUnit) -> None:
+    def _insert_unit(self, cursor: QTextCursor, kind: SegmentKind, unit: PreviewUnit) -> None:
         if unit.state == "empty" or not unit.pieces:
-            cursor.insertText(EMPTY_MARK, self._style.run(paragraph, PreviewUnit(unit.unit_id, (), "empty",
-                                                                                   unit.excluded), frozenset()))
+            empty = PreviewUnit(unit.unit_id, (), "empty", unit.excluded, unit.kind)
+            cursor.insertText(EMPTY_MARK, self._style.run(kind, empty, frozenset()))
             return
         for piece in unit.pieces:
-            cursor.insertText(piece.text, self._style.run(paragraph, unit, piece.styles))
+            cursor.insertText(piece.text, self._style.run(kind, unit, piece.styles))
 
     # -- following changes -----------------------------------------------------------------
-    def update_units(self, units: Sequence[Unit]) -> list[int]:
+    def update_units(self, units: Sequence[Unit | PreviewRow]) -> list[int]:
         """Show the new text of these units (targets edited, MT filled);
         returns the ids it could not place (the caller rebuilds for those).
 
@@ -377,8 +415,8 @@ class PreviewPane(QWidget):
             units: the units as the store has them now."""
         missed = []
         for unit in units:
-            paragraph = self._paragraphs.get(unit.id)
-            if paragraph is None:
+            kind = self._kinds.get(unit.id)
+            if kind is None:
                 missed.append(unit.id)
                 continue
             for view, new in zip((self.source, self.target), preview_unit(unit)):
@@ -391,7 +429,7 @@ class PreviewPane(QWidget):
                 cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
                 cursor.beginEditBlock()
                 cursor.removeSelectedText()
-                self._insert_unit(cursor, paragraph, new)
+                self._insert_unit(cursor, kind, new)
                 cursor.endEditBlock()
         for view in (self.source, self.target):
             if view.current is not None:
@@ -454,8 +492,6 @@ class PreviewController(QObject):
         self.visible = False
         self.stale = True
         self._pending: set[int] = set()
-        self._request = 0
-        self._workers: set = set()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(UPDATE_MS)
@@ -498,28 +534,16 @@ class PreviewController(QObject):
             self._apply_pending()
 
     def rebuild(self) -> None:
-        """Read the document again (in a worker) and fill the preview."""
+        """Read the document again and fill the preview (a page per turn of the event loop)."""
         self.stale = False
         self._pending.clear()
         if self.session is None or self.document_id is None:
             self.pane.clear()
             return
-        self._request += 1
-        worker = CallWorker("preview", preview_of, str(self.session.db_path), self.document_id,
-                            pass_callbacks=False)
-        self._workers.add(worker)
-        request = self._request
-        worker.signals.finished.connect(lambda preview, r=request: self._read(preview, r))
-        worker.signals.failed.connect(self.context.show_message)
-        for signal in (worker.signals.finished, worker.signals.failed):
-            signal.connect(lambda _x, w=worker: self._workers.discard(w))
-        worker.start()
-
-    def _read(self, preview: Preview, request: int) -> None:
-        if request != self._request or preview.document_id != self.document_id:
-            return
+        store = self.session.store
         unit = self.table.current_unit()
-        self.pane.show_preview(preview, current=unit.id if unit is not None else None)
+        self.pane.show_units(self.document_id, store.unit_ids(self.document_id),
+                             lambda ids: preview_rows(store, ids), current=unit.id if unit is not None else None)
 
     # -- changes ------------------------------------------------------------------------
     def _units_changed(self, document_id: int, unit_ids: list) -> None:
@@ -548,7 +572,7 @@ class PreviewController(QObject):
         ids, self._pending = sorted(self._pending), set()
         if self.session is None or not ids:
             return
-        units = self.session.store.units_by_ids(ids)
+        units = preview_rows(self.session.store, ids)
         if self.pane.update_units(units) or len(units) != len(ids):
             self.rebuild()  # a unit came or went: read the document again
 
