@@ -264,8 +264,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         for name, splitter in self._splitters().items():
             state = s.value(f"window/splitter_{name}")
-            if isinstance(state, QByteArray):
-                splitter.restoreState(state)
+            if isinstance(state, QByteArray) and splitter.restoreState(state) and name == "preview":
+                self.preview_pane.keep_sides()  # the reader's widths, not halves
         header = s.value("table/header")
         # Without saved widths the text columns share the table's width once it has one.
         self._fit_columns_on_show = not (isinstance(header, QByteArray)

@@ -45,6 +45,7 @@ STEP_MS = 25        # what a turn of the event loop should take: pages shrink to
 UPDATE_MS = 300     # changes are collected this long before the preview follows them
 REBUILD_OVER = 200  # more changed units than this: read the document again
 EMPTY_MARK = "\u2002···\u2002"  # the place of a unit with no translation yet
+CURRENT_HUE = QColor(250, 190, 40)  # the current unit: a reading marker's amber
 
 
 class PreviewStyle:
@@ -57,7 +58,7 @@ class PreviewStyle:
         self.dim = mix(base, text, 0.5)
         self.mt_background = mix(base, STATUS_HUES[Status.MACHINE], 0.16)
         self.mt_text = mix(text, STATUS_HUES[Status.MACHINE], 0.35)
-        self.current = mix(base, palette.color(QPalette.ColorRole.Highlight), 0.32)
+        self.current = mix(base, CURRENT_HUE, 0.5)  # not the MT tint, not the selection colour
         self.link = palette.color(QPalette.ColorRole.Link)
         self.size = font.pointSizeF() * 1.1 if font.pointSizeF() > 0 else 11.0
         self._formats: dict[tuple, QTextCharFormat] = {}
@@ -287,6 +288,9 @@ class PreviewPane(QWidget):
             box.addWidget(view, 1)
             self.splitter.addWidget(side)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self._halved = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter, 1)
@@ -470,6 +474,17 @@ class PreviewPane(QWidget):
                     bar.setValue(round(bar.maximum() * lead.value() / lead.maximum()))
         finally:
             self._syncing = False
+
+    def keep_sides(self) -> None:
+        """The splitter's widths were restored: do not halve them on show."""
+        self._halved = True
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._halved:  # both sides get half the width (until the reader moves the splitter)
+            self._halved = True
+            half = max(1, self.splitter.width() // 2)
+            self.splitter.setSizes([half, half])
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)

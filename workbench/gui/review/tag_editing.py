@@ -57,7 +57,9 @@ def tag_html(text: str, palette: QPalette) -> str:
     out, last = [], 0
     for tag in find_tags(text):
         out.append(html.escape(text[last:tag.start]))
-        out.append(f'<span style="{style}">{html.escape(tag.text)}</span>')
+        # Word joiners between the characters: a chip never breaks across lines ("</" | "b0>").
+        chip = "\u2060".join(html.escape(c) for c in tag.text)
+        out.append(f'<span style="{style}">{chip}</span>')
         last = tag.end
     out.append(html.escape(text[last:]))
     return "".join(out).replace("\n", "<br>")
