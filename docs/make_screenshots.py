@@ -79,6 +79,26 @@ TRANSLATION_RU = """МВД Узбекистана выступает за гиб
 """
 
 
+# A formatted article as a DOCX import leaves it: bold, italic and links as
+# inline tags in the segments (the deliverable gets the formatting back).
+TAGGED = [
+    (0, "title", "Uzbekistan and the IOM agree on a <b0>new cooperation plan</b0>"),
+    (1, "meta", "24 April 2025"),
+    (2, "body", "The <b0>International Organization for Migration</b0> (IOM) praised Uzbekistan's active role"
+                " in migration governance."),
+    (2, "body", "The full statement is available on <a1>the IOM website</a1>."),
+    (3, "body", "Under the plan, <b0>pre-departure training</b0> will be offered in <i1>all regions</i1>"
+                " of the country.<x2/>"),
+    (3, "body", "Registration opens on <b0>1 June</b0>; the details are on <a1>migration.uz</a1>."),
+]
+TAGGED_TARGETS = {
+    0: "Узбекистан и МОМ договорились о <b0>новом плане сотрудничества</b0>",
+    2: "<b0>Международная организация по миграции</b0> (МОМ) высоко оценила активную роль Узбекистана"
+       " в управлении миграцией.",
+    3: "Полный текст заявления опубликован на сайте МОМ.",  # the link lost: QA says so
+}
+
+
 def build_database(root: Path) -> tuple[Path, Path, dict[str, int]]:
     from workbench.core.edits import history
     from workbench.core.edits.commands import Approve, SetTarget
@@ -107,6 +127,14 @@ def build_database(root: Path) -> tuple[Path, Path, dict[str, int]]:
                 history.apply(store, SetTarget(uid, text))
                 if n % 2 == 0:
                     history.apply(store, Approve((uid,)))
+        tagged = store.add_document(title="Uzbekistan and the IOM agree on a new cooperation plan", language="en",
+                                    target_language="ru", source_path="iom_plan.docx",
+                                    checksum="screens-tagged", date="2025-04-24")
+        store.add_segments(tagged, [(p, kind, text, False) for p, kind, text in TAGGED])
+        ids = store.unit_ids(tagged)
+        for n, text in TAGGED_TARGETS.items():
+            history.apply(store, SetTarget(ids[n], text))
+        docs["tagged"] = tagged
     return db, packages, docs
 
 
@@ -182,6 +210,32 @@ def main() -> int:
         settle(app)
         grab(window, "find_dialog.png", find)
         find.hide()
+
+        # The article and its translation as text: the Preview tab.
+        # (the QA and Terms docks closed to give the text the height)
+        window.table.go_to_row(3)
+        docks = [dock for dock in window.qa.docks.values() if dock.isVisible()]
+        for dock in docks:
+            dock.hide()
+        window.actions["preview"].trigger()
+        while not window.preview_pane.complete:
+            settle(app, 2)
+        settle(app, 20)
+        grab(window, "preview.png")
+        window.actions["preview"].trigger()
+        for dock in docks:
+            dock.show()
+
+        # A formatted document under review: its tags as chips, kept whole;
+        # QA flags the target that lost a link.
+        window.doc_list.select_document(docs["tagged"])
+        window.qa.docks["qaDock"].raise_()
+        settle(app, 40)
+        window.table.go_to_row(2)
+        window.pane.focus_target()
+        window.pane.target.moveCursor(window.pane.target.textCursor().MoveOperation.End)
+        settle(app, 40)
+        grab(window, "inline_tags.png")
 
         window.actions["dark_palette"].setChecked(True)
         window.doc_list.select_document(docs["ru"])

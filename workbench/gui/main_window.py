@@ -42,6 +42,7 @@ from workbench.gui.review.metrics_panel import MetricsPanel
 from workbench.gui.alignment.pair_import import PairImporter
 from workbench.core.store.review_queries import DocumentCounts
 from workbench.gui.review.controller import ReviewController
+from workbench.gui.review.preview_pane import PreviewController, PreviewPane
 from workbench.gui.review.qa_controller import QaController
 from workbench.gui.session import ReviewSession
 from workbench.gui.settings import open_settings, read_bool
@@ -88,6 +89,8 @@ class MainWindow(QMainWindow):
         self.matches_pane = MatchesPane()
         self.matches = MatchActions(self.context, self.controller, self.matches_pane)
         self.memory = MemoryTools(self)
+        self.preview_pane = PreviewPane()
+        self.preview = PreviewController(self.preview_pane, self.table, self.context)
 
         self.counts_label = QLabel()
         self.saved_label = QLabel()
@@ -163,8 +166,11 @@ class MainWindow(QMainWindow):
             "exclude": review.toggle_excluded,
             "insert_term": self.qa.insert_term,
             "add_term": self.qa.add_term,
+            "insert_next_tag": review.insert_next_tag,
+            "insert_all_tags": review.insert_all_tags,
             "check_document": self.qa.check_document,
             "hide_skipped": self.set_hide_skipped,
+            "preview": self.show_preview,
             "dark_palette": self.set_dark_palette,
             "alignment_view": self.show_alignment,
             "reset_columns": self.reset_columns,
@@ -214,7 +220,16 @@ class MainWindow(QMainWindow):
         self.left_splitter.setSizes([360, 340])
         self.center_splitter = QSplitter(Qt.Orientation.Vertical)
         self.center_splitter.setObjectName("centerSplitter")
-        self.center_splitter.addWidget(self.table)
+        # The units as rows, or the article and its translation as text: the
+        # editor below serves both.
+        self.units_tabs = QTabWidget()
+        self.units_tabs.setObjectName("unitsTabs")
+        self.units_tabs.setDocumentMode(True)
+        self.units_tabs.addTab(self.table, "Units")
+        self.units_tabs.addTab(self.preview_pane, "Preview")
+        self.units_tabs.setTabToolTip(1, "The article and its translation as flowing text (Ctrl+Alt+P)")
+        self.units_tabs.currentChanged.connect(self._units_tab_changed)
+        self.center_splitter.addWidget(self.units_tabs)
         self.editor_splitter = QSplitter(Qt.Orientation.Horizontal)  # the editor, its Matches pane beside it
         self.editor_splitter.setObjectName("editorMatchesSplitter")
         self.editor_splitter.addWidget(self.pane)
@@ -239,7 +254,8 @@ class MainWindow(QMainWindow):
 
     def _splitters(self) -> dict[str, QSplitter]:
         return {"main": self.main_splitter, "left": self.left_splitter, "center": self.center_splitter,
-                "editor": self.pane.splitter, "alignment": self.alignment_view.splitter}
+                "editor": self.pane.splitter, "alignment": self.alignment_view.splitter,
+                "preview": self.preview_pane.splitter}
 
     def _restore_settings(self) -> None:
         s = self.settings
@@ -248,8 +264,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         for name, splitter in self._splitters().items():
             state = s.value(f"window/splitter_{name}")
-            if isinstance(state, QByteArray):
-                splitter.restoreState(state)
+            if isinstance(state, QByteArray) and splitter.restoreState(state) and name == "preview":
+                self.preview_pane.keep_sides()  # the reader's widths, not halves
         header = s.value("table/header")
         # Without saved widths the text columns share the table's width once it has one.
         self._fit_columns_on_show = not (isinstance(header, QByteArray)
@@ -342,6 +358,7 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.activate(document_id)
         self.unit_model.set_document(document_id, self.actions["hide_skipped"].isChecked())
+        self.preview.show_document(document_id)
         pair = self.alignment_view.show_document(document_id)
         self.center_tabs.setTabEnabled(1, pair)
         if not pair:
@@ -373,13 +390,14 @@ class MainWindow(QMainWindow):
         has_doc = has_db and self.unit_model.document_id is not None
         aligning = has_doc and self.aligning()
         for name in ("approve_next", "use_mt", "edit_target", "split", "merge", "exclude", "find",
-                     "insert_term", "add_term", "check_document",
+                     "insert_term", "add_term", "check_document", "insert_next_tag", "insert_all_tags",
                      "next_unit", "previous_unit", "next_untranslated", "next_unapproved", "concordance",
                      "replace_with_match", "match_analysis", *(f"insert_match_{n}" for n in range(1, 6))):
             self.actions[name].setEnabled(has_doc and not aligning)
         for name in ALIGNMENT_ACTIONS:  # the same keys as above: one set at a time
             self.actions[name].setEnabled(aligning)
         self.actions["alignment_view"].setEnabled(has_doc and self.alignment_view.document_id is not None)
+        self.actions["preview"].setEnabled(has_doc and not aligning)
         self.actions["import_pair"].setEnabled(has_db and not self.jobs.busy)
         self.actions["import_translation"].setEnabled(has_doc and not self.jobs.busy)
         self.actions["export"].setEnabled(has_db and not self.jobs.busy)
@@ -443,7 +461,25 @@ class MainWindow(QMainWindow):
 
     def focus_table(self) -> None:
         self.controller.flush()
-        (self.alignment_view.table if self.aligning() else self.table).setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.aligning():
+            self.alignment_view.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.units_tabs.currentWidget() is self.preview_pane:
+            self.preview_pane.source.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_preview(self, show: bool) -> None:
+        """Show the article and its translation as text (Ctrl+Alt+P), or the table again."""
+        self.units_tabs.setCurrentWidget(self.preview_pane if show else self.table)
+        self.focus_table()
+
+    def _units_tab_changed(self, _index: int) -> None:
+        showing = self.units_tabs.currentWidget() is self.preview_pane
+        action = self.actions["preview"]
+        action.blockSignals(True)
+        action.setChecked(showing)
+        action.blockSignals(False)
+        self.preview.set_visible(showing)
 
     def set_hide_skipped(self, hide: bool) -> None:
         self.controller.flush()

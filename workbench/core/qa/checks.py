@@ -19,6 +19,7 @@ from workbench.core.qa import numbers as num
 from workbench.core.qa.morph import words
 from workbench.core.qa.terms import TermMatcher
 from workbench.core.store.qa_rows import GlossaryTerm
+from workbench.core.text.inline_tags import Tag, find_tags
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ CHECKS: dict[str, CheckInfo] = {c.id: c for c in (
               " translates different sources", "document"),
     CheckInfo("length", "warning", "the target/source length ratio is far from the document's own ratio", "document"),
     CheckInfo("spelling", "warning", "a word of the target is not in the Hunspell dictionary nor the personal word list"),
+    CheckInfo("tags", "error", "an inline tag of the source (<b0>, </b0>, <x1/>) is missing from the target, the"
+              " target has one the source lacks, or a paired tag is closed before it is opened or left open"),
 )}
 
 
@@ -254,11 +257,36 @@ class Checker:
                       document_id: int = 0) -> list[Finding]:
         """The findings of the unit-scope checks for one unit.
 
+        Inline tags (``<b0>``, ``</b0>``, ``<x1/>``) are checked by ``tags``
+        alone: the other checks see the texts without them (the ``0`` of
+        ``<b0>`` is no number), and their spans are mapped back onto the
+        texts with tags.
+
         Parameters:
             unit_id: the unit's id (copied into the findings).
             source, target: its texts.
             status: its status (``approved`` matters to ``empty_approved``).
             document_id: copied into the findings."""
+        source_tags = find_tags(source) if "<" in source else []
+        target_tags = find_tags(target) if "<" in target else []
+        if not source_tags and not target_tags:
+            return self._plain_findings(unit_id, source, target, status, document_id)
+        out = []
+        if "tags" in self.enabled and target.strip():
+            finding = tag_finding(unit_id, source_tags, target_tags, document_id)
+            if finding is not None:
+                out.append(finding)
+        plain_source, source_map = _without_tags(source, source_tags)
+        plain_target, target_map = _without_tags(target, target_tags)
+        for f in self._plain_findings(unit_id, plain_source, plain_target, status, document_id):
+            out.append(Finding(f.unit_id, f.check, f.severity, f.message,
+                               tuple(_map_span(span, source_map) for span in f.source_spans),
+                               tuple(_map_span(span, target_map) for span in f.target_spans), f.document_id))
+        return out
+
+    def _plain_findings(self, unit_id: int, source: str, target: str, status: str,
+                        document_id: int) -> list[Finding]:
+        """The unit-scope checks but ``tags``, on texts without inline tags."""
         out: list[Finding] = []
 
         def add(check, message, src=(), tgt=()):
@@ -424,6 +452,7 @@ class Checker:
         Parameters:
             units: ``(unit_id, source, target, status)``.
             document_id: copied into the findings."""
+        units = [(uid, _plain(s), _plain(t), st) for uid, s, t, st in units]
         ratios = [(uid, len(t.strip()) / len(s.strip())) for uid, s, t, _st in units
                   if len(s.strip()) >= 4 and t.strip()]
         if len(ratios) < 5:
@@ -492,3 +521,110 @@ def _masked(text: str, found: list[tuple[str, str, int, int]]) -> str:
     for _k, _t, start, end in found:
         chars[start:end] = " " * (end - start)
     return "".join(chars)
+
+
+# -- inline tags ------------------------------------------------------------------
+
+def tag_finding(unit_id: int, source_tags: Sequence[Tag], target_tags: Sequence[Tag],
+                document_id: int = 0) -> Finding | None:
+    """The ``tags`` finding of a unit, or None when its tags are right.
+
+    The target must hold each tag of the source as many times as the source
+    does (in any order: a translation may move a bold word), no other tag,
+    and its paired tags must open before they close, close, and nest.  A
+    source whose own pair is cut by the segmentation (``<b0>`` in this
+    sentence, ``</b0>`` in the next) may be translated the same way.
+
+    Parameters:
+        unit_id: the unit (copied into the finding).
+        source_tags, target_tags: ``inline_tags.find_tags`` of the source and target.
+        document_id: copied into the finding."""
+    wanted: dict[str, list[Tag]] = defaultdict(list)
+    for tag in source_tags:
+        wanted[tag.text].append(tag)
+    had: dict[str, list[Tag]] = defaultdict(list)
+    for tag in target_tags:
+        had[tag.text].append(tag)
+    missing = [t for text, tags in wanted.items() for t in tags[len(had.get(text, ())):]]
+    extra = [t for text, tags in had.items() for t in tags[len(wanted.get(text, ())):]]
+    extra_texts = {t.text for t in extra}
+    source_problems = {(name, problem) for name, problem, _tag in _pairing_problems(source_tags)}
+    misplaced = [(name, problem, tag) for name, problem, tag in _pairing_problems(target_tags)
+                 if (name, problem) not in source_problems and tag.text not in extra_texts]
+    if not (missing or extra or misplaced):
+        return None
+    missing.sort(key=lambda t: t.start)
+    extra.sort(key=lambda t: t.start)
+    parts = []
+    if missing:
+        parts.append("missing from the target: " + " ".join(t.text for t in missing))
+    if extra:
+        parts.append("not in the source: " + " ".join(t.text for t in extra))
+    for name, problem, _tag in misplaced:
+        parts.append({"closed before opened": f"</{name}> comes before <{name}>",
+                      "never closed": f"<{name}> is not closed",
+                      "crosses": f"<{name}>…</{name}> crosses another tag pair"}[problem])
+    target_spans = sorted({(t.start, t.end) for t in extra} | {(t.start, t.end) for _n, _p, t in misplaced})
+    return Finding(unit_id, "tags", CHECKS["tags"].severity, "tags differ; " + "; ".join(parts),
+                   tuple((t.start, t.end) for t in missing), tuple(target_spans), document_id)
+
+
+def _pairing_problems(tags: Sequence[Tag]) -> list[tuple[str, str, Tag]]:
+    """``(tag name, problem, tag)`` for paired tags out of order in one text:
+    ``closed before opened``, ``never closed``, ``crosses`` (closed while a
+    pair opened inside it is still open)."""
+    problems = []
+    stack: list[Tag] = []
+    opened_later = {}
+    for n, tag in enumerate(tags):
+        if tag.kind == "close":
+            opened_later[n] = any(t.kind == "open" and t.name == tag.name for t in tags[n + 1:])
+    early_closes: list[str] = []   # closed before opened: their late open is that one problem
+    for n, tag in enumerate(tags):
+        if tag.kind == "open":
+            if tag.name in early_closes:
+                early_closes.remove(tag.name)
+            else:
+                stack.append(tag)
+        elif tag.kind == "close":
+            names = [t.name for t in stack]
+            if tag.name not in names:
+                if opened_later[n]:
+                    problems.append((tag.name, "closed before opened", tag))
+                    early_closes.append(tag.name)
+                continue  # a close whose open is in another segment: the source decides
+            at = len(names) - 1 - names[::-1].index(tag.name)
+            if at != len(stack) - 1:
+                problems.append((tag.name, "crosses", tag))
+            del stack[at]
+    problems.extend((t.name, "never closed", t) for t in stack)
+    return problems
+
+
+def _plain(text: str) -> str:
+    return _without_tags(text, find_tags(text))[0] if "<" in text else text
+
+
+def _without_tags(text: str, tags: Sequence[Tag]) -> tuple[str, list[int]]:
+    """``text`` without its tags, and for each character of it (and its end)
+    the offset in ``text``."""
+    if not tags:
+        return text, list(range(len(text) + 1))
+    kept: list[str] = []
+    offsets: list[int] = []
+    last = 0
+    for tag in tags:
+        kept.append(text[last:tag.start])
+        offsets.extend(range(last, tag.start))
+        last = tag.end
+    kept.append(text[last:])
+    offsets.extend(range(last, len(text)))
+    offsets.append(len(text))
+    return "".join(kept), offsets
+
+
+def _map_span(span: tuple[int, int], offsets: list[int]) -> tuple[int, int]:
+    start, end = span
+    start = offsets[min(start, len(offsets) - 1)]
+    end = offsets[min(end - 1, len(offsets) - 1)] + 1 if end > span[0] else start
+    return start, end

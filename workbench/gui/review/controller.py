@@ -167,6 +167,22 @@ class ReviewController(QObject):
         if unit.target != unit.mt:
             session.apply(doc, SetTarget(unit.id, unit.mt))
 
+    def insert_next_tag(self) -> None:
+        """Insert the next source tag the target lacks at the target cursor."""
+        if self.pane.unit is None:
+            self.message.emit("select a unit first")
+            return
+        inserted = self.pane.insert_next_missing_tag()
+        self.message.emit(f"inserted {inserted}" if inserted else "no tag of the source is missing from the target")
+
+    def insert_all_tags(self) -> None:
+        """Insert every source tag the target lacks at the target cursor."""
+        if self.pane.unit is None:
+            self.message.emit("select a unit first")
+            return
+        inserted = self.pane.insert_missing_tags()
+        self.message.emit(f"inserted {inserted}" if inserted else "no tag of the source is missing from the target")
+
     def split_at_cursor(self) -> None:
         ready = self._ready()
         if ready is None:

@@ -25,6 +25,9 @@ from PySide6.QtWidgets import (
 
 from workbench.core.model import Status, Unit
 from workbench.core.store.review_queries import describe_unit
+from workbench.core.text.inline_tags import TAG_RE
+from workbench.gui.review.spelling_highlighter import spelling_highlighter, tag_highlighter, term_highlighter
+from workbench.gui.review.tag_editing import guard_tags, missing_tags
 from workbench.gui.review.unit_table import STATUS_HUES, mix
 
 IDLE_COMMIT_MS = 800
@@ -96,6 +99,12 @@ class EditorPane(QWidget):
         self.target.textChanged.connect(self._target_changed)
         self.target.installEventFilter(self)
         self.source.installEventFilter(self)
+        # Inline tags as chips in all three; the target's are kept whole.
+        # (One highlighter per document: these also paint the QA underlines.)
+        self.source_marks = term_highlighter(self.source)
+        self.mt_marks = tag_highlighter(self.mt)
+        self.target_marks = spelling_highlighter(self.target)
+        self.tag_guard = guard_tags(self.target)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -224,6 +233,12 @@ class EditorPane(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._show_meta(self.unit)  # the status colours derive from the palette
+            for marks in (self.source_marks, self.mt_marks, self.target_marks):  # so do the tag chips
+                blocked = marks.editor.blockSignals(True)
+                try:
+                    marks.rehighlight()
+                finally:
+                    marks.editor.blockSignals(blocked)
 
     def set_mt_placeholder(self, text: str) -> None:
         self.mt.setPlaceholderText(text)
@@ -279,6 +294,58 @@ class EditorPane(QWidget):
                 editor.setTextCursor(cursor)
                 editor.ensureCursorVisible()
                 return
+
+    # -- inline tags --------------------------------------------------------------
+    def missing_tags(self) -> list[str]:
+        """The source's tags the target (as typed) still lacks, in source order."""
+        if self.unit is None:
+            return []
+        return missing_tags(self.unit.source, self.target.toPlainText())
+
+    def insert_next_missing_tag(self) -> str | None:
+        """Insert the first source tag the target lacks at the target cursor
+        (an opening tag whose closing tag is missing too wraps the selection
+        in the pair); returns what was inserted, None when no tag is missing."""
+        missing = self.missing_tags()
+        if not missing:
+            return None
+        tag = missing[0]
+        cursor = self.target.textCursor()
+        closing = self._closing_of(tag)
+        if cursor.hasSelection() and closing in missing:
+            start, end = cursor.selectionStart(), cursor.selectionEnd()
+            cursor.beginEditBlock()
+            cursor.setPosition(end)
+            cursor.insertText(closing)
+            cursor.setPosition(start)
+            cursor.insertText(tag)
+            cursor.endEditBlock()
+            cursor.setPosition(end + len(tag) + len(closing))  # tags are ASCII
+            self.target.setTextCursor(cursor)
+            inserted = tag + "…" + closing
+        else:
+            cursor.insertText(tag)
+            self.target.setTextCursor(cursor)
+            inserted = tag
+        self.focus_target()
+        return inserted
+
+    def insert_missing_tags(self) -> str | None:
+        """Insert every source tag the target lacks at the target cursor, in
+        source order; returns them, None when none is missing."""
+        missing = self.missing_tags()
+        if not missing:
+            return None
+        self.target.textCursor().insertText("".join(missing))
+        self.focus_target()
+        return " ".join(missing)
+
+    @staticmethod
+    def _closing_of(tag: str) -> str | None:
+        match = TAG_RE.fullmatch(tag)
+        if match is None or match.group(1) or match.group(4):
+            return None  # a closing or standalone tag
+        return f"</{match.group(2)}{match.group(3)}>"
 
     def focus_target(self) -> None:
         self.target.setFocus(Qt.FocusReason.OtherFocusReason)

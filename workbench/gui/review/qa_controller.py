@@ -21,7 +21,6 @@ from workbench.gui import dialogs
 from workbench.gui.jobs.workers import CallWorker
 from workbench.gui.review.editor_pane import py_offset
 from workbench.gui.review.qa_pane import QaPane
-from workbench.gui.review.spelling_highlighter import spelling_highlighter, term_highlighter
 from workbench.gui.review.terms_pane import TermsPane
 
 RECHECK_MS = 250  # after the last keystroke
@@ -210,8 +209,9 @@ class QaController(QObject):
         self.pane = window.pane
         self.qa_pane = QaPane()
         self.terms_pane = TermsPane()
-        self.spelling = spelling_highlighter(self.pane.target)
-        self.terms = term_highlighter(self.pane.source)
+        # The pane's highlighters (one per document): they paint the tags too.
+        self.spelling = self.pane.target_marks
+        self.terms = self.pane.source_marks
         self.ask_on_approve = True
         self.document_id: int | None = None
         self.last_unit: UnitCheck | None = None

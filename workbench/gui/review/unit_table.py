@@ -17,11 +17,13 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QFont, QPainter, QPalette, QPen, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QPlainTextEdit,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -30,6 +32,9 @@ from PySide6.QtWidgets import (
 
 from workbench.core.model import SegmentKind, Status, Unit
 from workbench.core.store import review_queries as queries
+from workbench.core.text.inline_tags import has_tags
+from workbench.gui.review.spelling_highlighter import tag_highlighter
+from workbench.gui.review.tag_editing import guard_tags, tag_html
 from workbench.gui.paging import PAGE_SIZE, PageCache  # noqa: F401  (PAGE_SIZE re-exported for tests)
 from workbench.gui.session import ReviewSession
 
@@ -267,12 +272,18 @@ class UnitTableModel(QAbstractTableModel):
         return self._session.edit_target(self.document_id, unit.id, str(value))
 
 
+TEXT_COLUMNS = (Column.SOURCE, Column.MT, Column.TARGET)
+_TAGGED_CACHE = 256  # laid-out cells with tags kept for repaints
+
+
 class UnitDelegate(QStyledItemDelegate):
-    """Paragraph breaks as a rule above the row; a multi-line in-place editor."""
+    """Paragraph breaks as a rule above the row; inline tags as chips; a
+    multi-line in-place editor that keeps tags whole."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.open_editor: QPlainTextEdit | None = None
+        self._documents: dict[tuple, QTextDocument] = {}
 
     def commit_open_editor(self) -> None:
         """Write and close the in-place editor, if one is open (before an action)."""
@@ -287,7 +298,11 @@ class UnitDelegate(QStyledItemDelegate):
         super().destroyEditor(editor, index)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        super().paint(painter, option, index)
+        text = index.data(Qt.ItemDataRole.DisplayRole) if index.column() in TEXT_COLUMNS else None
+        if isinstance(text, str) and "<" in text and has_tags(text):
+            self._paint_tagged(painter, option, index, text)
+        else:
+            super().paint(painter, option, index)
         if index.data(PARAGRAPH_START_ROLE):
             painter.save()
             pen = QPen(option.palette.color(QPalette.ColorRole.Highlight))
@@ -297,9 +312,42 @@ class UnitDelegate(QStyledItemDelegate):
             painter.drawLine(rect.left(), rect.top() + 1, rect.right(), rect.top() + 1)
             painter.restore()
 
+    def _paint_tagged(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex, text: str) -> None:
+        """The cell as the style draws it (background, selection, focus),
+        its text as rich text with the tags as chips, cut at the row's height."""
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget).adjusted(3, 1, -3, -1)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        color = opt.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        key = (text, rect.width(), opt.font.key(), opt.palette.color(QPalette.ColorRole.Base).rgba())
+        document = self._documents.pop(key, None)
+        if document is None:
+            document = QTextDocument()
+            document.setDocumentMargin(0)
+            document.setDefaultFont(opt.font)
+            document.setHtml(tag_html(text, opt.palette))
+            document.setTextWidth(max(10, rect.width()))
+        self._documents[key] = document  # most recent last
+        while len(self._documents) > _TAGGED_CACHE:
+            self._documents.pop(next(iter(self._documents)))
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, color)
+        painter.save()
+        painter.translate(rect.topLeft())
+        painter.setClipRect(QRect(0, 0, rect.width(), rect.height()))
+        document.documentLayout().draw(painter, context)
+        painter.restore()
+
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:
         editor = QPlainTextEdit(parent)
         editor.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        editor._tag_marks = tag_highlighter(editor)  # tags as chips, kept whole
+        guard_tags(editor)
         self.open_editor = editor
         return editor
 
