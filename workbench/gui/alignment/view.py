@@ -390,6 +390,7 @@ class AlignmentView(QWidget):
     # -- filter -------------------------------------------------------------------------
     def set_filter(self, link_filter: LinkFilter) -> None:
         self.model.set_filter(link_filter)
+        self._update_counts()
         self._show_find_count()
 
     def _update_counts(self) -> None:
@@ -430,7 +431,7 @@ class AlignmentView(QWidget):
         hidden = len(self._hits) - len(rows)
         current = self.table.currentIndex().row()
         where = f"{rows.index(current) + 1} of {len(rows):,}" if current in rows else f"{len(rows):,}"
-        text = f"{where} link{'s' if len(rows) != 1 or current in rows else ''}" if rows else "not found"
+        text = f"{where} link{'s' if len(rows) != 1 else ''}" if rows else "not found"
         if hidden:
             text += f" ({hidden:,} hidden by the filter)"
         self.bar.show_find_count(text)
