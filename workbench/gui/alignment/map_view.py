@@ -330,8 +330,8 @@ class AlignmentMap(QAbstractScrollArea):
         rgb = np.empty(cells.shape + (3,), dtype=np.float32)
         b = np.array([base.red(), base.green(), base.blue()], dtype=np.float32)
         h = np.array([ALIKE_HUE.red(), ALIKE_HUE.green(), ALIKE_HUE.blue()], dtype=np.float32)
-        # Square root: most pairs are unlike; the few alike ones stand out, the middling ones show.
-        weight = np.sqrt(np.clip(cells, 0.0, 1.0))[..., None]
+        # Above linear: the many middling pairs (a length alike by chance) stay faint, true pairs stand out.
+        weight = np.clip(cells, 0.0, 1.0)[..., None] ** 1.5
         rgb[:] = b + (h - b) * weight
         rgb[cells < 0] = (outside.red(), outside.green(), outside.blue())
         pixels = (0xFF000000 | (rgb[..., 0].astype(np.uint32) << 16) | (rgb[..., 1].astype(np.uint32) << 8)
