@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, QPoint, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QHBoxLayout,
@@ -39,6 +39,7 @@ from workbench.gui.jobs.workers import CallWorker
 MIN_ZOOM, MAX_ZOOM = 0.02, 32.0   # pixels per sentence
 DEFAULT_ZOOM = 6.0                # a long document opens at this zoom, around the current link
 MIN_FIT_ZOOM = 3.0                # a document that fits the view at this zoom or more is shown whole
+DENSE_LINKS = 1500                # more links on screen than this: the path as one line
 REFRESH_DELAY_MS = 400            # after an edit of the links, before the map is computed again
 
 ALIKE_HUE = QColor(25, 60, 140)             # the darkest cell (score 1), mixed into the palette's base
@@ -134,7 +135,8 @@ class AlignmentMap(QAbstractScrollArea):
         self.zoom = DEFAULT_ZOOM
         self._fitted = False
         self._link_rows: list[int] = []   # first row of each link, for bisecting the visible ones
-        self._image: QImage | None = None  # kept alive while painted
+        self._cells_cache: tuple | None = None   # (what was rendered, the image): repaints reuse it
+        self._centres = _centres(())
 
     # -- data -------------------------------------------------------------------------
     def set_map(self, similarity: SimilarityMap | None, sources=(), targets=()) -> None:
@@ -145,6 +147,8 @@ class AlignmentMap(QAbstractScrollArea):
         self.similarity = similarity
         self.sources, self.targets = tuple(sources), tuple(targets)
         self._link_rows = [link.rows[0] for link in similarity.links] if similarity else []
+        self._centres = _centres(similarity.links if similarity else ())
+        self._cells_cache = None
         if first and similarity is not None:
             self.fit_width()
             self._fitted = True
@@ -324,6 +328,17 @@ class AlignmentMap(QAbstractScrollArea):
         (r0, r1), (c0, c1) = rows, cols
         if r1 <= r0 or c1 <= c0:
             return
+        key = (id(similarity), rows, cols, self.zoom, self.palette().cacheKey())
+        if self._cells_cache is None or self._cells_cache[0] != key:
+            self._cells_cache = (key, self._cell_image(similarity, rows, cols))
+        offset = self._offset()
+        target = QRectF(c0 * self.zoom - offset.x(), r0 * self.zoom - offset.y(),
+                        (c1 - c0) * self.zoom, (r1 - r0) * self.zoom)
+        image = self._cells_cache[1]
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.drawImage(target, image, QRectF(0, 0, image.width(), image.height()))
+
+    def _cell_image(self, similarity: SimilarityMap, rows, cols) -> QImage:
         cells = render_cells(similarity, rows, cols, self.zoom)
         base = self.palette().color(QPalette.ColorRole.Base)
         outside = self.palette().color(QPalette.ColorRole.Window)
@@ -338,13 +353,7 @@ class AlignmentMap(QAbstractScrollArea):
                   | rgb[..., 2].astype(np.uint32)).astype(np.uint32)
         pixels = np.ascontiguousarray(pixels)
         height, width = pixels.shape
-        image = QImage(pixels.data, width, height, width * 4, QImage.Format.Format_RGB32)
-        self._image = image.copy()  # the array goes away with this call
-        offset = self._offset()
-        target = QRectF(c0 * self.zoom - offset.x(), r0 * self.zoom - offset.y(),
-                        (c1 - c0) * self.zoom, (r1 - r0) * self.zoom)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        painter.drawImage(target, self._image, QRectF(0, 0, width, height))
+        return QImage(pixels.data, width, height, width * 4, QImage.Format.Format_RGB32).copy()  # owns its pixels
 
     def _visible_links(self, similarity: SimilarityMap, r0: int, r1: int) -> range:
         first = max(0, bisect.bisect_right(self._link_rows, r0) - 2)
@@ -355,6 +364,47 @@ class AlignmentMap(QAbstractScrollArea):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         offset = self._offset()
         visible = self._visible_links(similarity, r0, r1)
+        if len(visible) > DENSE_LINKS:
+            self._paint_dense_links(painter, similarity, visible, offset)
+        else:
+            self._paint_link_boxes(painter, similarity, visible, offset)
+        current = self._current_box()
+        if current is not None:
+            ring = current.translated(-offset).adjusted(-3, -3, 3, 3)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2.5))
+            painter.drawRect(ring)
+            # Cross-hairs to the edges: the current link is found even when small.
+            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 1, Qt.PenStyle.DotLine))
+            centre = ring.center()
+            painter.drawLine(QPointF(0, centre.y()), QPointF(ring.left(), centre.y()))
+            painter.drawLine(QPointF(centre.x(), 0), QPointF(centre.x(), ring.top()))
+
+    def _paint_dense_links(self, painter: QPainter, similarity: SimilarityMap, visible: range,
+                           offset: QPointF) -> None:
+        """Thousands of links on screen (zoomed far out): the path as one
+        line through the links' centres, one point per pixel, and only the
+        links worth a look (not confident, one-sided) as marks."""
+        rows, cols, flagged = self._centres
+        z = self.zoom
+        x = np.rint(cols[visible.start:visible.stop] * z - offset.x())
+        y = np.rint(rows[visible.start:visible.stop] * z - offset.y())
+        keep = np.ones(len(x), dtype=bool)
+        keep[1:] = (np.diff(x) != 0) | (np.diff(y) != 0)   # many links share a pixel
+        painter.setPen(QPen(HIGH_CONFIDENCE, 1.5))
+        painter.drawPolyline(QPolygonF([QPointF(a, b) for a, b in zip(x[keep].tolist(), y[keep].tolist())]))
+        marks = flagged[(flagged >= visible.start) & (flagged < visible.stop)]
+        seen: set[tuple[float, float]] = set()
+        for k in marks.tolist():
+            point = (x[k - visible.start], y[k - visible.start])
+            if point in seen:
+                continue
+            seen.add(point)
+            painter.fillRect(QRectF(point[0] - 2, point[1] - 2, 4, 4),
+                             confidence_colour(similarity.links[k].confidence))
+
+    def _paint_link_boxes(self, painter: QPainter, similarity: SimilarityMap, visible: range,
+                          offset: QPointF) -> None:
         # The path: the links' corners joined, thin, so the boxes stay readable.
         path_pen = QPen(QColor(0, 0, 0, 110), 1.0)
         painter.setPen(path_pen)
@@ -383,17 +433,15 @@ class AlignmentMap(QAbstractScrollArea):
                 painter.setPen(QPen(colour, max(1.5, min(self.zoom / 6, 3.0))))
                 painter.setBrush(fill)
                 painter.drawRect(rect)
-        current = self._current_box()
-        if current is not None:
-            ring = current.translated(-offset).adjusted(-3, -3, 3, 3)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2.5))
-            painter.drawRect(ring)
-            # Cross-hairs to the edges: the current link is found even when small.
-            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 1, Qt.PenStyle.DotLine))
-            centre = ring.center()
-            painter.drawLine(QPointF(0, centre.y()), QPointF(ring.left(), centre.y()))
-            painter.drawLine(QPointF(centre.x(), 0), QPointF(centre.x(), ring.top()))
+
+
+def _centres(links) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column) of each link's centre, and the indices of the links
+    worth a mark when the path is drawn as one line (not confident, one-sided)."""
+    boxes = np.array([(*link.rows, *link.columns) for link in links], dtype=np.float64).reshape(-1, 4)
+    flagged = np.array([k for k, link in enumerate(links) if not (link.src and link.tgt)
+                        or link.confidence is None or link.confidence < 0.8], dtype=np.int64)
+    return (boxes[:, 0] + boxes[:, 1]) / 2, (boxes[:, 2] + boxes[:, 3]) / 2, flagged
 
 
 def _short(text: str, limit: int = 160) -> str:
