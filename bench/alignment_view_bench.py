@@ -8,7 +8,11 @@ real main window offscreen and prints measured times: opening the document
 (both tabs' models), switching to the alignment view, painting the first
 screen, a jump into an unread page (read, measured, painted again), the
 next-suspicious jump, and a merge and its undo at the end of the document
-(each reloads both tables).
+(each reloads both tables).  Then the alignment map: reading the pair's
+layout and scoring its band (in-process, as the worker does), the longest
+pause of the GUI event loop while the worker computes the map, painting it at
+the default zoom and whole, a click on it, and the filter bar's link-type
+filter and a find over both sides.
 """
 from __future__ import annotations
 
@@ -57,6 +61,74 @@ def timed(label: str, fn, app) -> float:
     return elapsed
 
 
+def bench_map(window, doc: int, db: Path, app) -> None:
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from workbench.core.align.similarity_map import compute_map
+    from workbench.core.store import link_queries
+    from workbench.core.store.database import Store
+
+    view = window.alignment_view
+    with Store(db) as store:
+        start = time.perf_counter()
+        layout = link_queries.pair_layout(store, doc)
+        print(f"{'map: read the pair layout':<44} {(time.perf_counter() - start) * 1000:8.1f} ms")
+    start = time.perf_counter()
+    similarity = compute_map(layout.sources, layout.targets, layout.links)
+    print(f"{'map: score the band (' + format(similarity.cells, ',') + ' cells)':<44} "
+          f"{(time.perf_counter() - start) * 1000:8.1f} ms")
+    print(f"{'map: scores in memory':<44} {similarity.scores.nbytes / 2 ** 20:8.1f} MiB")
+
+    # The longest pause of the event loop while the worker computes the map.
+    clock, longest = QElapsedTimer(), [0]
+    clock.start()
+
+    def tick() -> None:
+        longest[0] = max(longest[0], clock.restart())
+
+    ticker = QTimer()
+    ticker.setInterval(5)
+    ticker.timeout.connect(tick)
+    ticker.start()
+    landed = []
+    original = view._map_ready
+
+    def timed_ready(*args) -> None:   # the map landing: set, fitted, painted later
+        began = time.perf_counter()
+        original(*args)
+        landed.append((time.perf_counter() - began) * 1000)
+
+    view.map_jobs.ready.disconnect(view._map_ready)
+    view.map_jobs.ready.connect(timed_ready)
+    start = time.perf_counter()
+    view._reset_map()
+    while view.map.similarity is None or view.map_jobs.busy:
+        app.processEvents()
+        time.sleep(0.001)
+    ticker.stop()
+    print(f"{'map: worker, request to map on screen':<44} {(time.perf_counter() - start) * 1000:8.1f} ms")
+    print(f"{'map: longest event-loop pause meanwhile':<44} {longest[0]:8d} ms")
+    print(f"{'map: taking the new map (GUI thread)':<44} {sum(landed):8.1f} ms")
+    timed("map: paint at the default zoom", lambda: view.map.viewport().repaint(), app)
+    view.map.zoom_all()
+    timed("map: paint the whole map", lambda: view.map.viewport().repaint(), app)
+    view.map.fit_width()
+
+    def click() -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        QTest.mouseClick(view.map.viewport(), Qt.MouseButton.LeftButton,
+                         pos=view.map.point_of(view.map.similarity.n * 0.9, view.map.similarity.m * 0.9).toPoint())
+
+    view.map.set_current(view.model.link_ids[int(len(view.model.link_ids) * 0.9)])
+    timed("map: click a link (table follows)", click, app)
+    timed("filter: hide 1-1 links", lambda: view.bar.shape_buttons["1-1"].click(), app)
+    print(f"{'filter: links shown':<44} {view.model.rowCount():8,d}")
+    timed("filter: show all again", view.bar.clear_filter, app)
+    timed("find 'number 12' in both sides", lambda: view.find("number 12"), app)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--links", type=int, default=10_000)
@@ -96,6 +168,7 @@ def main() -> int:
         timed("merge with next at the end (both reload)", window.alignment.merge_with_next, app)
         timed("undo the merge", window.controller.undo, app)
         assert view.model.rowCount() == args.links
+        bench_map(window, doc, db, app)
         window.close()
     return 0
 

@@ -99,6 +99,29 @@ TAGGED_TARGETS = {
 }
 
 
+def write_gold_pair(name: str, root: Path) -> tuple[Path, Path]:
+    """The two sides of a hand-made parallel text of ``tests/data/align`` as
+    article files (paragraphs kept): a real pair for the aligner and its map."""
+    from workbench.testing.align_scores import read_gold
+
+    links = read_gold(REPO / "tests" / "data" / "align" / f"{name}.tsv")
+    paths = []
+    for side, suffix in ((0, "en"), (1, "ru")):
+        parts, paragraph = [], None
+        for link in links:
+            sentences = [s.strip() for s in (link.src if side == 0 else link.tgt)]
+            if not sentences:
+                continue
+            if paragraph is not None:
+                parts.append("\n\n" if link.paragraph != paragraph else " ")
+            parts.append(" ".join(sentences))
+            paragraph = link.paragraph
+        path = root / f"{name}.{suffix}.txt"
+        path.write_text("".join(parts), encoding="utf-8")
+        paths.append(path)
+    return paths[0], paths[1]
+
+
 def build_database(root: Path) -> tuple[Path, Path, dict[str, int]]:
     from workbench.core.edits import history
     from workbench.core.edits.commands import Approve, SetTarget
@@ -267,7 +290,29 @@ def main() -> int:
         window.alignment.next_suspicious()
         view.table.setFocus()
         settle(app, 20)
+        while view.map.similarity is None or view.map_jobs.busy:
+            settle(app, 5)
         grab(window, "alignment_view.png")
+
+        # The alignment map beside the links, on a hand-made news pair aligned
+        # by the real aligner (length and anchors only: no model), the view on
+        # the first suspicious link.
+        from workbench.core.pairing import import_pair
+        from workbench.core.store.database import Store
+
+        source, target = write_gold_pair("news_rail", root)
+        with Store(db) as store:
+            pair = import_pair(store, source, target, use_mt=False, packages_dir=window.packages_dir)
+        window.doc_model.reload()
+        window.doc_list.select_document(pair.source_document_id)
+        window.show_alignment(True)
+        settle(app, 10)
+        while view.map.similarity is None or view.map_jobs.busy:
+            settle(app, 5)
+        window.alignment.next_suspicious()
+        view.table.setFocus()
+        settle(app, 20)
+        grab(window, "alignment_map.png")
         window.close()
     return 0
 

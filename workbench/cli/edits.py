@@ -30,6 +30,17 @@ def set_target_cmd(ctx: Context, segment_id: int, text: str) -> None:
     _apply(ctx, SetTarget(ctx.store.unit_for_segment(segment_id).id, text))
 
 
+@cli.command("edit-segment")
+@click.argument("segment_id", type=int)
+@click.argument("text")
+@pass_ctx
+def edit_segment_cmd(ctx: Context, segment_id: int, text: str) -> None:
+    """Correct the text of sentence SEGMENT_ID (either side of a pair): one undoable edit."""
+    from workbench.core.edits.commands import EditSegmentText
+
+    _apply(ctx, EditSegmentText(segment_id, text))
+
+
 @cli.command("approve")
 @click.argument("segment_ids", type=int, nargs=-1, required=True)
 @pass_ctx

@@ -116,6 +116,15 @@ SPECS: tuple[ActionSpec, ...] = (
                "Next unconfirmed link that is not 1:1 or has a low confidence"),
     ActionSpec("align_next_unconfirmed", "Next u&nconfirmed link", "&Align",
                ("Shift+F8",), "Next link not yet confirmed"),
+    ActionSpec("align_edit_sentence", "&Edit sentence", "&Align", ("F2",),
+               "Correct the sentences of the current cell in place (double-click does the same): "
+               "Enter saves, Esc cancels"),
+    ActionSpec("align_find", "&Find in links", "&Align", ("Ctrl+F",),
+               "Find text in the source and target sentences (Enter: next, Shift+Enter: previous)"),
+    ActionSpec("align_filter", "Fi&lter links", "&Align", ("Ctrl+Alt+F",),
+               "Show only some link types (1-1, 1-0, 0-1, 2-1, 1-2, other) or links of low confidence"),
+    ActionSpec("align_map", "Alignment &map", "&Align", ("Ctrl+Alt+M",),
+               "Show or hide the map of sentence similarity with the links over it", checkable=True),
     ActionSpec("translate_document", "&Translate document", "&Translate",
                ("Ctrl+T",), "Machine-translate the units of this document that have no MT yet",
                SP.SP_MediaPlay),
@@ -147,7 +156,8 @@ TOOLBAR = ("import_files", "export", None, "undo", "redo", None, "translate_docu
            "approve_next", "use_mt", None, "hide_skipped")  # None: a separator
 SEPARATOR_BEFORE = {"quit", "find", "approve_next", "dark_palette", "focus_table", "cancel_job", "about",
                     "export", "open_database", "align_merge", "align_source_up",
-                    "align_realign", "align_next_suspicious", "pretranslate", "concordance"}
+                    "align_realign", "align_next_suspicious", "align_edit_sentence", "pretranslate",
+                    "concordance"}
 # Enabled only while the alignment view shows a document pair.
 ALIGNMENT_ACTIONS = tuple(spec.name for spec in SPECS if spec.menu == "&Align")
 

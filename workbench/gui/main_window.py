@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self.pane.add_actions([self.actions["use_mt"]], near_mt=True)
         self.pane.add_actions([self.actions[n] for n in ("approve_next", "split", "merge", "exclude")])
         self._build_layout()
+        self.actions["align_map"].setChecked(True)  # the alignment map beside the links (Ctrl+Alt+M hides it)
         self.qa.install()
 
         self.table.current_unit_changed.connect(self._current_unit_changed)
@@ -179,18 +180,7 @@ class MainWindow(QMainWindow):
             "next_untranslated": review.next_untranslated,
             "next_unapproved": review.next_unapproved,
             "focus_table": self.focus_table,
-            "align_confirm_next": alignment.confirm_and_next,
-            "align_unconfirm": alignment.unconfirm,
-            "align_merge": alignment.merge_with_next,
-            "align_split": alignment.split_link,
-            "align_insert_empty": alignment.insert_empty_counterpart,
-            "align_source_up": alignment.move_source_up,
-            "align_source_down": alignment.move_source_down,
-            "align_target_up": alignment.move_target_up,
-            "align_target_down": alignment.move_target_down,
-            "align_realign": alignment.realign_selection,
-            "align_next_suspicious": alignment.next_suspicious,
-            "align_next_unconfirmed": alignment.next_unconfirmed,
+            **alignment.action_slots(),
             "translate_document": self.translate_document,
             "translate_all": self.translate_all,
             "cancel_job": self.cancel_job,
@@ -255,7 +245,9 @@ class MainWindow(QMainWindow):
     def _splitters(self) -> dict[str, QSplitter]:
         return {"main": self.main_splitter, "left": self.left_splitter, "center": self.center_splitter,
                 "editor": self.pane.splitter, "alignment": self.alignment_view.splitter,
-                "preview": self.preview_pane.splitter}
+                "preview": self.preview_pane.splitter,
+
+                "alignment_map": self.alignment_view.map_splitter}
 
     def _restore_settings(self) -> None:
         s = self.settings

@@ -404,6 +404,68 @@ class MergeSegments(Command):
         return f"merge segments {self.first_id} and {self.second_id}"
 
 
+@dataclass(frozen=True)
+class EditSegmentText(Command):
+    """Correct the text of one sentence (an OCR slip, a typo) on either side
+    of a unit; what the store derives from it follows:
+
+    * a target sentence of an aligned link: the unit's target is its target
+      sentences joined, so it becomes the new join, unless a person had
+      post-edited the target (it then differs from the old join and stays);
+    * a source sentence: the unit's source is read from its segments; its
+      machine translation was of the old text and is dropped (a target that
+      was only that MT, status machine, goes with it; the next translation
+      run fills both).
+
+    Status and confirmation stay: correcting a letter does not change which
+    sentences a person checked belong together.  The inverse puts the rows
+    back exactly (``RestoreRows``)."""
+
+    segment_id: int
+    text: str
+    label: ClassVar[str] = "edit sentence"
+
+    def scope(self, store: Store) -> tuple[set[int], set[int]]:
+        link = store.link_of(self.segment_id)
+        return {self.segment_id}, ({link[0]} if link else set())
+
+    def perform(self, store: Store) -> Command:
+        row = _segment_row(store, self.segment_id)
+        text = self.text.strip()
+        if not text:
+            raise BadInputError(f"segment {self.segment_id} cannot be left empty (merge or exclude it instead)")
+        if "\n" in text or "\r" in text:
+            raise BadInputError(f"the text of segment {self.segment_id} must be one line: "
+                                "split the segment to make two sentences")
+        segs, units = self.scope(store)
+        return structural(store, self.label, segs, units, lambda: self._change(store, row[6], text))
+
+    def _change(self, store: Store, old_text: str, text: str):
+        link = store.link_of(self.segment_id)
+        if link is None or old_text == text:
+            store.set_segment_text(self.segment_id, text)
+            return [], []
+        unit_id, side = link
+        target, mt, status = _unit_state(store, unit_id)
+        if side == "target":
+            joined_before = " ".join(store.side_texts(unit_id, "target"))
+            store.set_segment_text(self.segment_id, text)
+            if target == joined_before:  # not post-edited: the target is its sentences
+                store.set_target(unit_id, " ".join(store.side_texts(unit_id, "target")), Status(status))
+            return [], []
+        store.set_segment_text(self.segment_id, text)
+        if mt is not None:
+            store.clear_machine_translation(unit_id)
+            if status == Status.MACHINE:
+                store.set_target(unit_id, "", Status.NEW)
+            else:
+                store.rescore(unit_id)
+        return [], []
+
+    def describe(self) -> str:
+        return f"segment {self.segment_id}: text set to {self.text[:60]!r}"
+
+
 def _join(a: str | None, b: str | None) -> str | None:
     parts = [p.strip() for p in (a, b) if p and p.strip()]
     return " ".join(parts) if parts else None

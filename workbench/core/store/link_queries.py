@@ -28,6 +28,8 @@ class LinkRow:
     confirmed: bool
     status: str
     target: str                 # the unit's target text (post-editing may have changed it)
+    source_ids: tuple[int, ...] = ()   # the segment ids of ``sources``, in the same order
+    target_ids: tuple[int, ...] = ()   # the segment ids of ``targets``
 
     @property
     def shape(self) -> str:
@@ -179,18 +181,49 @@ def link_rows(store: Store, unit_ids: Sequence[int]) -> dict[int, LinkRow]:
     for start in range(0, len(unit_ids), 500):
         chunk = list(unit_ids[start:start + 500])
         marks = ",".join("?" * len(chunk))
-        sides: dict[int, tuple[list[str], list[str]]] = {uid: ([], []) for uid in chunk}
-        for uid, side, text in store.conn.execute(
-                f"""SELECT us.unit_id, us.side, s.text FROM unit_segments us
+        sides: dict[int, tuple[list[tuple[int, str]], list[tuple[int, str]]]] = {uid: ([], []) for uid in chunk}
+        for uid, side, sid, text in store.conn.execute(
+                f"""SELECT us.unit_id, us.side, s.id, s.text FROM unit_segments us
                     JOIN segments s ON s.id = us.segment_id
                     WHERE us.unit_id IN ({marks}) ORDER BY s.seq""", chunk):
-            sides[uid][0 if side == "source" else 1].append(text)
+            sides[uid][0 if side == "source" else 1].append((sid, text))
         for uid, status, confirmed, confidence, target in store.conn.execute(
                 f"SELECT id, status, confirmed, confidence, target FROM units WHERE id IN ({marks})", chunk):
             sources, targets = sides[uid]
-            found[uid] = LinkRow(uid, tuple(sources), tuple(targets), confidence, bool(confirmed),
-                                 status, target)
+            found[uid] = LinkRow(uid, tuple(t for _, t in sources), tuple(t for _, t in targets), confidence,
+                                 bool(confirmed), status, target, tuple(i for i, _ in sources),
+                                 tuple(i for i, _ in targets))
     return found
+
+
+def link_confidences(store: Store, document_id: int) -> dict[int, float | None]:
+    """``{unit id: the aligner's confidence}`` of every link of a document pair.
+
+    :param store: the store to read.
+    :param document_id: a document pair's source document."""
+    return dict(store.conn.execute("SELECT id, confidence FROM units WHERE document_id = ?", (document_id,)))
+
+
+def find_links(store: Store, document_id: int, text: str, *, source: bool = True,
+               target: bool = True) -> set[int]:
+    """Ids of the links with a sentence that contains ``text`` (case and
+    accents of any script compared as Python's ``casefold`` does: SQLite's
+    ``LIKE`` folds ASCII only).
+
+    :param store: the store to read.
+    :param document_id: a document pair's source document.
+    :param text: what to find (empty: nothing is found).
+    :param source: look in the source sentences.
+    :param target: look in the target sentences."""
+    needle = text.casefold()
+    sides = [side for side, wanted in (("source", source), ("target", target)) if wanted]
+    if not needle or not sides:
+        return set()
+    marks = ",".join("?" * len(sides))
+    return {uid for uid, sentence in store.conn.execute(
+        f"SELECT us.unit_id, s.text FROM units u JOIN unit_segments us ON us.unit_id = u.id"
+        f" JOIN segments s ON s.id = us.segment_id WHERE u.document_id = ? AND us.side IN ({marks})",
+        (document_id, *sides)) if needle in sentence.casefold()}
 
 
 def unconfirmed_link_ids(store: Store, document_id: int) -> set[int]:
@@ -218,3 +251,44 @@ def first_row_after(rows: Iterable[int], current: int) -> int | None:
         if first is None or row < first:
             first = row
     return after if after is not None else first
+
+
+@dataclass(frozen=True)
+class PairLayout:
+    """A document pair as the alignment map needs it: both sides' sentences in
+    reading order, and each link as sentence positions."""
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    # (unit id, source sentence indices, target sentence indices, confidence), in reading order
+    links: tuple[tuple[int, tuple[int, ...], tuple[int, ...], float | None], ...]
+
+
+def pair_layout(store: Store, document_id: int) -> PairLayout:
+    """Both sides of a document pair and its links as sentence positions.
+
+    :param store: the store to read.
+    :param document_id: a document pair's source document (its translation
+        is the document its links' target sentences belong to)."""
+    row = store.conn.execute("SELECT target_document_id FROM units WHERE document_id = ?"
+                             " AND target_document_id IS NOT NULL LIMIT 1", (document_id,)).fetchone()
+    target_id = row[0] if row else None
+    position: dict[int, tuple[str, int]] = {}
+    texts: dict[str, list[str]] = {"source": [], "target": []}
+    for side, doc in (("source", document_id), ("target", target_id)):
+        if doc is None:
+            continue
+        for sid, text in store.conn.execute(
+                "SELECT id, text FROM segments WHERE document_id = ? ORDER BY seq", (doc,)):
+            position[sid] = (side, len(texts[side]))
+            texts[side].append(text)
+    links: dict[int, tuple[list[int], list[int], float | None]] = {
+        uid: ([], [], confidence) for uid, confidence in store.conn.execute(
+            "SELECT id, confidence FROM units WHERE document_id = ? ORDER BY seq", (document_id,))}
+    for uid, sid in store.conn.execute(
+            "SELECT us.unit_id, us.segment_id FROM unit_segments us JOIN units u ON u.id = us.unit_id"
+            " WHERE u.document_id = ?", (document_id,)):
+        side, index = position.get(sid, (None, -1))
+        if side is not None:
+            links[uid][0 if side == "source" else 1].append(index)
+    return PairLayout(tuple(texts["source"]), tuple(texts["target"]),
+                      tuple((uid, tuple(sorted(s)), tuple(sorted(t)), c) for uid, (s, t, c) in links.items()))

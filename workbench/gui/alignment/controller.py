@@ -15,8 +15,9 @@ from workbench.core.edits.links import (
     RealignRange,
     SplitLink,
 )
-from workbench.core.edits.commands import Batch, Command
+from workbench.core.edits.commands import Batch, Command, EditSegmentText
 from workbench.core.store import link_queries
+from workbench.gui.alignment.model import LinkColumn
 from workbench.gui.alignment.view import AlignmentView
 from workbench.core.store.link_queries import LinkRow
 from workbench.gui.context import GuiContext
@@ -33,6 +34,28 @@ class AlignmentController(QObject):
         self._applying = False
         self.message.connect(context.show_message)
         context.session_changed.connect(self.set_session)
+        view.model.sentences_edited.connect(self.save_sentences)
+
+    def action_slots(self) -> dict[str, Callable]:
+        """What the window's alignment actions (``actions.SPECS``, menu &Align) do, by name."""
+        return {
+            "align_confirm_next": self.confirm_and_next,
+            "align_unconfirm": self.unconfirm,
+            "align_merge": self.merge_with_next,
+            "align_split": self.split_link,
+            "align_insert_empty": self.insert_empty_counterpart,
+            "align_source_up": self.move_source_up,
+            "align_source_down": self.move_source_down,
+            "align_target_up": self.move_target_up,
+            "align_target_down": self.move_target_down,
+            "align_realign": self.realign_selection,
+            "align_next_suspicious": self.next_suspicious,
+            "align_next_unconfirmed": self.next_unconfirmed,
+            "align_edit_sentence": self.edit_sentence,
+            "align_find": self.find,
+            "align_filter": self.focus_filter,
+            "align_map": self.show_map,
+        }
 
     @property
     def table(self):
@@ -76,13 +99,52 @@ class AlignmentController(QObject):
             self._applying = False
 
     def _selected_range(self) -> list[int]:
-        """Rows from the first to the last selected (a contiguous range)."""
+        """Links from the first to the last selected, in reading order (a
+        contiguous range of the document: with links the filter hides)."""
         ids = self.table.selected_link_ids()
         if not ids:
             return []
         rows = [self.model.row_of(uid) for uid in ids]
         first, last = min(r for r in rows if r is not None), max(r for r in rows if r is not None)
-        return list(self.model.link_ids[first:last + 1])
+        return self.model.document_range(self.model.link_ids[first], self.model.link_ids[last])
+
+    # -- sentences, find, filter, map -------------------------------------------------------
+    def edit_sentence(self) -> None:
+        """Correct the sentences of the current cell in place (the source
+        side unless the target cell is current)."""
+        ready = self._ready()
+        if ready is None:
+            return
+        _session, _doc, link, row = ready
+        column = self.table.currentIndex().column()
+        if column not in (LinkColumn.SOURCE, LinkColumn.TARGET):
+            column = LinkColumn.SOURCE if link.sources else LinkColumn.TARGET
+        if not (link.sources if column == LinkColumn.SOURCE else link.targets):
+            self.message.emit(f"this {link.shape} link has no sentence on that side to edit")
+            return
+        index = self.model.index(row, column)
+        self.table.setCurrentIndex(index)
+        self.table.edit(index)
+
+    def save_sentences(self, unit_id: int, changed: list) -> None:
+        """Save sentences corrected in a cell: one edit (one undo step)."""
+        doc = self.model.document_id
+        if self.session is None or doc is None or not changed:
+            return
+        commands = tuple(EditSegmentText(sid, text) for sid, text in changed)
+        command: Command = commands[0] if len(commands) == 1 else Batch(commands, "edit sentences")
+        if self._apply(self.session, doc, command):
+            self.message.emit("sentence corrected" if len(commands) == 1 else f"{len(commands)} sentences corrected")
+            self.table.go_to_link(unit_id)
+
+    def find(self) -> None:
+        self.view.bar.focus_find()
+
+    def focus_filter(self) -> None:
+        self.view.bar.focus_filter()
+
+    def show_map(self, visible: bool) -> None:
+        self.view.set_map_visible(visible)
 
     # -- link edits ---------------------------------------------------------------------
     def merge_with_next(self) -> None:

@@ -1,10 +1,15 @@
 """Text of the alignment table: each sentence wrapped on lines of its own,
 whole lines only, the last visible line elided with "…" when a link is taller
 than its row may grow.  ``text_lines`` measures with the same layout the
-painting uses, so a row sized from it shows its text exactly."""
+painting uses, so a row sized from it shows its text exactly.
+
+A sentence cell is edited in place (double-click, F2): one box per sentence
+of the side, Enter saves (every changed sentence, one undo step), Esc
+cancels, Tab and Shift+Tab (or Up/Down at a box's first/last line) move
+between the sentences of a link."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPointF, QRect, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, QRect, Qt, Signal
 from PySide6.QtGui import (
     QFont,
     QFontMetrics,
@@ -13,7 +18,16 @@ from PySide6.QtGui import (
     QTextLayout,
     QTextOption,
 )
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QFrame,
+    QPlainTextEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.gui.alignment.model import LinkColumn
 
@@ -44,8 +58,130 @@ def text_lines(text: str, font: QFont, width: int) -> int:
                for part in text.split("\n"))
 
 
+class SentenceEditor(QFrame):
+    """The sentences of one side of a link, a wrapping box each."""
+
+    committed = Signal()   # Enter
+    cancelled = Signal()   # Esc
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("sentenceEditor")
+        self.setFrameShape(QFrame.Shape.Box)
+        self.setAutoFillBackground(True)
+        self.boxes: list[QPlainTextEdit] = []
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(1, 1, 1, 1)
+        self._layout.setSpacing(2)
+
+    def set_sentences(self, sentences: list[str]) -> None:
+        for box in self.boxes:
+            box.deleteLater()
+        self.boxes = []
+        for n, text in enumerate(sentences):
+            box = QPlainTextEdit(self)
+            box.setObjectName(f"sentence{n + 1}")
+            box.setTabChangesFocus(True)
+            box.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+            box.setPlainText(text)
+            box.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            box.setToolTip("Enter saves, Esc cancels" + (", Tab goes to the next sentence" if len(sentences) > 1
+                                                          else ""))
+            box.installEventFilter(self)
+            self._layout.addWidget(box)
+            self.boxes.append(box)
+        if self.boxes:
+            self.setFocusProxy(self.boxes[0])
+
+    def sentences(self) -> list[str]:
+        return [box.toPlainText() for box in self.boxes]
+
+    def fit_height(self, width: int) -> int:
+        """Each box as tall as its text at ``width`` (plus a line to type
+        into); the editor's height."""
+        total = 2
+        for box in self.boxes:
+            metrics = box.fontMetrics()
+            lines = text_lines(box.toPlainText(), box.font(), width - 12) + 1
+            height = metrics.lineSpacing() * lines + 2 * int(box.document().documentMargin()) + 6
+            box.setFixedHeight(height)
+            total += height + self._layout.spacing()
+        return total
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and watched in self.boxes:
+            key, modifiers = event.key(), event.modifiers()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not modifiers & (
+                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+                self.committed.emit()   # a sentence is one line: Enter never breaks it
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.cancelled.emit()
+                return True
+            if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and len(self.boxes) > 1:
+                cursor = watched.textCursor()
+                at_edge = cursor.atStart() if key == Qt.Key.Key_Up else cursor.atEnd()
+                n = self.boxes.index(watched) + (-1 if key == Qt.Key.Key_Up else 1)
+                if at_edge and 0 <= n < len(self.boxes):
+                    self.boxes[n].setFocus(Qt.FocusReason.OtherFocusReason)
+                    return True
+        return super().eventFilter(watched, event)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        """Tab moves between the sentences; past the last one it saves."""
+        focused = self.focusWidget()
+        if focused in self.boxes:
+            n = self.boxes.index(focused) + (1 if forward else -1)
+            if 0 <= n < len(self.boxes):
+                self.boxes[n].setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+        self.committed.emit()
+        return True
+
+
 class LinkTextDelegate(QStyledItemDelegate):
     """Sentences of a side, wrapped; what does not fit ends in "…"."""
+
+    # -- editing in place -------------------------------------------------------------
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget | None:
+        if index.column() not in (LinkColumn.SOURCE, LinkColumn.TARGET):
+            return None
+        sentences = index.data(Qt.ItemDataRole.EditRole)
+        if not sentences:
+            return None  # an empty side has no sentence to correct
+        editor = SentenceEditor(parent)
+        editor.committed.connect(lambda: self._finish(editor, commit=True))
+        editor.cancelled.connect(lambda: self._finish(editor, commit=False))
+        return editor
+
+    def _finish(self, editor: SentenceEditor, *, commit: bool) -> None:
+        if commit:
+            self.commitData.emit(editor)
+        self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint if commit
+                              else QAbstractItemDelegate.EndEditHint.RevertModelCache)
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+        if isinstance(editor, SentenceEditor) and not editor.boxes:
+            editor.set_sentences(list(index.data(Qt.ItemDataRole.EditRole) or []))
+
+    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:
+        if isinstance(editor, SentenceEditor):
+            model.setData(index, editor.sentences(), Qt.ItemDataRole.EditRole)
+
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        rect = QRect(option.rect)
+        if isinstance(editor, SentenceEditor):
+            # As tall as its sentences, even when the row is shorter (it
+            # covers the rows below while it is open).
+            rect.setHeight(max(rect.height(), editor.fit_height(rect.width())))
+        editor.setGeometry(rect)
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        # Enter, Esc and Tab belong to the editor's boxes (see SentenceEditor);
+        # focus moving between its boxes must not close it.
+        if isinstance(editor, SentenceEditor) and event.type() in (QEvent.Type.KeyPress, QEvent.Type.FocusOut):
+            return False
+        return super().eventFilter(editor, event)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         if index.column() not in (LinkColumn.SOURCE, LinkColumn.TARGET):

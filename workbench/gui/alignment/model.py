@@ -8,6 +8,7 @@ side is on a line of its own, so a 2:1 link shows its two parts.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -38,6 +39,35 @@ CONFIRMED_HUE = STATUS_HUES[Status.APPROVED]
 EMPTY_SIDE = "—"
 
 
+SHAPES = ("1-1", "1-0", "0-1", "2-1", "1-2", "other")   # the filter bar's link types
+
+
+def shape_name(sources: int, targets: int) -> str:
+    """The filter's name of a link type: ``1-1``, ``2-1``... or ``other`` (2-2, 3-1, 0-0...).
+
+    :param sources: source sentences of the link.
+    :param targets: target sentences of the link."""
+    name = f"{sources}-{targets}"
+    return name if name in SHAPES else "other"
+
+
+@dataclass(frozen=True)
+class LinkFilter:
+    """Which links the table shows: some link types, and (``below`` set)
+    only links whose confidence is below it (links without one are left out)."""
+    shapes: frozenset[str] = frozenset(SHAPES)
+    below: float | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.shapes != frozenset(SHAPES) or self.below is not None
+
+    def keeps(self, shape: str, confidence: float | None) -> bool:
+        if shape not in self.shapes:
+            return False
+        return self.below is None or (confidence is not None and confidence < self.below)
+
+
 class LinkColumn:
     SOURCE, SHAPE, CONFIDENCE, TARGET = range(4)
     TITLES = ("Source", "Link", "Conf.", "Target")
@@ -66,14 +96,22 @@ def row_tint(link: LinkRow) -> QColor | None:
 
 
 class AlignmentModel(QAbstractTableModel):
+    """One row per link the filter keeps (all links without a filter)."""
+
     document_loaded = Signal(int)  # document id (or -1 for none) after a reload
     page_loaded = Signal(int, int)  # first and last row of a page just read (the view sizes them)
+    # An edit of sentences typed in a cell: [(segment id, new text), ...] of one link.
+    sentences_edited = Signal(int, list)  # unit id, the changed sentences
 
     def __init__(self, session: ReviewSession | None = None, parent=None):
         super().__init__(parent)
         self._session: ReviewSession | None = None
         self.document_id: int | None = None
-        self._ids: list[int] = []
+        self._ids: list[int] = []          # the rows: links the filter keeps
+        self._all_ids: list[int] = []      # every link, in reading order
+        self._confidences: dict[int, float | None] = {}
+        self._filter = LinkFilter()
+        self._numbers: list[int] | None = None   # link numbers of the rows while a filter is on
         self._not_one_to_one: dict[int, tuple[int, int]] = {}
         self._rows: dict[int, int] = {}
         self._pages: PageCache[LinkRow] = PageCache(self._fetch, self.page_loaded.emit)
@@ -98,17 +136,72 @@ class AlignmentModel(QAbstractTableModel):
         self.document_id = document_id
         self._pages.clear()
         if document_id is None or self._session is None:
-            self._ids, self._not_one_to_one = [], {}
+            self._all_ids, self._not_one_to_one, self._confidences = [], {}, {}
         else:
             store = self._session.store
-            self._ids = store.unit_ids(document_id)
+            self._all_ids = store.unit_ids(document_id)
             self._not_one_to_one = link_queries.links_not_one_to_one(store, document_id)
-        self._rows = {uid: row for row, uid in enumerate(self._ids)}
+            self._confidences = link_queries.link_confidences(store, document_id)
+        self._apply_filter()
         self.endResetModel()
         self.document_loaded.emit(-1 if document_id is None else document_id)
 
     def reload(self) -> None:
         self.set_document(self.document_id)
+
+    # -- filter --------------------------------------------------------------------
+    @property
+    def link_filter(self) -> LinkFilter:
+        return self._filter
+
+    def set_filter(self, link_filter: LinkFilter) -> None:
+        """Show only the links ``link_filter`` keeps (the list of ids is
+        filtered in memory: no page is read)."""
+        if link_filter == self._filter:
+            return
+        self.beginResetModel()
+        self._filter = link_filter
+        self._pages.clear()
+        self._apply_filter()
+        self.endResetModel()
+
+    def _apply_filter(self) -> None:
+        if self._filter.active:
+            keeps, shapes, confidences = self._filter.keeps, self._not_one_to_one, self._confidences
+            kept = [(n, uid) for n, uid in enumerate(self._all_ids)
+                    if keeps(shape_name(*shapes.get(uid, (1, 1))), confidences.get(uid))]
+            self._numbers = [n + 1 for n, _ in kept]   # rows keep their link's number
+            self._ids = [uid for _, uid in kept]
+        else:
+            self._ids, self._numbers = self._all_ids, None
+        self._rows = {uid: row for row, uid in enumerate(self._ids)}
+
+    def shape_counts(self) -> dict[str, int]:
+        """Links of each type of ``SHAPES`` in the whole document."""
+        counts = dict.fromkeys(SHAPES, 0)
+        counts["1-1"] = len(self._all_ids) - len(self._not_one_to_one)
+        for n, m in self._not_one_to_one.values():
+            counts[shape_name(n, m)] += 1
+        return counts
+
+    def below_count(self, threshold: float) -> int:
+        """Links whose confidence is below ``threshold``."""
+        return sum(1 for c in self._confidences.values() if c is not None and c < threshold)
+
+    @property
+    def all_link_ids(self) -> Sequence[int]:
+        """Every link of the document in reading order, the filter's or not."""
+        return self._all_ids
+
+    def document_range(self, first: int, last: int) -> list[int]:
+        """The links from ``first`` to ``last`` in reading order (those the
+        filter hides between them included)."""
+        try:
+            a, b = self._all_ids.index(first), self._all_ids.index(last)
+        except ValueError:
+            return []
+        a, b = min(a, b), max(a, b)
+        return list(self._all_ids[a:b + 1])
 
     @property
     def link_ids(self) -> Sequence[int]:
@@ -185,13 +278,36 @@ class AlignmentModel(QAbstractTableModel):
                 return LinkColumn.TIPS[section]
             return None
         if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._ids):
-            return str(section + 1)
+            return str(self._numbers[section] if self._numbers is not None else section + 1)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() in (LinkColumn.SOURCE, LinkColumn.TARGET):
+            link = self.cached_link_at(index.row())
+            if link is None or (link.source_ids if index.column() == LinkColumn.SOURCE else link.target_ids):
+                flags |= Qt.ItemFlag.ItemIsEditable  # its sentences can be corrected in place
+        return flags
+
+    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Sentences typed in a cell (a list, one text per sentence of the
+        side): ``sentences_edited`` asks for the changed ones to be saved
+        (one edit); the row changes when the store says it did."""
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not isinstance(value, (list, tuple)):
+            return False
+        link = self.link_at(index.row())
+        if link is None or index.column() not in (LinkColumn.SOURCE, LinkColumn.TARGET):
+            return False
+        ids, old = ((link.source_ids, link.sources) if index.column() == LinkColumn.SOURCE
+                    else (link.target_ids, link.targets))
+        if len(value) != len(ids):
+            return False
+        changed = [(sid, str(new)) for sid, before, new in zip(ids, old, value) if str(new).strip() != before]
+        if changed:
+            self.sentences_edited.emit(link.unit_id, changed)
+        return True
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -221,6 +337,8 @@ class AlignmentModel(QAbstractTableModel):
             horizontal = (Qt.AlignmentFlag.AlignHCenter if column in (LinkColumn.SHAPE, LinkColumn.CONFIDENCE)
                           else Qt.AlignmentFlag.AlignLeft)
             return int(horizontal | Qt.AlignmentFlag.AlignTop)
+        if role == Qt.ItemDataRole.EditRole and column in (LinkColumn.SOURCE, LinkColumn.TARGET):
+            return list(link.sources if column == LinkColumn.SOURCE else link.targets)
         if role == LINK_ROLE:
             return link
         if role == SUSPICIOUS_ROLE:

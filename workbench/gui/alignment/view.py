@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from workbench.core.store import link_queries
 from workbench.gui.alignment.delegate import PADDING, LinkTextDelegate, text_lines
-from workbench.gui.alignment.model import AlignmentModel, LinkColumn, side_text
+from workbench.gui.alignment.find_bar import FindFilterBar
+from workbench.gui.alignment.map_view import REFRESH_DELAY_MS, MapData, MapJobs, MapPanel
+from workbench.gui.alignment.model import AlignmentModel, LinkColumn, LinkFilter, side_text
 from workbench.core.store.link_queries import LinkRow
 from workbench.gui.session import ReviewSession
 
@@ -41,7 +43,9 @@ class AlignmentTableView(QTableView):
         self.setItemDelegate(LinkTextDelegate(self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Double-click or F2 corrects a sentence in place (the delegate's editor).
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.setWordWrap(True)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setAlternatingRowColors(False)  # the tints carry meaning; stripes would blur them
@@ -260,7 +264,8 @@ def _numbered(sentences, empty: str) -> str:
 
 
 class AlignmentView(QWidget):
-    """Summary line, the link table, the detail pane."""
+    """Summary line, the find and filter bar, the link table and the detail
+    pane, the alignment map beside them."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -273,16 +278,26 @@ class AlignmentView(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("alignmentSummary")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.bar = FindFilterBar()
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("alignmentSplitter")
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setSizes([560, 160])
+        self.map_panel = MapPanel()
+        self.map = self.map_panel.map
+        self.map_splitter = QSplitter(Qt.Orientation.Horizontal)  # the table, the map beside it
+        self.map_splitter.setObjectName("alignmentMapSplitter")
+        self.map_splitter.addWidget(self.splitter)
+        self.map_splitter.addWidget(self.map_panel)
+        self.map_splitter.setStretchFactor(0, 1)
+        self.map_splitter.setSizes([760, 340])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 0)
         layout.addWidget(self.summary)
-        layout.addWidget(self.splitter)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.map_splitter, 1)
         self._summary_timer = QTimer(self)
         self._summary_timer.setSingleShot(True)
         self._summary_timer.setInterval(0)
@@ -290,10 +305,32 @@ class AlignmentView(QWidget):
         self.table.current_link_changed.connect(self._show_current)
         self.model.dataChanged.connect(self._data_changed)
         self.model.modelReset.connect(self._summary_timer.start)
+        # -- find and filter
+        self._hits: set[int] = set()
+        self._hit_text = ""
+        self.bar.find_changed.connect(self.find)
+        self.bar.find_next.connect(lambda: self.find_step(+1))
+        self.bar.find_previous.connect(lambda: self.find_step(-1))
+        self.bar.escaped.connect(lambda: self.table.setFocus(Qt.FocusReason.OtherFocusReason))
+        self.bar.filter_changed.connect(self.set_filter)
+        # -- the map
+        self.map_jobs = MapJobs(self)
+        self.map_jobs.ready.connect(self._map_ready)
+        self.map_jobs.failed.connect(self._map_failed)
+        self.map.link_clicked.connect(self.select_link)
 
     def set_session(self, session: ReviewSession | None) -> None:
+        if self.session is not None:
+            self.session.units_changed.disconnect(self._links_changed)
+            self.session.structure_changed.disconnect(self._links_changed)
+            self.session.external_change.disconnect(self._links_changed)
         self.session = session
         self.model.set_session(session)
+        if session is not None:
+            session.units_changed.connect(self._links_changed)
+            session.structure_changed.connect(self._links_changed)
+            session.external_change.connect(self._links_changed)
+        self._reset_map()
 
     @property
     def document_id(self) -> int | None:
@@ -303,13 +340,22 @@ class AlignmentView(QWidget):
         """Show the links of a document pair; False (and empty) for any other document."""
         pair = (document_id is not None and self.session is not None
                 and link_queries.is_pair(self.session.store, document_id))
+        changed = (document_id if pair else None) != self.model.document_id
+        if changed:
+            self.model.set_filter(LinkFilter())  # a filter belongs to the document it was set on
+            self.bar.set_filter(LinkFilter())
         self.model.set_document(document_id if pair else None)
+        if changed or not pair:
+            self._reset_map()
         if pair and self.model.rowCount():
             self.table.go_to_row(0)
         self.table.scrollToTop()
+        if self._hit_text:
+            self.find(self._hit_text)
         return pair  # the summary follows the model reset
 
     def update_summary(self) -> None:
+        self._update_counts()
         doc = self.model.document_id
         if doc is None or self.session is None:
             self.summary.setText("This document has no aligned translation: "
@@ -327,3 +373,104 @@ class AlignmentView(QWidget):
     def _show_current(self, link: LinkRow | None) -> None:
         row = self.table.currentIndex().row() if link is not None else None
         self.detail.show_link(link, row, self.model.rowCount())
+        self.map.set_current(link.unit_id if link is not None else None)
+        self._show_find_count()
+
+    # -- selecting a link ---------------------------------------------------------------
+    def select_link(self, unit_id: int) -> bool:
+        """Make a link the current row; a link the filter hides clears the
+        filter first (a click on the map means: that one)."""
+        if self.model.row_of(unit_id) is None and unit_id in set(self.model.all_link_ids):
+            self.bar.clear_filter()
+        if not self.table.go_to_link(unit_id):
+            return False
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    # -- filter -------------------------------------------------------------------------
+    def set_filter(self, link_filter: LinkFilter) -> None:
+        self.model.set_filter(link_filter)
+        self._update_counts()
+        self._show_find_count()
+
+    def _update_counts(self) -> None:
+        self.bar.set_counts(self.model.shape_counts(), self.model.rowCount(), len(self.model.all_link_ids))
+
+    # -- find ---------------------------------------------------------------------------
+    def find(self, text: str) -> None:
+        """Look for ``text`` in both sides of every link (the count shows at once)."""
+        self._hit_text = text
+        doc = self.model.document_id
+        self._hits = (link_queries.find_links(self.session.store, doc, text)
+                      if text and doc is not None and self.session is not None else set())
+        self._show_find_count()
+
+    def find_step(self, direction: int) -> bool:
+        """Go to the next (+1) or previous (-1) shown link with the text, wrapping around."""
+        rows = sorted(r for r in (self.model.row_of(uid) for uid in self._hits) if r is not None)
+        if not rows:
+            self._show_find_count()
+            return False
+        current = self.table.currentIndex().row()
+        if direction > 0:
+            row = link_queries.first_row_after(rows, current)
+        else:
+            before = [r for r in rows if r < current]
+            row = before[-1] if before else rows[-1]
+        return row is not None and self.table.go_to_row(row)
+
+    def hit_rows(self) -> list[int]:
+        """Rows of the shown links that contain the text looked for."""
+        return sorted(r for r in (self.model.row_of(uid) for uid in self._hits) if r is not None)
+
+    def _show_find_count(self) -> None:
+        if not self._hit_text:
+            self.bar.show_find_count("")
+            return
+        rows = self.hit_rows()
+        hidden = len(self._hits) - len(rows)
+        current = self.table.currentIndex().row()
+        where = f"{rows.index(current) + 1} of {len(rows):,}" if current in rows else f"{len(rows):,}"
+        text = f"{where} link{'s' if len(rows) != 1 else ''}" if rows else "not found"
+        if hidden:
+            text += f" ({hidden:,} hidden by the filter)"
+        self.bar.show_find_count(text)
+
+    # -- the map --------------------------------------------------------------------------
+    def set_map_visible(self, visible: bool) -> None:
+        self.map_panel.setVisible(visible)
+        if visible:
+            self._request_map()
+
+    def _reset_map(self) -> None:
+        self.map_jobs.cancel()
+        self.map.clear()
+        self.map_panel.describe(None)
+        self._request_map()
+
+    def _request_map(self, delay_ms: int = 0) -> None:
+        doc = self.model.document_id
+        if doc is None or self.session is None or not self.map_panel.isVisibleTo(self):
+            self.map.computing = False
+            return
+        self.map.computing = True
+        self.map_jobs.request(self.session.db_path, doc, delay_ms=delay_ms)
+
+    def _links_changed(self, document_id: int, *_args) -> None:
+        if document_id == self.model.document_id:
+            self._request_map(REFRESH_DELAY_MS)
+            if self._hit_text:
+                self.find(self._hit_text)
+
+    def _map_ready(self, document_id: int, data: MapData) -> None:
+        if document_id != self.model.document_id:
+            return
+        self.map.computing = False
+        self.map.set_map(data.map, data.sources, data.targets)
+        self.map_panel.describe(data.map)
+        link = self.table.current_link()
+        self.map.set_current(link.unit_id if link is not None else None)
+
+    def _map_failed(self, message: str) -> None:
+        self.map.computing = False
+        self.map_panel.caption.setText(f"no map: {message}")
