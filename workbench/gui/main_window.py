@@ -246,7 +246,6 @@ class MainWindow(QMainWindow):
         return {"main": self.main_splitter, "left": self.left_splitter, "center": self.center_splitter,
                 "editor": self.pane.splitter, "alignment": self.alignment_view.splitter,
                 "preview": self.preview_pane.splitter,
-
                 "alignment_map": self.alignment_view.map_splitter}
 
     def _restore_settings(self) -> None:
