@@ -264,8 +264,9 @@ class HtmlFormat:
             tagged, _ = _tagged(element)
             if tagged:
                 blocks.append(Block(tree.getpath(element), tagged))
-        if not blocks:
-            raise BadInputError(f"{name}: no article text found in this page: nothing to import")
+        if len(blocks) == (title_index is not None):  # a title alone is no article
+            raise BadInputError(f"{name}: no article text found in this page (only navigation, "
+                                f"scripts or boilerplate): nothing to import")
         from workbench.core.text.inline_tags import strip_tags
 
         kinds = classify_blocks([strip_tags(block.text) for block in blocks], title_index=title_index)

@@ -82,6 +82,14 @@ class DocumentFileRows:
             "SELECT paragraph, key, text FROM document_blocks WHERE document_id = ? ORDER BY paragraph",
             (document_id,))]
 
+    def segment_paragraphs(self, document_id: int) -> list[int]:
+        """The paragraphs that hold at least one of a document's segments, in order.
+
+        :param document_id: the document."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT DISTINCT paragraph FROM segments WHERE document_id = ? ORDER BY paragraph",
+            (document_id,))]
+
     def set_imported_targets(self, rows: Iterable[tuple[int, str, str]]) -> None:
         """Give units the translation a bilingual file already holds.
 
