@@ -202,7 +202,8 @@ def detect_format(path: str | Path) -> str:
             head = handle.read(SNIFF_BYTES)
     except OSError as error:
         raise BadInputError(f"cannot read {display_path(path)}: {error.strerror or error}") from None
-    document = documents.sniff(head, path)
+    # A file named as a corpus is judged as one (its importer says what is wrong).
+    document = None if path.suffix.lower() in _CORPUS_SUFFIXES else documents.sniff(head, path)
     if document is not None:
         return document
     by_extension = documents.by_extension(path)
@@ -213,6 +214,9 @@ def detect_format(path: str | Path) -> str:
             return by_extension  # an .xhtml page the XML check takes for another XML file
         raise
     return by_extension if found == "text" and by_extension is not None else found
+
+
+_CORPUS_SUFFIXES = frozenset((".tmx", ".xlf", ".xliff", ".xml", ".csv", ".tsv", ".tab"))
 
 
 def is_corpus_format(fmt: str) -> bool:
