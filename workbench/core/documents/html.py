@@ -302,7 +302,7 @@ class HtmlFormat:
             root.set("lang", target_language)
             if root.get("{http://www.w3.org/XML/1998/namespace}lang") is not None:
                 root.set("{http://www.w3.org/XML/1998/namespace}lang", target_language)
-        out = lxml.html.tostring(tree, encoding="unicode", method="html",
+        out = lxml.html.tostring(tree, encoding="unicode", method="html", include_meta_content_type=True,
                                  doctype=tree.docinfo.doctype or None)
         if declaration:
             out = declaration.group(0).lstrip() + "\n" + out

@@ -6,8 +6,9 @@ word it touches.  A tag pair around a sentence boundary is shared, as OmegaT
 does: ``<b0>One. Two.</b0>`` gives ``<b0>One.`` and ``Two.</b0>``; the
 deliverable joins the sentences of a block again, so the pair closes there.
 
-Between two sentences, closing tags go with the sentence before and opening
-or standalone tags with the sentence after.
+Between two sentences, closing tags go with the sentence before, and so do
+standalone tags touching it (a footnote mark after the full stop); opening
+tags, and standalone tags after the space, go with the sentence after.
 """
 from __future__ import annotations
 
@@ -69,11 +70,16 @@ def split_tagged(text: str, lang: str) -> list[str]:
     for (_, end), (start, _) in zip(spans, spans[1:]):
         region_start = where[end - 1] + 1   # just after the sentence's last character
         region_end = where[start]           # the next sentence's first character
+        # Closing tags go with the sentence before, and so do standalone
+        # tags touching its last character ("report.<x1/>": a footnote mark);
+        # the rest goes with the sentence after.
         before_end = region_start
+        spaced = False
         for tag in tags:
             if tag.start < region_start or tag.end > region_end:
                 continue
-            if tag.kind == "close":
+            spaced = spaced or bool(text[before_end:tag.start].strip() == "" and tag.start > before_end)
+            if tag.kind == "close" or (tag.kind == "empty" and not spaced):
                 before_end = tag.end
             else:
                 break
