@@ -4,6 +4,7 @@ OpenDocument files with odfpy, and web pages by hand in the style of news sites
 (``tests/data/documents``)."""
 from __future__ import annotations
 
+import copy
 import io
 from pathlib import Path
 
@@ -94,10 +95,20 @@ def make_docx(*, paragraphs: int = 0) -> bytes:
     run.font.size = Pt(14)
     filler = ("The committee met again on Thursday and discussed the details of the plan. "
               "Members asked for more time to read the documents before the next vote.")
-    for n in range(paragraphs):
-        q = document.add_paragraph(f"{n}. {filler} ")
-        q.add_run("Bold words").bold = True
-        q.add_run(" end the paragraph.")
+    if paragraphs:
+        # Copies of one paragraph appended to the body in one go (python-docx's
+        # add_paragraph looks for the section properties each time: quadratic).
+        template = document.add_paragraph(f"{filler} ")
+        template.add_run("Bold words").bold = True
+        template.add_run(" end the paragraph.")
+        body = document.element.body
+        section = body[-1]
+        body.remove(section)
+        for n in range(paragraphs - 1):
+            q = copy.deepcopy(template._p)
+            q[0][0].text = f"{n}. {filler} "
+            body.append(q)
+        body.append(section)
     part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, FOOTNOTES_XML.encode("utf-8"),
                 document.part.package)
     document.part.relate_to(part, RT.FOOTNOTES)

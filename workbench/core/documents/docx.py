@@ -29,6 +29,8 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from workbench.core.documents.archive import open_zip
 from workbench.core.documents.inline import Empty, TagNamer, escape_lookalikes, flatten, parse
 from workbench.core.documents.model import Block, ExtractedDocument
@@ -71,6 +73,7 @@ class _Atom:
     rpr: object | None            # the run's w:rPr element (or None)
     link: object | None           # the w:hyperlink it is in
     child: object | None = None   # the object (w:drawing, w:footnoteReference...)
+    key: bytes = b""              # _rpr_key(rpr), computed once per run
 
 
 @dataclass
@@ -83,11 +86,27 @@ class _Paragraph:
     ends: list = field(default_factory=list)
 
 
-def _rpr_key(rpr) -> bytes:
-    from lxml import etree
+_NOISE_MARKS = (b"lang", b"noProof", b"proofErr", b"rPrChange", b"webHidden", b"rsid", b"hint")
+_keys: dict[bytes, bytes] = {}
 
+
+def _rpr_key(rpr) -> bytes:
+    """What a run's properties look like, without what does not change its look
+    (cached by the serialised element: a paragraph repeats the same few)."""
     if rpr is None:
         return b""
+    raw = etree.tostring(rpr)
+    if not any(mark in raw for mark in _NOISE_MARKS):
+        return raw if len(rpr) else b""
+    found = _keys.get(raw)
+    if found is None:
+        if len(_keys) > 4096:
+            _keys.clear()
+        found = _keys[raw] = _clean_key(rpr)
+    return found
+
+
+def _clean_key(rpr) -> bytes:
     clean = copy.deepcopy(rpr)
     for child in list(clean):
         if child.tag in _NOISE:
@@ -106,19 +125,20 @@ def _atoms(paragraph) -> tuple[list[_Atom], list, list]:
 
     def run(r, link) -> None:
         rpr = r.find(_RPR)
+        key = _rpr_key(rpr)
         for child in r:
             tag = child.tag
             if tag in _RUN_IGNORED:
                 continue
             if tag == _T:
                 if child.text:
-                    atoms.append(_Atom(child.text, rpr, link))
+                    atoms.append(_Atom(child.text, rpr, link, None, key))
             elif tag == _TAB:
-                atoms.append(_Atom("\t", rpr, link))
+                atoms.append(_Atom("\t", rpr, link, None, key))
             elif tag in _SPECIAL_CHARS:
-                atoms.append(_Atom(_SPECIAL_CHARS[tag], rpr, link))
+                atoms.append(_Atom(_SPECIAL_CHARS[tag], rpr, link, None, key))
             else:
-                atoms.append(_Atom(None, rpr, link, child))
+                atoms.append(_Atom(None, rpr, link, child, key))
 
     def walk(container, link) -> None:
         for child in container:
@@ -157,13 +177,13 @@ def _dominant(atoms: list[_Atom]) -> tuple[bytes, object | None]:
     first: dict[bytes, object | None] = {}
     for atom in atoms:
         if atom.text is not None and atom.link is None:
-            key = _rpr_key(atom.rpr)
+            key = atom.key
             weight[key] = weight.get(key, 0) + len(atom.text.strip() or " ")
             first.setdefault(key, atom.rpr)
     if not weight:  # all text in links: the paragraph's own is the first run's
         for atom in atoms:
             if atom.text is not None:
-                return _rpr_key(atom.rpr), atom.rpr
+                return atom.key, atom.rpr
         return b"", None
     key = max(weight, key=lambda k: weight[k])
     return key, first[key]
@@ -186,7 +206,7 @@ def read_paragraph(paragraph) -> _Paragraph:
         if link is None:
             parts.extend(_runs_text(group, own_key, namer, tags))
         else:
-            link_key, link_rpr = _dominant([_Atom(a.text, a.rpr, None, a.child) for a in group])
+            link_key, link_rpr = _dominant([_Atom(a.text, a.rpr, None, a.child, a.key) for a in group])
             name, opening, closing = namer.paired("a")
             shallow = link.makeelement(link.tag, dict(link.attrib))
             tags[name] = ("link", shallow, link_rpr)
@@ -212,10 +232,10 @@ def _runs_text(atoms: list[_Atom], own_key: bytes, namer: TagNamer, tags: dict) 
             parts.append(written)
             index = stop
             continue
-        key = _rpr_key(atom.rpr)
+        key = atom.key
         stop = index
         text = []
-        while stop < len(atoms) and atoms[stop].text is not None and _rpr_key(atoms[stop].rpr) == key:
+        while stop < len(atoms) and atoms[stop].text is not None and atoms[stop].key == key:
             text.append(atoms[stop].text)
             stop += 1
         words = escape_lookalikes("".join(text))
