@@ -109,6 +109,28 @@ def _parse_page(text: str):
         return None
 
 
+def element_paths(root) -> dict:
+    """Every element of the page -> its path as ``getpath`` writes it
+    (``/html/body/div[2]/p``), in one pass: ``getpath`` and a positional XPath
+    count the siblings each time, which is quadratic on a long page."""
+    paths = {root: f"/{root.tag}"}
+    stack = [root]
+    while stack:
+        parent = stack.pop()
+        base = paths[parent]
+        children = [child for child in parent if isinstance(child.tag, str)]
+        totals: dict[str, int] = {}
+        for child in children:
+            totals[child.tag] = totals.get(child.tag, 0) + 1
+        seen: dict[str, int] = {}
+        for child in children:
+            seen[child.tag] = seen.get(child.tag, 0) + 1
+            paths[child] = (f"{base}/{child.tag}[{seen[child.tag]}]" if totals[child.tag] > 1
+                            else f"{base}/{child.tag}")
+            stack.append(child)
+    return paths
+
+
 def _nospace(text: str) -> str:
     return "".join(text.split())
 
@@ -243,7 +265,7 @@ class HtmlFormat:
             element for element in main.iter(*_EXTRACTED_BLOCKS)
             if not any(True for _ in element.iterdescendants(*_EXTRACTED_BLOCKS))]
         locator = _Locator(body)
-        tree = root.getroottree()
+        paths = element_paths(root)
         title = (xml.get("title") or "").strip() or None
         blocks: list[Block] = []
         title_index = None
@@ -255,7 +277,7 @@ class HtmlFormat:
                     element = head_title
             if element is not None:
                 tagged, _ = _tagged(element)
-                blocks.append(Block(tree.getpath(element), tagged))
+                blocks.append(Block(paths[element], tagged))
                 title_index = 0
         for piece in pieces:
             words = "".join(piece.itertext())
@@ -266,7 +288,7 @@ class HtmlFormat:
                 continue  # trafilatura joined or cut elements: not a block of the page
             tagged, _ = _tagged(element)
             if tagged:
-                blocks.append(Block(tree.getpath(element), tagged))
+                blocks.append(Block(paths[element], tagged))
         if len(blocks) == (title_index is not None):  # a title alone is no article
             raise BadInputError(f"{name}: no article text found in this page (only navigation, "
                                 f"scripts or boilerplate): nothing to import")
@@ -296,11 +318,11 @@ class HtmlFormat:
         if root is None:
             raise BadInputError("the stored page can no longer be parsed")
         tree = root.getroottree()
+        by_path = {path: element for element, path in element_paths(root).items()}
         for key, translated in translations.items():
-            found = tree.xpath(key)
-            if not found:
-                continue
-            _fill(found[0], translated)
+            element = by_path.get(key)
+            if element is not None:
+                _fill(element, translated)
         if target_language:
             root.set("lang", target_language)
             if root.get("{http://www.w3.org/XML/1998/namespace}lang") is not None:
