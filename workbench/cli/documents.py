@@ -1,4 +1,4 @@
-"""Documents: import articles and corpora, list documents, show segments."""
+"""Documents: import articles, documents and corpora, list documents, show segments, deliver translations."""
 from __future__ import annotations
 
 
@@ -28,22 +28,28 @@ def _encoding_option(ctx, param, value):
 @click.option("--encoding", callback=_encoding_option,
               help="Encoding of the text files (e.g. cp1251); detected when omitted. "
                    "A few undecodable bytes become U+FFFD; more are refused.")
+@click.option("--as-document", is_flag=True,
+              help="Read bilingual files (XLIFF, PO) as documents to review and deliver, not as corpora.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @pass_ctx
-def import_cmd(ctx: Context, paths, lang, target_lang, encoding, as_json, quiet) -> None:
-    """Import articles and corpora (files or directories of them); print document ids.
+def import_cmd(ctx: Context, paths, lang, target_lang, encoding, as_document, as_json, quiet) -> None:
+    """Import articles, documents and corpora (files or directories of them); print document ids.
 
-    TMX, XLIFF, CSV and TSV files (recognised by content, whatever their
-    extension) are imported as already-aligned corpora (a document pair).
-    One command imports everything or, when any file is bad, nothing."""
+    Web pages (.html, .htm, .xhtml), Word (.docx) and OpenDocument (.odt)
+    files are imported as documents whose translation 'workbench deliver'
+    writes in the same format.  TMX, XLIFF, CSV and TSV files (recognised by
+    content, whatever their extension) are imported as already-aligned
+    corpora (a document pair).  One command imports everything or, when any
+    file is bad, nothing."""
     from workbench.core.importing import imports_corpus
     from workbench.core.importing import CorpusImportResult, import_paths
 
     store = ctx.store  # opened (and checked) before any file is read
-    if imports_corpus(paths):
+    if imports_corpus(paths, as_document=as_document):
         store.backup_before("import")  # a corpus can be a million units: keep the way back
-    for r in import_paths(store, paths, lang=lang, target_lang=target_lang, encoding=encoding):
+    for r in import_paths(store, paths, lang=lang, target_lang=target_lang, encoding=encoding,
+                          as_document=as_document):
         if isinstance(r, CorpusImportResult):
             if as_json:
                 emit_json({"id": r.source_document_id, "translation": r.target_document_id,
@@ -53,7 +59,7 @@ def import_cmd(ctx: Context, paths, lang, target_lang, encoding, as_json, quiet)
                 note = "" if r.created else "  (already imported)"
                 click.echo(f"{r.source_document_id}\t{r.units} units (+{r.skipped} skipped)\t{r.path}{note}")
         elif as_json:
-            emit_json({"id": r.document_id, "path": r.path, "created": r.created,
+            emit_json({"id": r.document_id, "path": r.path, "created": r.created, "format": r.format,
                        "title": r.title, "language": r.language, "segments": r.segments})
         elif not quiet:
             note = "" if r.created else "  (already imported)"
@@ -108,3 +114,39 @@ def segments_cmd(ctx: Context, doc_id: int, as_json: bool) -> None:
         click.echo(f"[{seg.id}] ({flags}) {seg.text}")
         if unit and unit.target:
             click.echo(f"      -> [{unit.status}] {unit.target}")
+
+
+@cli.command("deliver")
+@click.argument("doc_id", type=int)
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="The translated document to write (in the original's format).")
+@click.option("--fallback", type=click.Choice(["source", "mt"]), default="source", show_default=True,
+              help="For units without an approved target: the source text, or the machine translation.")
+@click.option("--force", is_flag=True,
+              help="Overwrite an existing file that is not of this format (never the database).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON lines: a summary, then one line per unit that used the fallback.")
+@pass_ctx
+def deliver_cmd(ctx: Context, doc_id: int, out: str, fallback: str, force: bool, as_json: bool) -> None:
+    """Write a document's translation in its original format (web page, DOCX, ODT, text).
+
+    Approved targets go in; units without one get the fallback and are listed."""
+    from workbench.core.documents.deliver import deliver_document
+    from workbench.cli.progress import progress_bar
+
+    with progress_bar("deliver", enabled=not as_json) as report:
+        result = deliver_document(ctx.store, doc_id, out, fallback=fallback, force=force,
+                                  progress=report)
+    if as_json:
+        emit_json({"id": result.document_id, "path": str(result.path), "format": result.format,
+                   "fallback": result.fallback, "units": result.units, "approved": result.approved,
+                   "excluded": result.excluded, "fallback_units": len(result.fallbacks)})
+        for unit in result.fallbacks:
+            emit_json({"unit": unit.unit_id, "paragraph": unit.paragraph, "status": unit.status,
+                       "used": unit.used, "reason": unit.reason})
+        return
+    click.echo(result.describe())
+    if result.fallbacks:
+        ids = [str(unit.unit_id) for unit in result.fallbacks]
+        shown = " ".join(ids[:30]) + (f" ... (+{len(ids) - 30}, see --json)" if len(ids) > 30 else "")
+        click.echo(f"units with the {result.fallback} fallback: {shown}")

@@ -1,5 +1,7 @@
-"""Import files into the store: articles (plain text) and corpora (TMX, XLIFF,
-CSV, TSV), all through one dispatcher that the command line and the window share.
+"""Import files into the store: articles (plain text), documents in their
+original format (web pages, DOCX, ODT: ``workbench.core.documents``) and
+corpora (TMX, XLIFF, CSV, TSV), all through one dispatcher that the command
+line and the window share.
 
 One import is all-or-nothing, whatever mix of files it gets:
 
@@ -25,6 +27,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.core.documents.model import ExtractedDocument
+from workbench.core.documents.segmenting import BlockSegment
 from workbench.core.text.article import ParsedArticle, parse_article
 from workbench.core.store.files import refuse_database_file
 from workbench.core.errors import BadInputError
@@ -62,6 +66,7 @@ class ImportResult:
     title: str
     language: str
     segments: int
+    format: str = "text"   # "text", or the document format ("html", "docx", "odt"...)
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,17 @@ class PreparedArticle:
 
 
 @dataclass(frozen=True)
+class PreparedDocument:
+    """A document in its original format read into blocks and segments: ready to store."""
+    path: Path
+    checksum: str
+    data: bytes                    # the original file, kept for delivery
+    extracted: ExtractedDocument
+    language: str
+    segments: list[BlockSegment]
+
+
+@dataclass(frozen=True)
 class PreparedCorpus:
     """A corpus file checked whole by its importer: ready to store, nothing written yet."""
     path: Path
@@ -99,21 +115,27 @@ class PreparedCorpus:
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files named, plus the importable files inside named directories (sorted;
-    hidden files and the open database with its side files left out).
+    hidden files, the open database with its side files, and the ``NAME_files``
+    folder a browser saves next to ``NAME.html`` left out).
 
     :param paths: files and directories; BadInputError for a missing one, or
         a directory without importable files."""
+    from workbench.core.documents.registry import document_suffixes
     from workbench.core.store.files import is_database_file
     from workbench.core.formats.registry import importable_suffixes
 
-    suffixes = set(importable_suffixes()) | {""}
+    suffixes = set(importable_suffixes()) | set(document_suffixes()) | {""}
+    named = [Path(raw).expanduser() for raw in paths]
     files: list[Path] = []
-    for raw in paths:
-        path = Path(raw).expanduser()
+    for path in named:
         if path.is_dir():
+            if _saved_page_folder(path) is not None:
+                if any(p.is_file() and same_path(p, _saved_page_folder(path)) for p in named):
+                    continue  # "import page.html page_files/": the folder is the page's
             found = sorted(p for p in path.rglob("*")
                            if p.is_file() and p.suffix.lower() in suffixes
-                           and not p.name.startswith(".") and not is_database_file(p))
+                           and not p.name.startswith(".") and not is_database_file(p)
+                           and not _in_saved_page_folder(p, path))
             if not found:
                 raise BadInputError(f"{display_path(path)}: no importable files in this directory "
                                     f"({', '.join(s for s in sorted(suffixes) if s)})")
@@ -125,13 +147,50 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+def same_path(a: Path, b: Path) -> bool:
+    """Whether two existing paths are the same file (by resolved path).
+
+    :param a: a path.
+    :param b: another."""
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _saved_page_folder(folder: Path) -> Path | None:
+    """The page a browser saved with this folder (``page_files`` next to
+    ``page.html``/``.htm``), or None."""
+    if not folder.name.endswith("_files"):
+        return None
+    stem = folder.name[:-len("_files")]
+    for suffix in (".html", ".htm", ".xhtml", ".HTML", ".HTM"):
+        page = folder.with_name(stem + suffix)
+        if page.is_file():
+            return page
+    return None
+
+
+def _in_saved_page_folder(path: Path, root: Path) -> bool:
+    """Whether ``path`` (found below ``root``) is inside a saved page's folder."""
+    for parent in path.parents:
+        if parent == root.parent:
+            return False
+        if _saved_page_folder(parent) is not None:
+            return True
+    return False
+
+
 def detect_format(path: str | Path) -> str:
-    """``"text"`` for an article, else the corpus format ("tmx", "xliff", "csv",
-    "tsv") of a file, by its content first and its extension second (see
+    """``"text"`` for an article, the document format ("html", "docx",
+    "odt") of a document in its original format, else the corpus format
+    ("tmx", "xliff", "csv", "tsv") of a file, by its content first and its
+    extension second (see ``documents.registry.for_file`` and
     ``formats.registry.detect_format``).  BadInputError for XML that is
     neither TMX nor XLIFF, and for files that cannot be read.
 
     :param path: the file (never the database or its side files)."""
+    from workbench.core.documents import registry as documents
     from workbench.core.formats.registry import SNIFF_BYTES, detect_format as by_content
 
     path = Path(path)
@@ -143,7 +202,130 @@ def detect_format(path: str | Path) -> str:
             head = handle.read(SNIFF_BYTES)
     except OSError as error:
         raise BadInputError(f"cannot read {display_path(path)}: {error.strerror or error}") from None
-    return by_content(path, head)
+    # A file named as a corpus is judged as one (its importer says what is wrong).
+    document = None if path.suffix.lower() in _CORPUS_SUFFIXES else documents.sniff(head, path)
+    if document is not None:
+        return document
+    by_extension = documents.by_extension(path)
+    try:
+        found = by_content(path, head)
+    except BadInputError:
+        if by_extension is not None:
+            return by_extension  # an .xhtml page the XML check takes for another XML file
+        raise
+    return by_extension if found == "text" and by_extension is not None else found
+
+
+_CORPUS_SUFFIXES = frozenset((".tmx", ".xlf", ".xliff", ".xml", ".csv", ".tsv", ".tab"))
+
+
+def is_corpus_format(fmt: str) -> bool:
+    """Whether ``detect_format``'s answer names a corpus (bulk work: a backup first).
+
+    :param fmt: a format name as ``detect_format`` returns it."""
+    from workbench.core.formats.registry import IMPORTERS
+
+    return fmt in IMPORTERS
+
+
+# Documents in their original format may be bigger than a text article (pictures).
+MAX_DOCUMENT_BYTES = 100 * 1024 * 1024
+
+
+def prepare_document(path: Path, fmt: str, lang: str | None = None) -> PreparedDocument:
+    """Read a document in its original format into blocks and segments (nothing is written).
+
+    :param path: the file.
+    :param fmt: its document format, as ``detect_format`` named it.
+    :param lang: its language; the file's own (``<html lang>``...) or detected when None.
+    BadInputError (one line, naming the file) when it cannot be read or holds no text."""
+    from workbench.core.documents.registry import get_format
+    from workbench.core.documents.segmenting import block_segments
+    from workbench.core.text.decoding import detect_language
+    from workbench.core.text.inline_tags import strip_tags
+
+    name = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise BadInputError(f"{name} is {size / 1048576:.1f} MB, over the import limit of "
+                                f"{MAX_DOCUMENT_BYTES / 1048576:.0f} MB for documents")
+        data = path.read_bytes()
+    except OSError as error:
+        raise BadInputError(f"cannot read {name}: {error.strerror or error}") from None
+    if not data.strip():
+        raise BadInputError(f"{name} is empty")
+    extracted = get_format(fmt).read(data, path=name)
+    sample = " ".join(strip_tags(block.text) for block in extracted.blocks[:200])
+    language = lang or _document_language(extracted, sample, detect_language)
+    segments = block_segments(extracted.blocks, language)
+    if not any(strip_tags(segment.text).strip() for segment in segments):
+        raise BadInputError(f"{name}: no text to import")
+    return PreparedDocument(path, hashlib.sha256(data).hexdigest(), data, extracted, language,
+                            segments)
+
+
+def _document_language(extracted: ExtractedDocument, sample: str, detect) -> str:
+    """The language a document declares, unless it is a word processor's default
+    that its text clearly contradicts (a Russian DOCX made from an en-US template)."""
+    declared = extracted.language
+    if declared and extracted.format == "html":
+        return declared  # a page's lang attribute is the site's statement
+    letters = sum(ch.isalpha() for ch in sample[:2000])
+    detected = detect(sample) if letters else "und"
+    if declared and (letters < 100 or detected == "und"):
+        return declared
+    return detected if detected != "und" else (declared or "und")
+
+
+def store_document(store: Store, prepared: PreparedDocument, target_lang: str | None = None, *,
+                   import_token: str | None = None, chunk_rows: int | None = None,
+                   cancelled: CancelledFn = never_cancelled) -> ImportResult:
+    """Write a prepared document: its segments as 1:0 units (with the
+    translations a bilingual file holds), its original file and the block of
+    each paragraph (for delivery).
+
+    :param store: the store to write.
+    :param prepared: as ``prepare_document`` read it.
+    :param target_lang: the language to translate it into (the file's, else ``DEFAULT_TARGET``).
+    :param import_token: write it pending under this import, in transactions of
+        ``chunk_rows`` segments; None: one transaction, visible.
+    :param chunk_rows: segments per transaction (with ``import_token``).
+    :param cancelled: polled before each chunk of a pending import; True raises ``Cancelled``.
+    """
+    extracted = prepared.extracted
+    name = display_path(prepared.path)
+    existing = store.document_by_checksum(prepared.checksum, import_token=import_token)
+    if existing is not None:
+        return ImportResult(existing.id, name, False, existing.title, existing.language,
+                            store.segment_count(existing.id) or len(prepared.segments), extracted.format)
+    language = prepared.language
+    title = (extracted.title or "").strip() or display_path(prepared.path.stem)
+    target = target_lang or extracted.target_language or DEFAULT_TARGET.get(language, "en")
+    with store.transaction():
+        doc_id = _add_document(
+            store, prepared.path, title=title, language=language, target_language=target,
+            source_path=_source_path(prepared.path), checksum=prepared.checksum,
+            date=extracted.date, pending=import_token)
+        store.add_document_file(
+            doc_id, extracted.format, prepared.data, author=extracted.author, url=extracted.url,
+            blocks=[(index, block.key, block.text) for index, block in enumerate(extracted.blocks)])
+    segments = prepared.segments
+    step = chunk_rows or len(segments) or 1
+    for start in range(0, len(segments), step):
+        if import_token is not None and cancelled():
+            raise Cancelled(CANCELLED)
+        chunk = segments[start:start + step]
+        with store.transaction():
+            ids = store.add_segments(doc_id, [(s.paragraph, s.kind, s.text, False) for s in chunk],
+                                     start_seq=float(start))
+            targets = [(sid, s.target, s.status if s.status in _STATUS_VALUES else Status.EDITED.value)
+                       for sid, s in zip(ids, chunk) if s.target]
+            if targets:
+                store.set_imported_targets(targets)
+            if import_token is not None:
+                store.touch_import(import_token)
+    return ImportResult(doc_id, name, True, title, language, len(segments), extracted.format)
 
 
 def prepare(path: Path, lang: str | None = None, encoding: str | None = None) -> PreparedArticle:
@@ -342,7 +524,7 @@ def store_corpus(store: Store, prepared: PreparedCorpus, import_token: str, *,
 
 def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None = None,
                  target_lang: str | None = None, encoding: str | None = None,
-                 progress: ProgressFn = no_progress,
+                 as_document: bool = False, progress: ProgressFn = no_progress,
                  cancelled: CancelledFn = never_cancelled) -> list[ImportResult | CorpusImportResult]:
     """Import files and directories of them, all or nothing: the one import
     dispatcher (command line and window).
@@ -354,6 +536,8 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
     :param target_lang: the language to translate articles into, or a corpus's
         target language.
     :param encoding: the articles' encoding as the user named it; detected when None.
+    :param as_document: read bilingual files (XLIFF, PO) as documents to review
+        and deliver (``documents.registry``), not as corpora.
     :param progress: ``progress(fraction, message)``.
     :param cancelled: polled between files and chunks; True raises ``Cancelled``
         and nothing is imported.
@@ -361,20 +545,23 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
     imported) when any file cannot be imported.
     """
     files = expand_paths(paths)
-    prepared: list[PreparedArticle | PreparedCorpus] = []
+    prepared: list[PreparedArticle | PreparedCorpus | PreparedDocument] = []
     for n, path in enumerate(files):
         if cancelled():
             raise Cancelled(CANCELLED)
         progress(0.3 * n / len(files), f"checking {display_path(path.name)}")
         fmt = detect_format(path)
+        if as_document and is_corpus_format(fmt):
+            fmt = _document_format_for(path, fmt)
         if fmt == "text":
             prepared.append(prepare(path, lang, encoding))
-        else:
+        elif is_corpus_format(fmt):
             prepared.append(prepare_corpus(path, fmt, lang, target_lang))
+        else:
+            prepared.append(prepare_document(path, fmt, lang))
     store.discard_stale_imports()
     token = store.begin_import()
-    total = sum(p.corpus.unit_count if isinstance(p, PreparedCorpus) else len(p.article.segments)
-                for p in prepared) or 1
+    total = sum(_size(p) for p in prepared) or 1
     done = 0
     chunker = _Chunker()
     results: list[ImportResult | CorpusImportResult] = []
@@ -391,6 +578,11 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
                 result = store_corpus(store, item, token, chunker=chunker, progress=report,
                                       cancelled=cancelled)
                 done += item.corpus.unit_count
+            elif isinstance(item, PreparedDocument):
+                progress(0.3 + 0.7 * done / total, f"storing {name}")
+                result = store_document(store, item, target_lang, import_token=token,
+                                        chunk_rows=ARTICLE_CHUNK_ROWS, cancelled=cancelled)
+                done += len(item.segments)
             else:
                 progress(0.3 + 0.7 * done / total, f"storing {name}")
                 result = store_article(store, item, target_lang, import_token=token,
@@ -423,14 +615,43 @@ def import_corpus(store: Store, path: str | Path, *, source_lang: str | None = N
     path = Path(path)
     if not path.is_file():
         raise BadInputError(f"no such file: {display_path(path)}")
-    if detect_format(path) == "text":
+    if not is_corpus_format(detect_format(path)):
         raise BadInputError(f"{display_path(path.name)} is not a TMX, XLIFF, CSV or TSV corpus")
     (result,) = import_paths(store, [path], lang=source_lang, target_lang=target_lang,
                              progress=progress, cancelled=cancelled)
     return result  # type: ignore[return-value]
 
 
-def imports_corpus(paths) -> bool:
+def imports_corpus(paths, *, as_document: bool = False) -> bool:
     """Whether importing ``paths`` brings in a corpus (TMX, XLIFF, CSV, TSV by
-    content): bulk work that gets a backup first.  Reads only each file's head."""
-    return any(detect_format(path) != "text" for path in expand_paths(paths))
+    content): bulk work that gets a backup first.  Reads only each file's head.
+
+    :param paths: files and directories, as for ``import_paths``.
+    :param as_document: bilingual files are read as documents, not corpora."""
+    for path in expand_paths(paths):
+        fmt = detect_format(path)
+        if is_corpus_format(fmt) and not (as_document and _has_document_format(fmt)):
+            return True
+    return False
+
+
+def _has_document_format(fmt: str) -> bool:
+    from workbench.core.documents.registry import names
+
+    return fmt in names()
+
+
+def _document_format_for(path: Path, fmt: str) -> str:
+    """The document format that reads a bilingual file (``import --as-document``)."""
+    if not _has_document_format(fmt):
+        raise BadInputError(f"{display_path(path.name)}: a {fmt.upper()} file cannot be imported as a "
+                            f"document yet (only as a corpus)")
+    return fmt
+
+
+def _size(item: PreparedArticle | PreparedCorpus | PreparedDocument) -> int:
+    if isinstance(item, PreparedCorpus):
+        return item.corpus.unit_count
+    if isinstance(item, PreparedDocument):
+        return len(item.segments)
+    return len(item.article.segments)

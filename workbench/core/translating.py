@@ -20,6 +20,7 @@ from workbench.core.errors import BadInputError
 from workbench.core.model import SegmentKind, Unit
 from workbench.core.progress import Cancelled, CancelledFn, ProgressFn, never_cancelled, no_progress
 from workbench.core.store.database import Store
+from workbench.core.text.inline_tags import strip_tags
 
 ENGINE = "argos"
 DEFAULT_BATCH = 64
@@ -131,22 +132,25 @@ def translate_document(store: Store, document_id: int, *, to_lang: str | None = 
         else:
             todo.append(unit)
 
-    cached = store.cached_translations(key, [u.source for u in todo])
+    # The model sees the text without inline tags (<b0>, <x1/>), and its output
+    # has none: the tags are the translator's to place (QA reports missing ones).
+    plain = {u.id: strip_tags(u.source) for u in todo}
+    cached = store.cached_translations(key, list(dict.fromkeys(plain.values())))
     changed: set[int] = set()
-    from_cache = [u for u in todo if u.source in cached]
+    from_cache = [u for u in todo if plain[u.id] in cached]
     if from_cache:
         stale = store.set_machine_translations_if_source(
-            (u.id, u.source, cached[u.source], ENGINE, code, version) for u in from_cache)
+            (u.id, u.source, cached[plain[u.id]], ENGINE, code, version) for u in from_cache)
         changed.update(stale)
         from_cache = [u for u in from_cache if u.id not in stale]
         if on_batch and from_cache:
             on_batch([u.id for u in from_cache])
 
-    # One model call per distinct source text.
-    by_source: dict[str, list[int]] = {}
+    # One model call per distinct source text (without tags).
+    by_source: dict[str, list[tuple[int, str]]] = {}
     for unit in todo:
-        if unit.source not in cached:
-            by_source.setdefault(unit.source, []).append(unit.id)
+        if plain[unit.id] not in cached:
+            by_source.setdefault(plain[unit.id], []).append((unit.id, unit.source))
     sources = list(by_source)
     done_units = 0
     done_sentences = 0
@@ -157,8 +161,8 @@ def translate_document(store: Store, document_id: int, *, to_lang: str | None = 
             break
         batch = sources[start:start + batch_size]
         outputs = engine.translate_chain(chain, batch, beam_size=beam_size)
-        rows = [(uid, src, out, ENGINE, code, version)
-                for src, out in zip(batch, outputs, strict=True) for uid in by_source[src]]
+        rows = [(uid, source, out, ENGINE, code, version)
+                for src, out in zip(batch, outputs, strict=True) for uid, source in by_source[src]]
         with store.transaction():  # cache, MT and the source check: one transaction
             store.cache_translations(key, zip(batch, outputs))
             stale = store.set_machine_translations_if_source(rows)

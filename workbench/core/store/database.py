@@ -46,6 +46,7 @@ from workbench.core.store.connection import (  # noqa: F401 - also imported from
     read_only_connection,
 )
 from workbench.core.store.corpus_rows import CorpusQueries
+from workbench.core.store.document_files import DocumentFileRows
 from workbench.core.store.documents import DocumentQueries
 from workbench.core.store.history_rows import HistoryRows
 from workbench.core.store.memory_rows import MemoryRows
@@ -154,7 +155,8 @@ def _unit_from_row(row: Sequence) -> Unit:
     )
 
 
-class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows, MemoryRows, QaRows):
+class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows, MemoryRows, QaRows,
+            DocumentFileRows):
     """The one owner of the workbench's SQLite file.
 
     Opens (and creates, migrates, health-checks and backs up) the database,

@@ -176,4 +176,29 @@ MIGRATIONS: list[list[str]] = [
 from workbench.core.memory.schema import memory_migration  # noqa: E402
 
 MIGRATIONS.append(memory_migration())
+
+# 7: documents kept in their original format (web pages, DOCX, ODT...), so the
+# translation can be delivered in it.  ``document_files`` holds the original
+# bytes, the format that reads and writes them, and what the reader found
+# besides the text (author, the page's URL); ``document_blocks`` maps each
+# paragraph of the document (``segments.paragraph``) to the block of the
+# original it came from: the format's key and the block's source text (with
+# inline tags), whose whitespace between sentences the deliverable keeps.
+# Both go with their document (ON DELETE CASCADE), pending imports included.
+MIGRATIONS.append([
+    """CREATE TABLE document_files (
+        document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        format TEXT NOT NULL,
+        original BLOB NOT NULL,
+        author TEXT,
+        url TEXT
+    )""",
+    """CREATE TABLE document_blocks (
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        paragraph INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (document_id, paragraph)
+    ) WITHOUT ROWID""",
+])
 SCHEMA_VERSION = len(MIGRATIONS)
