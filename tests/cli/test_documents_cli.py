@@ -62,3 +62,59 @@ def test_as_document_is_refused_for_formats_without_a_document_reader(db_path, t
         return  # the XLIFF document reader is registered: its own tests cover it
     assert run(db_path, "import", "--as-document", xliff) == 1
     assert "cannot be imported as a document yet" in capsys.readouterr().err
+
+
+BILINGUAL = DATA / "bilingual"
+
+
+def test_a_reviewed_xliff_is_saved_back_with_only_the_reviewed_unit_changed(db_path, tmp_path, capsys):
+    from lxml import etree
+    from translate.storage import factory
+
+    source = tmp_path / "job.xlf"
+    source.write_bytes((BILINGUAL / "okapi12.xlf").read_bytes())
+    # Without --as-document an XLIFF is a corpus; with it, a document to review.
+    assert run(db_path, "import", "--as-document", source, "--json") == 0
+    (imported,) = json_lines(capsys)
+    assert imported["format"] == "xliff"
+    assert run(db_path, "segments", imported["id"], "--json") == 0
+    segments = json_lines(capsys)
+    council = next(s for s in segments if s["text"] == "The <b0>council</b0> met.")
+    assert council["target"] == "Совет <b0>собрался</b0>." and council["status"] == "edited"
+    assert run(db_path, "set-target", council["id"], "Совет <b0>заседал</b0>.") == 0
+    assert run(db_path, "approve", council["unit"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "job.out.xlf"
+    assert run(db_path, "deliver", imported["id"], "--out", out) == 0
+    assert "left as the file had them" in capsys.readouterr().out
+    namespace = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+    before = etree.parse(str(source)).getroot()
+    after = etree.parse(str(out)).getroot()
+    changed = [(a.get("id"), etree.tostring(a, encoding="unicode"))
+               for b, a in zip(before.iterfind(".//x:trans-unit", namespace),
+                               after.iterfind(".//x:trans-unit", namespace))
+               if etree.tostring(a) != etree.tostring(b)]
+    assert [unit_id for unit_id, _ in changed] == ["tu1"]
+    assert 'state="final"' in changed[0][1] and "заседал" in changed[0][1]
+    units = {u.getid().split("\x04")[-1]: u for u in factory.getobject(str(out)).units if u.istranslatable()}
+    assert units["tu1"].target == "Совет заседал."
+
+
+def test_a_reviewed_po_file_is_saved_back_with_other_translations_kept(db_path, tmp_path, capsys):
+    import polib
+
+    source = tmp_path / "messages.po"
+    source.write_bytes((BILINGUAL / "messages.po").read_bytes())
+    assert run(db_path, "import", source, "--json") == 0
+    (imported,) = json_lines(capsys)
+    assert imported["format"] == "po"
+    assert run(db_path, "segments", imported["id"], "--json") == 0
+    empty = next(s for s in json_lines(capsys) if s["text"] == "Open %s")
+    assert run(db_path, "set-target", empty["id"], "Открыть %s") == 0
+    capsys.readouterr()
+    out = tmp_path / "messages.out.po"
+    assert run(db_path, "deliver", imported["id"], "--out", out) == 0
+    before = {e.msgid: e.msgstr for e in polib.pofile(str(source))}
+    after = {e.msgid: e.msgstr for e in polib.pofile(str(out))}
+    assert after.pop("Open %s") == "Открыть %s" and before.pop("Open %s") == ""
+    assert after == before  # every other translation as the file had it

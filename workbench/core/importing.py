@@ -551,11 +551,14 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
             raise Cancelled(CANCELLED)
         progress(0.3 * n / len(files), f"checking {display_path(path.name)}")
         fmt = detect_format(path)
-        if as_document and is_corpus_format(fmt):
+        # A bilingual format (XLIFF) has a corpus importer and a document
+        # format under the same name: --as-document picks the document.
+        as_bilingual_document = as_document and is_corpus_format(fmt)
+        if as_bilingual_document:
             fmt = _document_format_for(path, fmt)
         if fmt == "text":
             prepared.append(prepare(path, lang, encoding))
-        elif is_corpus_format(fmt):
+        elif is_corpus_format(fmt) and not as_bilingual_document:
             prepared.append(prepare_corpus(path, fmt, lang, target_lang))
         else:
             prepared.append(prepare_document(path, fmt, lang))

@@ -18,6 +18,13 @@ Which translation a unit contributes:
 - an excluded unit keeps its source text (it is not to be translated) and is
   counted apart.
 
+A **bilingual file** (XLIFF, PO) is saved back rather than filled in: every
+unit with a target writes that target and its status (the file's state
+follows: approved -> final, machine -> MT suggestion...), a unit without one
+is left as the file had it (no fallback: the other tool still sees it as
+untranslated), and excluded units are not touched.  The report lists the
+units left as they were.
+
 A unit merged across a paragraph break gives its whole translation to its
 first paragraph; the later paragraph, whose text it took, is emptied.  The
 output is written atomically (``outputs``): the old file or the new one,
@@ -37,6 +44,8 @@ FALLBACKS = ("source", "mt")
 # What an existing output may look like (``outputs.sniff``) to be replaced without force.
 _REPLACEABLE = {"docx": {"zip"}, "odt": {"zip"}, "html": {"xml", "text"},
                 "text": {"text", "csv", "tsv"}, "xliff": {"xliff", "xml"}, "po": {"text"}}
+# Formats that carry their own translations: saved back, never filled with a fallback.
+BILINGUAL_FORMATS = frozenset(("xliff", "po"))
 # Statuses from least to most finished, for a block's status in bilingual formats.
 _ORDER = [Status.NEW, Status.MACHINE, Status.TM, Status.EDITED, Status.APPROVED]
 
@@ -47,7 +56,7 @@ class FallbackUnit:
     unit_id: int
     paragraph: int
     status: str          # its status (new, machine, edited, tm)
-    used: str            # "source" or "mt": what went into the document
+    used: str            # "source" or "mt": what went into the document; "file": left as the file had it
     reason: str          # why: "not approved", "not approved, no machine translation"
 
 
@@ -67,8 +76,10 @@ class DeliveryReport:
     def describe(self) -> str:
         """One line for the terminal and the status bar."""
         with_mt = sum(1 for unit in self.fallbacks if unit.used == "mt")
-        with_source = len(self.fallbacks) - with_mt
+        as_in_file = sum(1 for unit in self.fallbacks if unit.used == "file")
+        with_source = len(self.fallbacks) - with_mt - as_in_file
         fallback = "".join([
+            f"; {as_in_file} without a target left as the file had them" if as_in_file else "",
             f"; {with_mt} without an approved target got the machine translation" if with_mt else "",
             f"; {with_source} without an approved target kept the source text" if with_source else ""])
         excluded = f"; {self.excluded} excluded kept as source" if self.excluded else ""
@@ -105,6 +116,7 @@ def deliver_document(store: Store, document_id: int, out_path: str | Path, *,
                             f"(or has no units): deliver the document it translates")
     info = store.document_file_info(document_id)
     format_name = info[0] if info else "text"
+    bilingual = format_name in BILINGUAL_FORMATS
     out = Path(out_path).expanduser()
     try:
         out = check_output_path(out, format_name=format_name, database=store.path, force=force)
@@ -121,6 +133,18 @@ def deliver_document(store: Store, document_id: int, out_path: str | Path, *,
             if cancelled():
                 raise Cancelled("delivery cancelled: nothing was written")
             progress(0.5, f"gathered {count:,} units")
+        if bilingual:
+            # Saved back: the reviewed targets and states, nothing invented.
+            if unit.excluded:
+                excluded += 1
+                continue
+            if not unit.target.strip():
+                fallbacks.append(FallbackUnit(unit.id, unit.paragraph, str(unit.status), "file",
+                                              "no target: left as the file had it"))
+                continue
+            approved += unit.status in Status.REVIEWED
+            paragraph_units.setdefault(unit.paragraph, []).append((unit, unit.target))
+            continue
         if unit.excluded:
             excluded += 1
             text = unit.source
@@ -144,7 +168,7 @@ def deliver_document(store: Store, document_id: int, out_path: str | Path, *,
         data = _plain_text(paragraph_units)
         blocks_written = len(paragraph_units)
     else:
-        data, blocks_written = _formatted(store, document, paragraph_units)
+        data, blocks_written = _formatted(store, document, paragraph_units, empty_merged=not bilingual)
     progress(0.9, f"writing {out.name}")
     _write_bytes(out, data)
     progress(1.0, f"wrote {out.name}")
@@ -192,7 +216,7 @@ def _plain_text(paragraph_units: dict[int, list[tuple[Unit, str]]]) -> bytes:
     return ("\n\n".join(p.strip() for p in paragraphs if p.strip()) + "\n").encode("utf-8")
 
 
-def _formatted(store: Store, document, paragraph_units) -> tuple[bytes, int]:
+def _formatted(store: Store, document, paragraph_units, *, empty_merged: bool = True) -> tuple[bytes, int]:
     from workbench.core.documents.registry import get_format
 
     stored = store.document_file(document.id)
@@ -206,7 +230,7 @@ def _formatted(store: Store, document, paragraph_units) -> tuple[bytes, int]:
         translations[block.key] = _join(block.text, pieces)
         statuses[block.key] = str(min((unit.status for unit, _ in pieces), key=_ORDER.index))
     # Paragraphs whose text a unit merged across the break took: emptied.
-    for paragraph in store.segment_paragraphs(document.id):
+    for paragraph in store.segment_paragraphs(document.id) if empty_merged else ():
         block = blocks.get(paragraph)
         if block is not None and block.key not in translations:
             translations[block.key] = ""

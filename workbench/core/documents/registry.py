@@ -22,6 +22,8 @@ _FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     "html": ("workbench.core.documents.html:HtmlFormat", (".html", ".htm", ".xhtml", ".shtml")),
     "docx": ("workbench.core.documents.docx:DocxFormat", (".docx",)),
     "odt": ("workbench.core.documents.odt:OdtFormat", (".odt",)),
+    "xliff": ("workbench.core.documents.xliff_file:XliffFile", (".xlf", ".xliff")),
+    "po": ("workbench.core.documents.po_file:PoFile", (".po", ".pot")),
 }
 
 # An OLE2 compound file: an old .doc, or a DOCX/ODT encrypted with a password.
