@@ -57,7 +57,8 @@ SEPARATION_FULL = 0.85
 # 1-1 pairs from their neighbours no better than UNRELIABLE, and 0 from RELIABLE.
 UNRELIABLE = 0.95
 RELIABLE = 0.999
-NOISE = 0.7       # at or below this, the length path is taken whole
+MIN_MEASURED = 10
+NOISE = 0.6       # at or below this, the length path is taken whole
 
 
 @dataclass(frozen=True)
@@ -284,7 +285,7 @@ class _Model:
         self.lexicon_scale: tuple[float, float] | None = None
         self.separation = 0.5
         self.guarded = 0
-        self.reliability = 1.0
+        self.reliability = self.noise = 1.0
         self.length = LengthModel.initial(self.src_len, self.tgt_len)
 
     def pair_data(self, band: Band) -> PairData:
@@ -358,15 +359,22 @@ class _Model:
 
     def _guard(self, links, band: Band, moves: Moves, cost: np.ndarray, progress: ProgressFn,
                cancelled: CancelledFn) -> list[tuple[int, int, int]]:
-        """Never worse than length alone where the other signals are weak:
-        the plain Gale-Church path (in the same band) is found too, and wherever the two paths part, the stretch
-        of the full model's path is kept only if the full model prefers it
-        by a margin; otherwise the length path's stretch is taken (both
-        start and end at the same cells).  Where the signals do not
-        separate at all (``NOISE``), the length path is taken whole.  The margin is
-        ``Params.guard_margin`` when the signals other than length do not
-        separate the confident 1-1 links of the length path (between two
-        other 1-1 links) from their neighbours in this document (``_reliability``), and shrinks to 0 as they do."""
+        """Never worse than length alone where the other signals are weak.
+
+        The plain Gale-Church path (in the same band, with its own length
+        model, as ``features="length"`` finds it) is found too.  What the
+        signals other than length say about a 1-1 pair is its cost less its
+        length part; how well that separates a pair from the pairs of its
+        source with the target's neighbours (ROC AUC, ``_reliability``)
+        is measured twice: on Gale-Church's confident 1-1 links (between two
+        other 1-1 links: chosen by length alone, they do not flatter the
+        signals) and on the 1-1 links both paths share.  At ``NOISE`` or
+        below on the first, the length path is taken whole.  Otherwise,
+        wherever the two paths part, the stretch of the full model's path is
+        kept only if the full model prefers it by a margin, else the length
+        path's stretch is taken (both start and end at the same cells); the
+        margin is ``Params.guard_margin`` when the second measure is at
+        ``UNRELIABLE`` or below and shrinks to 0 at ``RELIABLE``."""
         zero = np.zeros(band.size + 1)
         src_side = SideData(self.src_len, np.zeros(self.n), np.zeros(self.n, dtype=bool))
         tgt_side = SideData(self.tgt_len, np.zeros(self.m), np.zeros(self.m, dtype=bool))
@@ -390,14 +398,16 @@ class _Model:
         # the 1-1 cost less its length part: what the other signals say
         signal[:-1][ok] = cost[0, :-1][ok] - self.params.length_weight * self.length.cost(
             self.src_len[rows[ok] - 1], self.tgt_len[cols[ok] - 1])
-        self.reliability = _reliability(band, signal, sure)
+        self.noise = _reliability(band, signal, sure)
+        agreed = sorted({(i, j) for t, i, j in links if t == 0} & {(i, j) for t, i, j in base if t == 0})
+        self.reliability = _reliability(band, signal, agreed)
+        if self.noise <= NOISE:      # the signals are noise here: length alone
+            self.guarded = -1
+            return base
         weak = float(np.clip((RELIABLE - self.reliability) / (RELIABLE - UNRELIABLE), 0.0, 1.0))
         margin = self.params.guard_margin * weak
         if margin <= 0:
             return links
-        if self.reliability <= NOISE:      # the signals are noise here: length alone
-            self.guarded = -1
-            return base
         out, self.guarded = _arbitrate(links, base, lambda t, i, j: float(cost[t, band.cell(i, j)]), margin)
         return out
 
@@ -425,9 +435,10 @@ class _Model:
 def _reliability(band: Band, signal: np.ndarray, agreed: list[tuple[int, int]]) -> float:
     """The chance that ``signal`` (per band cell, lower = more alike) is
     lower at an agreed 1-1 cell (i, j) than at (i, j +- 1) and (i, j +- 2)
-    (ROC AUC; 0.5 when there is nothing to compare)."""
-    if not agreed:
-        return 0.5
+    (ROC AUC).  With fewer than ``MIN_MEASURED`` cells (a short document)
+    it cannot be told: 1, the signals are trusted as on the development set."""
+    if len(agreed) < MIN_MEASURED:
+        return 1.0
     rows = np.array([i for i, _ in agreed], dtype=np.int64)
     cols = np.array([j for _, j in agreed], dtype=np.int64)
     true = signal[band.index_of(rows, cols)]
