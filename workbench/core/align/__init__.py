@@ -1,7 +1,8 @@
 """Sentence alignment of a document and its translation (pure, store-free).
 
 ``align`` pairs the sentences of two parallel documents with a monotone
-dynamic program over 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1 and 1-3 links.  The
+dynamic program over 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3, 3-2, 2-3, 4-1
+and 1-4 links.  The
 cost of a link combines Gale-Church length agreement (ratio and variance
 estimated from the documents), anchors that need no model (numbers, dates,
 names and cognates compared across scripts, punctuation), paragraph
@@ -18,6 +19,8 @@ them (``lexicon``), weighed by how well it separates true pairs from
 neighbours in this document, and a second pass uses it.
 ``features="anchors"`` leaves the lexicon out; ``features="length"`` gives
 plain Gale-Church (length and link priors only), the classic baseline.
+A guard keeps the result at least as good as plain Gale-Church where the
+other signals are weak in this document (``_Model._guard``).
 ``pair_costs`` gives the 1-1 cost of any sentence pair under the fitted model.
 See docs/alignment.md for the figures.
 """
