@@ -14,19 +14,25 @@ Sources (all real translations made by people):
   paragraph by paragraph with po4a, so paragraph i of the English HTML is
   paragraph i of each translation.  Technical prose with commands.  Untranslated
   paragraphs (the same text as the English) are left out on both sides.
-- ``sword-text-web`` and ``sword-text-sparv`` (read with ``pysword``): the World
-  English Bible (2015, modern English) and the Spanish Reina-Valera (1909),
-  two independent translations whose verse numbers correspond.  Narrative
-  literary prose, translated freely with respect to each other (the hardest).
+- ``sword-text-web``, ``sword-text-kjv`` and ``sword-text-sparv`` (read with
+  ``pysword``): the World English Bible (2015, modern English), the King James
+  Version (1611/1769) and the Spanish Reina-Valera (1909), independent
+  translations whose verse numbers correspond.  Narrative literary prose,
+  translated freely with respect to each other (the hardest): the modern
+  English splits what the Spanish joins with ``;`` and ``:``.
 - ``tests/data/align/*.tsv``: the hand-made en-ru texts of the test suite.
 
 From paragraph (or verse) correspondences to sentence gold: both sides of a
 unit are split into sentences with the workbench's segmenter.  Same number of
-sentences: 1-1 links; one sentence on one side: one 1-n / n-1 link; otherwise
-(2 vs 3...) the unit is left out on both sides, because which sentence goes
-with which cannot be told without reading it.  A 1-1 pairing whose lengths
-disagree wildly (ratio beyond 3) also leaves the unit out.  Units are left out
-whole, so what remains is still a real translation of itself.
+sentences: 1-1 links; otherwise (2 vs 3, 1 vs 2...) the unit is ONE gold link
+with all its sentences on each side (a 2-3 link): this is how human gold
+looks where the translator regrouped sentences, and these links are the hard
+part of real alignment.  Same number of sentences but a pairing whose
+lengths disagree wildly (ratio beyond 3: the translator regrouped them
+differently) is one n-n link too.  Only units of more than ``MAX_BEAD``
+sentences on a side that cannot be paired 1-1 are left out (on both sides,
+so what remains is still a real translation of itself): no aligner's links
+are that large, and a human annotator would have split them by reading.
 
 Every document is then written twice: ``NAME.orig.tsv`` as it is, and
 ``NAME.edit.tsv`` with translator-like edits of the target side
@@ -42,6 +48,7 @@ import random
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -63,9 +70,16 @@ REFERENCE_DOCS = [
     ("en", "pt", "ch06", 0, 100), ("en", "pt", "ch09", 0, 220),
     ("de", "fr", "ch02", 60, 150), ("de", "fr", "ch04", 0, 250),
     ("es", "it", "ch03", 0, 200), ("pt", "de", "ch05", 0, 80),
+    # German-French, two translations of the English (as the Alpine Club yearbooks)
+    ("de", "fr", "ch01", 0, 200), ("de", "fr", "ch06", 0, 160), ("fr", "de", "ch03", 40, 220),
+    ("de", "fr", "ch09", 60, 180),
 ]
-# (book, chapters): narrative books
-BIBLE_DOCS = [("ruth", None), ("jonah", None), ("esther", None), ("mark", [5, 6])]
+MAX_BEAD = 5
+# (English version, book, chapters): narrative books
+BIBLE_DOCS = [("web", "ruth", None), ("web", "jonah", None), ("web", "esther", None), ("web", "mark", [5, 6]),
+              ("web", "genesis", [37, 39, 40]), ("web", "acts", [27, 28]), ("web", "luke", [15, 16]),
+              ("kjv", "genesis", [41, 42]), ("kjv", "john", [9, 11]), ("kjv", "daniel", [1, 2, 3])]
+BIBLES = {"web": "engWEB2015eb", "kjv": "engKJV2006eb"}
 EDITS_PER_LINK = 1 / 12
 
 
@@ -111,11 +125,9 @@ def sentence_gold(units: list[tuple[str, str]], src_lang: str, tgt_lang: str) ->
         ss, ts = split_sentences(a, src_lang), split_sentences(b, tgt_lang)
         if not ss or not ts:
             continue
-        if len(ss) == len(ts):
-            if any(not (1 / 3 <= len(t) / (ratio * len(s)) <= 3) for s, t in zip(ss, ts)):
-                continue
+        if len(ss) == len(ts) and all(1 / 3 <= len(t) / (ratio * len(s)) <= 3 for s, t in zip(ss, ts)):
             links += [GoldLink((s,), (t,), paragraph) for s, t in zip(ss, ts)]
-        elif len(ss) == 1 or len(ts) == 1:
+        elif max(len(ss), len(ts)) <= MAX_BEAD:
             links.append(GoldLink(tuple(ss), tuple(ts), paragraph))
     return links
 
@@ -155,22 +167,24 @@ def bible_docs(root: Path) -> dict[str, tuple[str, str, list[GoldLink]]]:
 
     modules = SwordModules(str(root / "usr/share/sword"))
     modules.parse_modules()
-    web = modules.get_bible_from_module("engWEB2015eb")
     rv = modules.get_bible_from_module("spaRV1909eb")
     docs = {}
-    for book, chapters in BIBLE_DOCS:
+    for version, book, chapters in BIBLE_DOCS:
+        web = modules.get_bible_from_module(BIBLES[version])
         units = []
-        for structure in web.get_structure().get_books()["nt" if book == "mark" else "ot"]:
+        books = web.get_structure().get_books()
+        for structure in books["ot"] + books["nt"]:
             if structure.osis_name.lower() == book or structure.name.lower() == book:
                 for chapter in chapters or range(1, structure.num_chapters + 1):
                     for verse in range(1, structure.chapter_lengths[chapter - 1] + 1):
                         a = web.get(books=[book], chapters=[chapter], verses=[verse], clean=True).strip()
                         b = rv.get(books=[book], chapters=[chapter], verses=[verse], clean=True).strip()
-                        units.append((a, b))
+                        units.append((re.sub(r"\s+", " ", a), re.sub(r"\s+", " ", b)))
         # verses are not paragraphs: number the links by chapter-sized groups of 6 verses
         links = sentence_gold(units, "en", "es")
         links = [GoldLink(link.src, link.tgt, link.paragraph // 6) for link in links]
-        docs[f"bible_{book}_en-es"] = ("en", "es", links)
+        name = book if version == "web" else f"{book}-{version}"
+        docs[f"bible_{name}_en-es"] = ("en", "es", links)
     return docs
 
 
@@ -199,7 +213,8 @@ def main() -> None:
     parser.add_argument("--packages", type=Path, default=Path("/tmp/align-packages"))
     parser.add_argument("--seed", type=int, default=14)
     args = parser.parse_args()
-    root = fetch([f"debian-reference-{x}" for x in ("en", *LANGS)] + ["sword-text-web", "sword-text-sparv"],
+    root = fetch([f"debian-reference-{x}" for x in ("en", *LANGS)]
+                 + ["sword-text-web", "sword-text-kjv", "sword-text-sparv"],
                  args.packages)
     docs = {**reference_docs(root), **bible_docs(root), **test_docs()}
     args.out.mkdir(parents=True, exist_ok=True)
@@ -208,6 +223,7 @@ def main() -> None:
     for _, tgt_lang, links in docs.values():
         by_lang.setdefault(tgt_lang, []).extend(t for link in links for t in link.tgt)
     print(f"{'document':<28} {'pair':>6} {'src':>5} {'tgt':>5} {'links':>6} {'non-1-1':>8} {'edited':>7}")
+    kinds: dict[str, Counter] = {"orig": Counter(), "edit": Counter()}
     for name, (src_lang, tgt_lang, links) in docs.items():
         own = {t for link in links for t in link.tgt}
         notes = [t for t in by_lang[tgt_lang] if t not in own and 20 < len(t) < 160][:400]
@@ -216,8 +232,16 @@ def main() -> None:
         changed = edited(links, rng, notes)
         write_gold(changed, args.out / f"{name}.edit.tsv", comment + " (translator-like edits)")
         odd = sum(1 for link in links if (len(link.src), len(link.tgt)) != (1, 1))
+        kinds["orig"].update(f"{len(x.src)}-{len(x.tgt)}" for x in links)
+        kinds["edit"].update(f"{len(x.src)}-{len(x.tgt)}" for x in changed)
         print(f"{name:<28} {src_lang + '-' + tgt_lang:>6} {sum(len(x.src) for x in links):>5} "
               f"{sum(len(x.tgt) for x in links):>5} {len(links):>6} {odd:>8} {len(changed):>7}")
+
+    print(f"\n{len(docs)} documents x 2 = {2 * len(docs)} files in {args.out}")
+    for kind, counts in kinds.items():
+        total = sum(counts.values())
+        print(f"{kind}: {total} links, non-1-1 {1 - counts['1-1'] / total:.1%}: " + ", ".join(
+            f"{k} {v / total:.1%}" for k, v in counts.most_common(12)))
 
 
 if __name__ == "__main__":

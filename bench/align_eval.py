@@ -14,6 +14,10 @@ translations, as they are (``.orig``) and with translator-like edits
                 learned from the document and the signals weighed per document
 - ``full+MT``:  ``full`` with a simulated MT (``workbench.testing.alignments.simulated_mt``:
                 the gold translation damaged; NOT a model, it stands for one)
+- ``before``:   with ``--before COMMIT``, the aligner of that commit (its
+                ``workbench/core/align`` is copied into a temporary package
+                and run with its default features), e.g. the one that shipped
+                before issue 14: ``--before 8726613``
 
 Scores are Vecalign's ``score.py`` (``workbench.testing.align_scores.vecalign_counts``):
 strict and lax F1, micro-averaged over documents, and per document.  The
@@ -35,10 +39,33 @@ from workbench.testing.align_scores import Counts, flatten, read_gold, vecalign_
 from workbench.testing.alignments import simulated_mt  # noqa: E402
 
 CONFIGS = ("length", "anchors", "full", "full+MT")
+_BEFORE = []
+
+
+def load_before(commit: str) -> None:
+    """Import the aligner of ``commit`` as the package ``aligner_before``."""
+    import importlib
+    import subprocess
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="aligner-before-"))
+    package = folder / "aligner_before"
+    package.mkdir()
+    repo = Path(__file__).resolve().parents[1]
+    names = subprocess.run(["git", "ls-tree", "--name-only", commit, "workbench/core/align/"], cwd=repo,
+                           check=True, capture_output=True, text=True).stdout.split()
+    for name in names:
+        code = subprocess.run(["git", "show", f"{commit}:{name}"], cwd=repo, check=True,
+                              capture_output=True, text=True).stdout
+        (package / Path(name).name).write_text(code.replace("workbench.core.align", "aligner_before"))
+    sys.path.insert(0, str(folder))
+    _BEFORE.append(importlib.import_module("aligner_before").align)
 
 
 def run(config: str, src, tgt, sp, tp, mt, paragraphs: bool):
     kwargs = {"src_paragraphs": sp, "tgt_paragraphs": tp} if paragraphs else {}
+    if config == "before":
+        return _BEFORE[0](src, tgt, "xx", "yy", **kwargs)
     if config == "full+MT":
         kwargs["mt"] = mt
     features = "full" if config == "full+MT" else config
@@ -52,8 +79,12 @@ def main() -> None:
     parser.add_argument("--docs", action="store_true", help="strict F1 of every document")
     parser.add_argument("--only", default="", help="substring of the documents to run")
     parser.add_argument("--configs", default=",".join(CONFIGS))
+    parser.add_argument("--before", default="", help="also run the aligner of this git commit")
     args = parser.parse_args()
     configs = args.configs.split(",")
+    if args.before:
+        load_before(args.before)
+        configs.insert(1, "before")
     files = sorted(p for p in args.devset.glob("*.tsv") if args.only in p.name)
     if not files:
         sys.exit(f"no gold files in {args.devset}: run bench/align_devset.py first")

@@ -1,7 +1,8 @@
 """Sentence alignment of a document and its translation (pure, store-free).
 
 ``align`` pairs the sentences of two parallel documents with a monotone
-dynamic program over 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1 and 1-3 links.  The
+dynamic program over 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3, 3-2, 2-3, 4-1
+and 1-4 links.  The
 cost of a link combines Gale-Church length agreement (ratio and variance
 estimated from the documents), anchors that need no model (numbers, dates,
 names and cognates compared across scripts, punctuation), paragraph
@@ -18,6 +19,8 @@ them (``lexicon``), weighed by how well it separates true pairs from
 neighbours in this document, and a second pass uses it.
 ``features="anchors"`` leaves the lexicon out; ``features="length"`` gives
 plain Gale-Church (length and link priors only), the classic baseline.
+A guard keeps the result at least as good as plain Gale-Church where the
+other signals are weak in this document (``_Model._guard``).
 ``pair_costs`` gives the 1-1 cost of any sentence pair under the fitted model.
 See docs/alignment.md for the figures.
 """
@@ -53,6 +56,12 @@ MIN_LEXICON_PAIRS = 12        # confident 1-1 links needed to learn a lexicon
 # from the floor to the full value.
 SEPARATION_FLOOR = 0.6
 SEPARATION_FULL = 0.85
+# The guard's margin is full when the signals other than length separate true
+# 1-1 pairs from their neighbours no better than UNRELIABLE, and 0 from RELIABLE.
+UNRELIABLE = 0.95
+RELIABLE = 0.999
+MIN_MEASURED = 10
+NOISE = 0.6       # at or below this, the length path is taken whole
 
 
 @dataclass(frozen=True)
@@ -278,6 +287,8 @@ class _Model:
         self.lexicon_weight = 0.0
         self.lexicon_scale: tuple[float, float] | None = None
         self.separation = 0.5
+        self.guarded = 0
+        self.reliability = self.noise = 1.0
         self.length = LengthModel.initial(self.src_len, self.tgt_len)
 
     def pair_data(self, band: Band) -> PairData:
@@ -345,7 +356,63 @@ class _Model:
                 raise Cancelled("alignment cancelled")
             cost = self.costs(band)
             links = viterbi(band, moves, cost, progress=progress, cancelled=cancelled, share=(0.5, 0.1))
+        if self.full and self.params.guard_margin > 0:
+            links = self._guard(links, band, moves, cost, progress, cancelled)
         return links, band, moves, cost
+
+    def _guard(self, links, band: Band, moves: Moves, cost: np.ndarray, progress: ProgressFn,
+               cancelled: CancelledFn) -> list[tuple[int, int, int]]:
+        """Never worse than length alone where the other signals are weak.
+
+        The plain Gale-Church path (in the same band, with its own length
+        model, as ``features="length"`` finds it) is found too.  What the
+        signals other than length say about a 1-1 pair is its cost less its
+        length part; how well that separates a pair from the pairs of its
+        source with the target's neighbours (ROC AUC, ``_reliability``)
+        is measured twice: on Gale-Church's confident 1-1 links (between two
+        other 1-1 links: chosen by length alone, they do not flatter the
+        signals) and on the 1-1 links both paths share.  At ``NOISE`` or
+        below on the first, the length path is taken whole.  Otherwise,
+        wherever the two paths part, the stretch of the full model's path is
+        kept only if the full model prefers it by a margin, else the length
+        path's stretch is taken (both start and end at the same cells); the
+        margin is ``Params.guard_margin`` when the second measure is at
+        ``UNRELIABLE`` or below and shrinks to 0 at ``RELIABLE``."""
+        zero = np.zeros(band.size + 1)
+        src_side = SideData(self.src_len, np.zeros(self.n), np.zeros(self.n, dtype=bool))
+        tgt_side = SideData(self.tgt_len, np.zeros(self.m), np.zeros(self.m, dtype=bool))
+        gale_church = replace(GALE_CHURCH, temperature=self.params.temperature)
+        # Gale-Church as ``features="length"`` runs it, with its own length
+        # model (the full model's may come from a path misleading signals bent)
+        first = LengthModel.initial(self.src_len, self.tgt_len)
+        plain = build_costs(band, src_side, tgt_side, PairData(zero, zero), first, gale_church, 0.0)
+        base = viterbi(band, moves, plain, progress=progress, cancelled=cancelled, share=(0.6, 0.05))
+        own = LengthModel.estimate(_one_to_one_lengths(base, self.src_len, self.tgt_len), first)
+        if own.differs_from(first):
+            plain = build_costs(band, src_side, tgt_side, PairData(zero, zero), own, gale_church, 0.0)
+            base = viterbi(band, moves, plain, progress=progress, cancelled=cancelled, share=(0.65, 0.05))
+        # measured on Gale-Church's own confident links: chosen by length
+        # alone, they do not flatter the other signals
+        sure = [(i, j) for k, (t, i, j) in enumerate(base)
+                if t == 0 and 0 < k < len(base) - 1 and base[k - 1][0] == 0 and base[k + 1][0] == 0]
+        rows, cols = band.rows_cols()
+        ok = (rows >= 1) & (cols >= 1)
+        signal = np.full(band.size + 1, np.inf)
+        # the 1-1 cost less its length part: what the other signals say
+        signal[:-1][ok] = cost[0, :-1][ok] - self.params.length_weight * self.length.cost(
+            self.src_len[rows[ok] - 1], self.tgt_len[cols[ok] - 1])
+        self.noise = _reliability(band, signal, sure)
+        agreed = sorted({(i, j) for t, i, j in links if t == 0} & {(i, j) for t, i, j in base if t == 0})
+        self.reliability = _reliability(band, signal, agreed)
+        if self.noise <= NOISE:      # the signals are noise here: length alone
+            self.guarded = -1
+            return base
+        weak = float(np.clip((RELIABLE - self.reliability) / (RELIABLE - UNRELIABLE), 0.0, 1.0))
+        margin = self.params.guard_margin * weak
+        if margin <= 0:
+            return links
+        out, self.guarded = _arbitrate(links, base, lambda t, i, j: float(cost[t, band.cell(i, j)]), margin)
+        return out
 
     def _learn_lexicon(self, links: list[tuple[int, int, int]]) -> bool:
         """Learn the word table from the confident links of a first alignment
@@ -366,6 +433,50 @@ class _Model:
             return False
         self.lexicon = lexicon.expansions(src_words, tgt_words, table)
         return True
+
+
+def _reliability(band: Band, signal: np.ndarray, agreed: list[tuple[int, int]]) -> float:
+    """The chance that ``signal`` (per band cell, lower = more alike) is
+    lower at an agreed 1-1 cell (i, j) than at (i, j +- 1) and (i, j +- 2)
+    (ROC AUC).  With fewer than ``MIN_MEASURED`` cells (a short document)
+    it cannot be told: 1, the signals are trusted as on the development set."""
+    if len(agreed) < MIN_MEASURED:
+        return 1.0
+    rows = np.array([i for i, _ in agreed], dtype=np.int64)
+    cols = np.array([j for _, j in agreed], dtype=np.int64)
+    true = signal[band.index_of(rows, cols)]
+    wins = total = 0.0
+    for d in (-2, -1, 1, 2):
+        other = signal[band.index_of(rows, cols + d)]
+        ok = np.isfinite(other) & np.isfinite(true) & (cols + d >= 1) & (cols + d <= band.m)
+        wins += float((true[ok] < other[ok]).sum() + 0.5 * (true[ok] == other[ok]).sum())
+        total += int(ok.sum())
+    return wins / total if total else 0.5
+
+
+def _arbitrate(chosen: list[tuple[int, int, int]], base: list[tuple[int, int, int]], cost,
+               margin: float) -> tuple[list[tuple[int, int, int]], int]:
+    """Merge two paths (lists of (type, i, j) links ending at cell (i, j)):
+    between consecutive cells both go through, keep ``chosen``'s links when
+    their total ``cost(t, i, j)`` is lower than ``base``'s by ``margin`` or
+    more, else take ``base``'s.  Returns the path and how many stretches
+    were taken from ``base``."""
+    out: list[tuple[int, int, int]] = []
+    taken = 0
+    where = {(i, j): k for k, (_, i, j) in enumerate(base)}
+    sa = sb = 0
+    for k, (_, i, j) in enumerate(chosen):
+        kb = where.get((i, j))
+        if kb is None:
+            continue
+        seg_a, seg_b = chosen[sa:k + 1], base[sb:kb + 1]
+        sa, sb = k + 1, kb + 1
+        if seg_a == seg_b or sum(cost(*x) for x in seg_b) - sum(cost(*x) for x in seg_a) >= margin:
+            out += seg_a
+        else:
+            out += seg_b
+            taken += 1
+    return out, taken
 
 
 def _never_backwards(progress: ProgressFn) -> ProgressFn:

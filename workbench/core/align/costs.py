@@ -29,7 +29,7 @@ from workbench.core.align.dp import TYPES
 class Params:
     """Weights of the cost model (in nats, roughly)."""
 
-    priors: tuple[float, ...] = (0.0, 0.0, 0.0, 2.6, 2.6, 4.5, 5.5, 5.5)   # per TYPES
+    priors: tuple[float, ...] = (0.0, 0.0, 0.0, 2.6, 2.6, 4.5, 5.5, 5.5, 5.5, 5.5, 7.0, 7.0)   # per TYPES
     deletion: float = 4.0
     length_weight: float = 1.0
     anchor_weight: float = 5.0
@@ -45,6 +45,13 @@ class Params:
     # costs more than it earns: with an MT, pairing unrelated sentences or
     # absorbing an untranslated one into a link is evidence against it.
     mt_offset: float = 0.5
+    # z (0 = unrelated, 1 = a typical true pair) is capped here: a pair far
+    # above typical earns no more
+    similarity_cap: float = 1.5
+    # Where the path departs from plain Gale-Church's, the departure must be
+    # worth this many nats under the full model, or Gale-Church's stretch is
+    # kept (0: no guard)
+    guard_margin: float = 4.0
     paragraph_cross: float = 2.0
     paragraph_start: float = 1.0
     temperature: float = 1.0
@@ -53,7 +60,7 @@ class Params:
 
 # Gale & Church (1993): link type probabilities .89 (1-1), .0099 (1-0 and 0-1
 # together), .089 (2-1 and 1-2), .011 (2-2); 3-1 / 1-3 rarer still.
-GALE_CHURCH = Params(priors=(0.12, 0.0, 0.0, 3.11, 3.11, 4.51, 6.0, 6.0), deletion=5.3,
+GALE_CHURCH = Params(priors=(0.12, 0.0, 0.0, 3.11, 3.11, 4.51, 6.0, 6.0) + (np.inf,) * 4, deletion=5.3,
                      length_weight=1.0, anchor_weight=0.0, mt_weight=0.0, paragraph_cross=0.0,
                      paragraph_start=0.0)
 
@@ -71,6 +78,10 @@ class LengthModel:
         """Enough to be worth a second pass of the DP."""
         return (abs(np.log(self.ratio / other.ratio)) > 0.05
                 or abs(np.log(self.variance / other.variance)) > 0.25)
+
+    def cost(self, ls: np.ndarray, lt: np.ndarray) -> np.ndarray:
+        """Gale-Church's cost of linking ``ls`` source with ``lt`` target characters."""
+        return neg_log_tail((lt - self.ratio * ls) / np.sqrt(self.variance * ((self.ratio * ls + lt) / 2 + 1.0)))
 
     @staticmethod
     def initial(src_len: np.ndarray, tgt_len: np.ndarray) -> LengthModel:
@@ -164,21 +175,41 @@ class PairData:
     anchor_scale: float = 1.0      # of ``Params.anchor_weight`` in this document
 
 
+def _block(pair: np.ndarray, offsets: dict, src: range, tgt: range) -> np.ndarray:
+    total = None
+    for da in src:
+        for db in tgt:
+            value = pair[offsets[da, db]]
+            total = value.copy() if total is None else total + value
+    return total
+
+
 def _group(pair: np.ndarray, offsets: dict, a: int, b: int) -> np.ndarray:
-    """A pairwise feature summed over a link's sentence pairs.  A 2-2 link
-    takes its better internal pairing (straight or crossed) instead of all
-    four pairs: words repeated in neighbouring sentences would otherwise
+    """A pairwise feature summed over a link's sentence pairs (offset (da,
+    db) = the pair da sentences before the link's last source sentence and
+    db before its last target one).  A link with two or more sentences on
+    both sides (2-2, 3-2, 2-3) takes its best split into two parts, each
+    with one sentence on a side, straight or crossed, instead of all its
+    sentence pairs: words repeated in neighbouring sentences would otherwise
     count four times in a 2-2 link and twice in the two 1-1 links it
     replaces, and two good 1-1 links would look like one better 2-2."""
-    if (a, b) == (2, 2):
-        return np.maximum(pair[offsets[0, 0]] + pair[offsets[1, 1]],
-                          pair[offsets[0, 1]] + pair[offsets[1, 0]])
-    total = pair[offsets[0, 0]].copy()
-    for da in range(a):
-        for db in range(b):
-            if da or db:
-                total += pair[offsets[da, db]]
-    return total
+    if a >= 2 and b >= 2:
+        best = None
+        for a1 in range(1, a):
+            for b1 in range(1, b):
+                if min(a1, b1) > 1 or min(a - a1, b - b1) > 1:
+                    continue
+                # offsets count back from the end: the first a1 sources are a-1..a-a1
+                first_s, last_s = range(a - a1, a), range(0, a - a1)
+                straight = (_block(pair, offsets, first_s, range(b - b1, b))
+                            + _block(pair, offsets, last_s, range(0, b - b1)))
+                if min(a1, b - b1) <= 1 and min(a - a1, b1) <= 1:
+                    crossed = (_block(pair, offsets, first_s, range(0, b - b1))
+                               + _block(pair, offsets, last_s, range(b - b1, b)))
+                    straight = np.maximum(straight, crossed)
+                best = straight if best is None else np.maximum(best, straight)
+        return best
+    return _block(pair, offsets, range(a), range(b))
 
 
 BLOCK_CELLS = 1 << 17   # cells costed at once: bounds the temporaries' memory
@@ -207,11 +238,13 @@ def _block_costs(band: Band, rows: np.ndarray, cols: np.ndarray, src: SideData, 
                  pairs: PairData, length: LengthModel, params: Params,
                  use_paragraphs: float) -> np.ndarray:
     here = band.index_of(rows, cols)
-    offsets = {(da, db): here if not (da or db) else band.index_of(rows - da, cols - db)
-               for da in range(3) for db in range(3) if da + db <= 2 or (da, db) == (1, 1)}
+    offsets = _Offsets(band, rows, cols, here)
     out = np.empty((len(TYPES), len(rows)), dtype=np.float32)
     anchor_weight = params.anchor_weight * pairs.anchor_scale
     for t, (a, b) in enumerate(TYPES):
+        if not np.isfinite(params.priors[t]):
+            out[t] = np.inf
+            continue
         valid = (rows >= a) & (cols >= b)
         # Group = source sentences r0..r-1 and target c0..c-1 (clipped where
         # the link cannot end: those cells are set to +inf below).
@@ -233,15 +266,14 @@ def _block_costs(band: Band, rows: np.ndarray, cols: np.ndarray, src: SideData, 
             unmatched = np.maximum(pen - _group(pairs.resolved, offsets, a, b), 0.0)
             value -= anchor_weight * (reward - unmatched)
             for sim in pairs.similarities:
-                # Weighted by the group's mass, not its sentence count: a
-                # sentence absorbed into a link without matching it adds
-                # mass but no overlap, so it earns nothing.
-                overlap = _group(sim.overlap, offsets, a, b)
-                mass = ((sim.src_cum[r] - sim.src_cum[r0]) + (sim.tgt_cum[c] - sim.tgt_cum[c0])) / 2
-                dice = overlap / np.maximum(mass, 1e-9)
-                low, high = sim.scale
-                z = np.clip((dice - low) / max(high - low, 1e-6), -1.5, 1.5)
-                value -= sim.weight * (z - sim.offset) * mass / sim.unit
+                # A link with several sentences on both sides earns what its
+                # best split into two parts (1-1, 2-1...) would earn as
+                # separate links: merging never earns more than the parts.
+                best = None
+                for parts in _splits(a, b):
+                    earned = sum(_earned(sim, offsets, r, c, ps, pt, params) for ps, pt in parts)
+                    best = earned if best is None else np.maximum(best, earned)
+                value -= best
             if use_paragraphs:
                 crossing = ((src.cum_para[r] - src.cum_para[r0 + 1])
                             + (tgt.cum_para[c] - tgt.cum_para[c0 + 1]))
@@ -250,3 +282,50 @@ def _block_costs(band: Band, rows: np.ndarray, cols: np.ndarray, src: SideData, 
                                            + params.paragraph_start * mismatch)
         out[t] = np.where(valid, value, np.inf)
     return out
+
+
+def _splits(a: int, b: int) -> list[tuple[tuple[range, range], ...]]:
+    """The ways an a-b link is scored by a similarity: whole when a side has
+    one sentence; otherwise every split into two parts that each have one
+    sentence on a side, straight or crossed.  Ranges count back from the
+    link's last sentence (0 = last)."""
+    if a < 2 or b < 2:
+        return [((range(a), range(b)),)]
+    out = []
+    for a1 in range(1, a):
+        for b1 in range(1, b):
+            first_s, last_s = range(a - a1, a), range(0, a - a1)
+            if min(a1, b1) <= 1 and min(a - a1, b - b1) <= 1:
+                out.append(((first_s, range(b - b1, b)), (last_s, range(0, b - b1))))
+            if min(a1, b - b1) <= 1 and min(a - a1, b1) <= 1:
+                out.append(((first_s, range(0, b - b1)), (last_s, range(b - b1, b))))
+    return out
+
+
+def _earned(sim: Similarity, offsets, r: np.ndarray, c: np.ndarray, ps: range, pt: range,
+            params: Params) -> np.ndarray:
+    """What the sentences ``ps`` x ``pt`` of a link earn from ``sim``,
+    weighted by their mass, not their count: a sentence absorbed without
+    matching adds mass but no overlap, so it earns nothing."""
+    overlap = _block(sim.overlap, offsets, ps, pt)
+    hi_s, lo_s = np.maximum(r - ps.start, 0), np.maximum(r - ps.stop, 0)
+    hi_t, lo_t = np.maximum(c - pt.start, 0), np.maximum(c - pt.stop, 0)
+    mass = ((sim.src_cum[hi_s] - sim.src_cum[lo_s]) + (sim.tgt_cum[hi_t] - sim.tgt_cum[lo_t])) / 2
+    dice = overlap / np.maximum(mass, 1e-9)
+    low, high = sim.scale
+    z = np.clip((dice - low) / max(high - low, 1e-6), -1.5, params.similarity_cap)
+    return sim.weight * (z - sim.offset) * mass / sim.unit
+
+
+class _Offsets(dict):
+    """Flat index of cell (row - da, col - db) for every cell of a block,
+    computed when first asked for."""
+
+    def __init__(self, band: Band, rows: np.ndarray, cols: np.ndarray, here: np.ndarray) -> None:
+        super().__init__({(0, 0): here})
+        self.band, self.rows, self.cols = band, rows, cols
+
+    def __missing__(self, key: tuple[int, int]) -> np.ndarray:
+        da, db = key
+        value = self[key] = self.band.index_of(self.rows - da, self.cols - db)
+        return value
