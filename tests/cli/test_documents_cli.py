@@ -52,16 +52,20 @@ def test_bad_documents_are_one_line_and_change_nothing(db_path, tmp_path, capsys
         assert dump(db_path) == before
 
 
-def test_as_document_is_refused_for_formats_without_a_document_reader(db_path, tmp_path, capsys):
+def test_as_document_reads_xliff_as_a_document_and_leaves_a_tmx_a_corpus(db_path, tmp_path, capsys):
     xliff = tmp_path / "job.xlf"
     xliff.write_text('<?xml version="1.0"?><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
                      '<file original="a" source-language="en" target-language="ru" datatype="plaintext">'
                      '<body><trans-unit id="1"><source>Hi.</source><target>Привет.</target></trans-unit>'
                      '</body></file></xliff>', encoding="utf-8")
-    if "xliff" in __import__("workbench.core.documents.registry", fromlist=["names"]).names():
-        return  # the XLIFF document reader is registered: its own tests cover it
-    assert run(db_path, "import", "--as-document", xliff) == 1
-    assert "cannot be imported as a document yet" in capsys.readouterr().err
+    tmx = tmp_path / "memory.tmx"
+    tmx.write_text('<?xml version="1.0"?>\n<tmx version="1.4"><header srclang="en"/><body><tu>'
+                   '<tuv xml:lang="en"><seg>Good morning.</seg></tuv><tuv xml:lang="ru"><seg>Доброе утро.</seg>'
+                   '</tuv></tu></body></tmx>\n', encoding="utf-8")
+    assert run(db_path, "import", "--as-document", xliff, tmx, "--json") == 0
+    document, corpus = json_lines(capsys)
+    assert document["format"] == "xliff" and document["segments"] == 1
+    assert corpus["format"] == "tmx" and corpus["units"] == 1 and corpus["translation"] is not None
 
 
 BILINGUAL = DATA / "bilingual"
@@ -96,8 +100,8 @@ def test_a_reviewed_xliff_is_saved_back_with_only_the_reviewed_unit_changed(db_p
                if etree.tostring(a) != etree.tostring(b)]
     assert [unit_id for unit_id, _ in changed] == ["tu1"]
     assert 'state="final"' in changed[0][1] and "заседал" in changed[0][1]
-    units = {u.getid().split("\x04")[-1]: u for u in factory.getobject(str(out)).units if u.istranslatable()}
-    assert units["tu1"].target == "Совет заседал."
+    targets = [u.target for u in factory.getobject(str(out)).units if u.getid() == "article.html\x04tu1"]
+    assert targets == ["Совет заседал."]
 
 
 def test_a_reviewed_po_file_is_saved_back_with_other_translations_kept(db_path, tmp_path, capsys):

@@ -553,9 +553,8 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, lang: str | None 
         fmt = detect_format(path)
         # A bilingual format (XLIFF) has a corpus importer and a document
         # format under the same name: --as-document picks the document.
-        as_bilingual_document = as_document and is_corpus_format(fmt)
-        if as_bilingual_document:
-            fmt = _document_format_for(path, fmt)
+        # Corpus-only formats (TMX, CSV, TSV) stay corpora.
+        as_bilingual_document = as_document and is_corpus_format(fmt) and _has_document_format(fmt)
         if fmt == "text":
             prepared.append(prepare(path, lang, encoding))
         elif is_corpus_format(fmt) and not as_bilingual_document:
@@ -642,14 +641,6 @@ def _has_document_format(fmt: str) -> bool:
     from workbench.core.documents.registry import names
 
     return fmt in names()
-
-
-def _document_format_for(path: Path, fmt: str) -> str:
-    """The document format that reads a bilingual file (``import --as-document``)."""
-    if not _has_document_format(fmt):
-        raise BadInputError(f"{display_path(path.name)}: a {fmt.upper()} file cannot be imported as a "
-                            f"document yet (only as a corpus)")
-    return fmt
 
 
 def _size(item: PreparedArticle | PreparedCorpus | PreparedDocument) -> int:

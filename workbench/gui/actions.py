@@ -30,12 +30,16 @@ class ActionSpec:
 
 SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("import_files", "&Import files…", "&File", (KEY.Open,),
-               "Import articles (.txt) or corpora (.tmx, .csv, .tsv); or drop files on the window",
+               "Import articles (.txt), documents (.html, .docx, .odt, .xlf, .po) or corpora (.tmx, .csv, .tsv);"
+               " or drop files on the window",
                SP.SP_DialogOpenButton),
     ActionSpec("import_pair", "Import document &pair…", "&File", ("Ctrl+Shift+O",),
                "Import an article and its human translation (two files) and align their sentences"),
     ActionSpec("import_translation", "Import &translation of this document…", "&File", (),
                "Give the selected document its human translation and align their sentences"),
+    ActionSpec("deliver", "&Deliver translated document…", "&File", ("Ctrl+Shift+D",),
+               "Write the selected document's translation in its original format (DOCX, ODT, web page,"
+               " XLIFF, PO or text): approved targets, the source or MT for the rest"),
     ActionSpec("export", "&Export…", "&File", ("Ctrl+Shift+E",),
                "Export units as TMX, CSV, TSV, Moses or XLIFF", SP.SP_DialogSaveButton),
     ActionSpec("open_database", "&Open database…", "&File", (),

@@ -49,6 +49,6 @@ def choose_open_file(parent: QWidget | None, caption: str, file_filter: str) -> 
     return path or None
 
 
-def choose_save_file(parent: QWidget | None, caption: str, file_filter: str) -> str | None:
-    path, _ = QFileDialog.getSaveFileName(parent, caption, "", file_filter)
+def choose_save_file(parent: QWidget | None, caption: str, file_filter: str, suggested: str = "") -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, caption, suggested, file_filter)
     return path or None

@@ -47,7 +47,7 @@ from workbench.gui.review.qa_controller import QaController
 from workbench.gui.session import ReviewSession
 from workbench.gui.settings import open_settings, read_bool
 from workbench.gui.review.unit_table import UnitTableModel, UnitTableView
-from workbench.gui.jobs.tasks import import_files
+from workbench.gui.jobs.tasks import deliver_job, import_files
 from workbench.gui.jobs.workers import CallWorker, TranslateWorker, TranslationOutcome
 from workbench.gui.memory_tools import MemoryTools
 from workbench.gui.review.matches_pane import MatchActions, MatchesPane
@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
     document_opened = Signal(int)        # document id shown in the table
     translation_finished = Signal(object)  # TranslationOutcome
     import_finished = Signal(list)       # ids of the imported documents
+    delivered = Signal(str)              # the delivery report's line
 
     def __init__(self, db_path: str | Path | None = None, *, packages_dir: str | Path | None = None):
         super().__init__()
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
             "import_pair": self.pairs.import_pair,
             "import_translation": self.import_translation,
             "export": self.show_export,
+            "deliver": self.deliver_document,
             "open_database": self.choose_database,
             "quit": self.close,
             "undo": review.undo,
@@ -392,6 +394,7 @@ class MainWindow(QMainWindow):
         self.actions["import_pair"].setEnabled(has_db and not self.jobs.busy)
         self.actions["import_translation"].setEnabled(has_doc and not self.jobs.busy)
         self.actions["export"].setEnabled(has_db and not self.jobs.busy)
+        self.actions["deliver"].setEnabled(has_doc and not self.jobs.busy)
         self.actions["translate_document"].setEnabled(has_doc and not self.jobs.busy)
         self.actions["translate_all"].setEnabled(has_db and not self.jobs.busy)
         self.actions["pretranslate"].setEnabled(has_doc and not self.jobs.busy)
@@ -585,12 +588,71 @@ class MainWindow(QMainWindow):
         if self.jobs.busy:
             dialogs.show_error(self, "Cannot import", "Another job is running; wait for it or cancel it.")
             return False
+        as_document = False
+        bilingual = [p for p in paths if Path(p).suffix.lower() in (".xlf", ".xliff")]
+        if bilingual:
+            # An XLIFF is either a job from another tool (review it, deliver it
+            # back) or a corpus of aligned pairs: only the person knows.
+            choice = dialogs.ask_choice(
+                self, "Import XLIFF", f"How should {Path(bilingual[0]).name}"
+                f"{f' and {len(bilingual) - 1} more XLIFF file(s)' if len(bilingual) > 1 else ''} be imported?",
+                [("document", "Open for review (deliver back as XLIFF)"),
+                 ("corpus", "Import as a corpus of aligned pairs")])
+            if choice is None:
+                return False
+            as_document = choice == "document"
         self.controller.flush()
-        worker = CallWorker("import", import_files, str(self.session.db_path), list(paths))
+        worker = CallWorker("import", import_files, str(self.session.db_path), list(paths), as_document)
         started = self.jobs.start(worker, f"importing {len(paths)} file(s)",
                                   on_finished=self._imported, on_failed=self._import_failed)
         self._update_enabled()
         return started
+
+    # -- deliver ------------------------------------------------------------------------
+    def deliver_document(self) -> bool:
+        """File → Deliver translated document…: the selected document's
+        translation in its original format, written by a worker."""
+        from workbench.core.documents.deliver import BILINGUAL_FORMATS
+
+        doc_id = self.doc_list.current_document_id()
+        if self.session is None or doc_id is None:
+            return False
+        if self.jobs.busy:
+            dialogs.show_error(self, "Cannot deliver", "Another job is running; wait for it or cancel it.")
+            return False
+        store = self.session.store
+        document = store.document(doc_id)
+        if document.translation_of is not None:
+            dialogs.show_error(self, "Cannot deliver", f"“{document.title}” is the translation of another "
+                               "document: select the document it translates.")
+            return False
+        info = store.document_file_info(doc_id)
+        format_name = info[0] if info else "text"
+        suffix = Path(document.source_path or "").suffix or ".txt"
+        fallback = "source"
+        if format_name not in BILINGUAL_FORMATS:
+            fallback = dialogs.ask_choice(
+                self, "Deliver translated document",
+                "Units without an approved target: what goes into the document?",
+                [("source", "Their source text"), ("mt", "Their machine translation")])
+            if fallback is None:
+                return False
+        stem = Path(document.source_path or document.title).stem or f"document-{doc_id}"
+        suggested = str(Path(document.source_path or ".").parent / f"{stem}.{document.target_language or 'out'}{suffix}")
+        out = dialogs.choose_save_file(self, "Deliver translated document",
+                                       f"{format_name.upper()} (*{suffix});;All files (*)", suggested)
+        if not out:
+            return False
+        self.controller.flush()
+        worker = CallWorker("deliver", deliver_job, str(self.session.db_path), doc_id, out, fallback)
+        started = self.jobs.start(worker, f"delivering {Path(out).name}", on_finished=self._delivered,
+                                  on_failed=lambda message: dialogs.show_error(self, "Delivery failed", message))
+        self._update_enabled()
+        return started
+
+    def _delivered(self, line: str) -> None:
+        self.statusBar().showMessage(line, 15000)
+        self.delivered.emit(line)
 
     def _imported(self, ids: list) -> None:
         self.doc_model.reload()
@@ -678,7 +740,10 @@ class MainWindow(QMainWindow):
 def import_file_filter() -> str:
     """The import dialog's filter: every format the core imports (the core
     also recognises files by content, hence "All files")."""
+    from workbench.core.documents.registry import document_suffixes
     from workbench.core.formats.registry import importable_suffixes
 
-    patterns = " ".join(f"*{suffix}" for suffix in importable_suffixes())
-    return f"Articles and corpora ({patterns});;All files (*)"
+    suffixes = dict.fromkeys([*importable_suffixes(), *document_suffixes()])
+    patterns = " ".join(f"*{suffix}" for suffix in suffixes)
+    documents = " ".join(f"*{suffix}" for suffix in document_suffixes())
+    return f"Articles, documents and corpora ({patterns});;Documents ({documents});;All files (*)"

@@ -20,19 +20,36 @@ if TYPE_CHECKING:
 
 # -- File → Import files… (and files dropped on the window) ----------------------------
 
-def import_files(db_path: str, paths: Sequence[str], *, progress: ProgressFn,
+def import_files(db_path: str, paths: Sequence[str], as_document: bool = False, *, progress: ProgressFn,
                  cancelled: CancelledFn) -> list[int]:
-    """Import articles and corpora (any mix, told apart by content), all or
-    nothing, through the core's one dispatcher; the ids of the documents."""
+    """Import articles, documents and corpora (any mix, told apart by
+    content), all or nothing, through the core's one dispatcher; the ids of
+    the documents.  ``as_document``: bilingual files (XLIFF) are opened for
+    review and delivered back, not imported as corpora."""
     from workbench.core.importing import imports_corpus
     from workbench.core.importing import import_paths
     from workbench.core.store.database import Store
 
     with Store(db_path, create=False) as store:
-        if imports_corpus(paths):
+        if imports_corpus(paths, as_document=as_document):
             store.backup_before("import")  # a corpus can be a million units: keep the way back
-        return [r.document_id for r in import_paths(store, paths, progress=progress,
-                                                    cancelled=cancelled)]
+        return [r.document_id for r in import_paths(store, paths, as_document=as_document,
+                                                    progress=progress, cancelled=cancelled)]
+
+
+# -- File → Deliver translated document… ------------------------------------------------
+
+def deliver_job(db_path: str, document_id: int, out: str, fallback: str, *, progress: ProgressFn,
+                cancelled: CancelledFn) -> str:
+    """Write a document's translation in its original format; the report's line
+    (the person already agreed to replace the file in the save dialog)."""
+    from workbench.core.documents.deliver import deliver_document
+    from workbench.core.store.database import Store
+
+    with Store(db_path, create=False) as store:
+        report = deliver_document(store, document_id, out, fallback=fallback, force=True,
+                                  progress=progress, cancelled=cancelled)
+    return report.describe()
 
 
 # -- File → Import document pair… / Import translation of this document… ---------------
