@@ -313,15 +313,15 @@ class Cluster:
     ``pair_runner`` and ``mt_runner`` fit the runners of ``batch_pairs`` and
     ``translating``."""
 
-    def __init__(self, spec: ClusterSpec | str, *, timeout: float = CONNECT_TIMEOUT,
+    def __init__(self, spec: ClusterSpec | str, *, timeout: float | None = None,
                  ship_models: bool | None = None):
         """:param spec: the cluster (a ``ClusterSpec``, or an address for ``parse_cluster``).
-        :param timeout: seconds to wait for the scheduler and its first worker.
+        :param timeout: seconds to wait for the scheduler and its first worker (default ``CONNECT_TIMEOUT``).
         :param ship_models: send the models to the workers (False: every worker has them
             installed; None: send them to a remote cluster, not to a local one, which shares
             this machine's files)."""
         self.spec = parse_cluster(spec) if isinstance(spec, str) else spec
-        self.timeout = timeout
+        self.timeout = CONNECT_TIMEOUT if timeout is None else timeout
         self.ship_models = (not self.spec.local) if ship_models is None else ship_models
         self.client = None
         self._local = None
