@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from workbench.cli.app import emit_json, Context, pass_ctx, cli
+from workbench.cli.translation import cluster_option, cluster_session
 
 
 @cli.command("align")
@@ -109,11 +110,13 @@ def import_pair_cmd(ctx: Context, source_file, target_file, src_lang, tgt_lang, 
 @click.option("--no-mt", is_flag=True, help="Do not use an installed MT model as a signal.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Align in this many processes (the database is written by this one).")
+@cluster_option
 @_post_edit_options
 @click.option("--json", "as_json", is_flag=True, help="JSON lines: one per pair and unmatched file, then a summary.")
 @pass_ctx
 def import_pairs_cmd(ctx: Context, source_dir, target_dir, list_file, match, src_lang, tgt_lang, presegmented,
-                     no_mt, jobs, keep_targets, replace_targets, as_json) -> None:
+                     no_mt, jobs, cluster_address, models_on_workers, keep_targets, replace_targets,
+                     as_json) -> None:
     """Import and align every pair of files of two folders (resumable).
 
     Pairs already imported are skipped, so a run stopped by Ctrl+C or a crash is finished by
@@ -131,6 +134,12 @@ def import_pairs_cmd(ctx: Context, source_dir, target_dir, list_file, match, src
     if match == "name" and list_file:
         raise BadInputError(f"{list_file}: a list of pairs is read with --match list")
     keep = _keep_targets(keep_targets, replace_targets)
+    if cluster_address:
+        from workbench.core.cluster import parse_cluster
+
+        parse_cluster(cluster_address)  # a bad address is refused before anything else
+        if jobs > 1:
+            raise BadInputError("choose one of --jobs and --cluster (local:N runs N worker processes here)")
     seen: dict[str, int] = {IMPORTED: 0, ALREADY: 0, FAILED: 0}
 
     def report(outcome) -> None:
@@ -143,13 +152,14 @@ def import_pairs_cmd(ctx: Context, source_dir, target_dir, list_file, match, src
         elif outcome.status == FAILED:
             click.echo(f"workbench: skipped {outcome.source} + {outcome.target}: {outcome.error}", err=True)
 
-    ctx.store.backup_before("import-pair")
     try:
-        with progress_bar("import-pairs", enabled=not as_json) as bar:
+        with cluster_session(cluster_address, models_on_workers) as running, \
+                progress_bar("import-pairs", enabled=not as_json) as bar:
+            ctx.store.backup_before("import-pair")
             result = import_pairs(ctx.store, source_dir, target_dir, match=match, list_file=list_file,
                                   source_lang=src_lang, target_lang=tgt_lang, presegmented=presegmented,
                                   use_mt=not no_mt, keep_targets=keep, jobs=jobs, on_pair=report,
-                                  progress=bar)
+                                  progress=bar, runner=running.pair_runner() if running else None)
     except KeyboardInterrupt:
         raise Cancelled(f"import-pairs interrupted: {seen[IMPORTED]} pair(s) imported and kept; "
                         "run it again to import the rest") from None

@@ -12,7 +12,8 @@ from workbench.cli.app import emit_json, Context, pass_ctx, cli
 
 @cli.command("export")
 @click.option("--format", "fmt", required=True,
-              type=click.Choice(["tmx", "csv", "tsv", "moses", "xliff"]), help="File format.")
+              type=click.Choice(["tmx", "csv", "tsv", "moses", "xliff", "parquet"]),
+              help="File format (parquet: one row per unit, for pandas or Hugging Face datasets; needs pyarrow).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Output file.")
 @click.option("--doc", "doc_ids", type=int, multiple=True, help="Only this document (repeatable).")
 @click.option("--status", default=Status.APPROVED.value, show_default=True,
@@ -30,18 +31,20 @@ from workbench.cli.app import emit_json, Context, pass_ctx, cli
 @click.option("--evidence", is_flag=True,
               help="CSV/TSV: add the columns link_type (2-1) and confidence of aligned units "
                    "(TMX always carries them as x-link-type and x-alignment-confidence props).")
+@click.option("--shard-size", type=click.IntRange(1, None), metavar="N",
+              help="At most N units per file, the files numbered: OUT.00001.tmx, OUT.00002.tmx...")
 @pass_ctx
 def export_cmd(ctx: Context, fmt, out, doc_ids, status, include_excluded, source_lang, target_lang,
-               bom, unsafe_formulas, force, qa_clean, evidence) -> None:
-    """Export translation units as TMX 1.4b, CSV, TSV, Moses plain text or XLIFF 1.2."""
+               bom, unsafe_formulas, force, qa_clean, evidence, shard_size) -> None:
+    """Export translation units as TMX 1.4b, CSV, TSV, Moses plain text, XLIFF 1.2 or Parquet."""
     from workbench.core.interchange import ExportFilter, export_corpus
     from workbench.core.errors import BadInputError
     from workbench.core.formats.base import EVIDENCE_COLUMNS, ExportOptions
     from workbench.cli.progress import progress_bar
 
-    if evidence and fmt in ("moses", "xliff"):
+    if evidence and fmt in ("moses", "xliff", "parquet"):
         raise BadInputError(f"--evidence adds CSV/TSV columns; {fmt} has no place for them "
-                            "(TMX carries them as props)")
+                            "(TMX carries them as props, Parquet as the columns link_type and confidence)")
 
     statuses = tuple(s.value for s in Status.BY_PERSON) if status == Status.EDITED else (status,)
     flt = ExportFilter(tuple(doc_ids), statuses, include_excluded, source_lang, target_lang)
@@ -55,8 +58,16 @@ def export_cmd(ctx: Context, fmt, out, doc_ids, status, include_excluded, source
                             safe_formulas=not unsafe_formulas,
                             columns=EVIDENCE_COLUMNS if evidence and fmt in ("csv", "tsv") else ())
     with progress_bar(f"export {fmt}") as report:
-        n = export_corpus(ctx.store, fmt, Path(out), flt, options, force=force, progress=report)
-    click.echo(f"exported {n} units to {out}")
+        n = export_corpus(ctx.store, fmt, Path(out), flt, options, force=force, shard_size=shard_size,
+                          progress=report)
+    if shard_size:
+        from workbench.core.interchange import shard_path
+
+        files = max(1, -(-n // shard_size))
+        click.echo(f"exported {n} units to {files} file(s): {shard_path(Path(out), 1)}"
+                   + (f" ... {shard_path(Path(out), files)}" if files > 1 else ""))
+    else:
+        click.echo(f"exported {n} units to {out}")
 
 
 @cli.command("score")

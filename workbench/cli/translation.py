@@ -1,6 +1,8 @@
 """Machine translation: Argos models and the translation job."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -59,6 +61,32 @@ def models_remove_cmd(code: str) -> None:
     click.echo(f"removed {code}")
 
 
+def cluster_option(command):
+    """--cluster ADDRESS and --models-on-workers: where batch work runs."""
+    command = click.option("--models-on-workers", is_flag=True,
+                           help="With --cluster: every worker has the same models installed; do not send "
+                                "them (they are sent to a remote cluster by default).")(command)
+    return click.option("--cluster", "cluster_address", metavar="ADDRESS",
+                        help="Run the work on a Dask cluster: local[:N] (N worker processes here) or "
+                             "tcp://HOST:PORT of a Dask scheduler; this process alone writes the database.")(command)
+
+
+@contextmanager
+def cluster_session(address: str | None, models_on_workers: bool, *, quiet: bool = False) -> Iterator:
+    """The cluster named by --cluster (None without one), its dashboard link on stderr."""
+    if not address:
+        yield None
+        return
+    from workbench.core.cluster import Cluster
+
+    with Cluster(address, ship_models=False if models_on_workers else None) as running:
+        if not quiet:
+            link = running.dashboard_link
+            click.echo(f"workbench: running on {running.describe()}; dashboard: "
+                       f"{link or 'none (install bokeh where the scheduler runs)'}", err=True)
+        yield running
+
+
 @cli.command("translate")
 @click.argument("doc_ids", type=int, nargs=-1)
 @click.option("--all", "all_docs", is_flag=True, help="Translate every document.")
@@ -66,20 +94,30 @@ def models_remove_cmd(code: str) -> None:
 @click.option("--beam", type=int, help="Beam size (default 2; Argos uses 4).")
 @click.option("--include-boilerplate", is_flag=True, help="Also translate boilerplate lines.")
 @click.option("--include-excluded", is_flag=True, help="Also translate excluded segments.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary per document.")
+@cluster_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary per document (with --cluster: one "
+                                                      "for all of them).")
 @pass_ctx
 def translate_cmd(ctx: Context, doc_ids, all_docs, to_lang, beam, include_boilerplate,
-                  include_excluded, as_json) -> None:
+                  include_excluded, cluster_address, models_on_workers, as_json) -> None:
     """Machine-translate documents offline (resumable; cached per model and sentence)."""
     from workbench.core.errors import BadInputError
     from workbench.core.translating import translate_document
     from workbench.cli.progress import progress_bar
 
     store = ctx.store
+    if cluster_address:
+        from workbench.core.cluster import parse_cluster
+
+        parse_cluster(cluster_address)  # a bad address is refused before anything else
     if all_docs:
         doc_ids = [d.id for d in store.documents() if d.translation_of is None]
     if not doc_ids:
         raise BadInputError("name documents to translate, or --all")
+    if cluster_address:
+        _translate_on_cluster(ctx, list(doc_ids), all_docs, cluster_address, models_on_workers, to_lang, beam,
+                              include_boilerplate, include_excluded, as_json)
+        return
     if all_docs:
         store.backup_before("translate")
     for doc_id in doc_ids:
@@ -95,3 +133,33 @@ def translate_cmd(ctx: Context, doc_ids, all_docs, to_lang, beam, include_boiler
                        "seconds": round(summary.seconds, 3), "models": summary.models})
         else:
             click.echo(f"{doc_id}: {summary.describe()}")
+
+
+def _translate_on_cluster(ctx: Context, doc_ids: list[int], all_docs: bool, address: str, models_on_workers: bool,
+                          to_lang, beam, include_boilerplate, include_excluded, as_json) -> None:
+    """translate --cluster: the documents' batches on the cluster, written here."""
+    from workbench.core.progress import Cancelled
+    from workbench.core.translating import translate_documents
+    from workbench.cli.progress import progress_bar
+
+    store = ctx.store
+    for doc_id in doc_ids:
+        store.document(doc_id)  # an unknown id is refused before the cluster starts
+    with cluster_session(address, models_on_workers) as running:
+        if all_docs:
+            store.backup_before("translate")
+        try:
+            with progress_bar(f"translate {len(doc_ids)} document(s)", enabled=not as_json) as report:
+                summary = translate_documents(store, doc_ids, runner=running.mt_runner(), to_lang=to_lang,
+                                              beam_size=beam, include_boilerplate=include_boilerplate,
+                                              include_excluded=include_excluded, progress=report)
+        except KeyboardInterrupt:
+            raise Cancelled("translate interrupted: the batches written so far are kept; run it again to "
+                            "translate the rest") from None
+    if as_json:
+        emit_json({"documents": len(doc_ids), "units": summary.units, "translated": summary.translated,
+                   "from_cache": summary.from_cache, "skipped": summary.skipped,
+                   "sentences": summary.sentences_translated, "changed": summary.changed,
+                   "seconds": round(summary.seconds, 3), "models": summary.models})
+    else:
+        click.echo(f"{len(doc_ids)} document(s): {summary.describe()}")

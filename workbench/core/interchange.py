@@ -115,18 +115,41 @@ def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:
             yield unit
 
 
+def shard_path(out: Path, number: int) -> Path:
+    """The file of shard ``number`` (from 1) of an export to ``out``:
+    ``corpus.tmx`` -> ``corpus.00001.tmx``; a name without an extension (a
+    Moses prefix) gets the number at the end: ``corpus`` -> ``corpus.00001``.
+
+    :param out: the output the user named.
+    :param number: the shard's number."""
+    out = Path(out)
+    if out.suffix:
+        return out.with_name(f"{out.stem}.{number:05d}{out.suffix}")
+    return out.with_name(f"{out.name}.{number:05d}")
+
+
+def _shard_count(store: Store, flt: ExportFilter, shard_size: int | None) -> int:
+    if not shard_size:
+        return 1
+    return max(1, -(-count_units(store, flt) // shard_size))
+
+
 def export_outputs(store: Store, format_name: str, out: Path, flt: ExportFilter,
-                   options: ExportOptions | None = None) -> list[Path]:
+                   options: ExportOptions | None = None, *, shard_size: int | None = None) -> list[Path]:
     """The files an export writes: ``out``, or for Moses ``out.<src>`` and
-    ``out.<tgt>`` (languages from the options, else from the first unit).
+    ``out.<tgt>`` (languages from the options, else from the first unit);
+    with ``shard_size``, those of every shard (``shard_path``).
 
     :param store: the store to read.
-    :param format_name: tmx, csv, tsv, moses or xliff.
+    :param format_name: tmx, csv, tsv, moses, xliff or parquet.
     :param out: the output file (Moses: the prefix of two files).
     :param flt: which units.
-    :param options: how to write (its languages name Moses' files)."""
+    :param options: how to write (its languages name Moses' files).
+    :param shard_size: units per file (None: one file)."""
+    outs = ([Path(out)] if not shard_size else
+            [shard_path(Path(out), n) for n in range(1, _shard_count(store, flt, shard_size) + 1)])
     if format_name != "moses":
-        return [Path(out)]
+        return outs
     from workbench.core.formats.base import corpus_languages
     from workbench.core.formats.moses import moses_paths
 
@@ -138,51 +161,91 @@ def export_outputs(store: Store, format_name: str, out: Path, flt: ExportFilter,
             first = next(units, None)
         finally:
             units.close()
-    return list(moses_paths(Path(out), *corpus_languages(first, options)))
+    languages = corpus_languages(first, options)
+    return [path for each in outs for path in moses_paths(each, *languages)]
 
 
 def check_export_outputs(store: Store, format_name: str, out: Path, flt: ExportFilter,
-                         options: ExportOptions | None = None, *, force: bool = False) -> list[Path]:
+                         options: ExportOptions | None = None, *, force: bool = False,
+                         shard_size: int | None = None) -> list[Path]:
     """Refuse an export that would write onto the database or a file the
     workbench owns, or overwrite a file of another kind without ``force``
     (``outputs.check_output_path`` for each file the export writes).
 
     :param store: the store (its database is never an output).
-    :param format_name: tmx, csv, tsv, moses or xliff.
+    :param format_name: tmx, csv, tsv, moses, xliff or parquet.
     :param out: the output file (Moses: the prefix of two files).
     :param flt: which units.
     :param options: how to write.
     :param force: overwrite a file of another kind.
+    :param shard_size: units per file (None: one file).
     Returns the files the export writes."""
     from workbench.core.outputs import check_output_path
 
     return [check_output_path(path, format_name=format_name, database=store.path, force=force)
-            for path in export_outputs(store, format_name, out, flt, options)]
+            for path in export_outputs(store, format_name, out, flt, options, shard_size=shard_size)]
 
 
 def export_corpus(store: Store, format_name: str, out: Path, flt: ExportFilter,
-                  options: ExportOptions | None = None, *, force: bool = False,
+                  options: ExportOptions | None = None, *, force: bool = False, shard_size: int | None = None,
                   progress: ProgressFn = no_progress, cancelled: CancelledFn = never_cancelled) -> int:
     """Export the units ``flt`` selects to ``out`` in ``format_name``; return how many.
 
     Parameters:
         store: the database.
-        format_name: tmx, csv, tsv, moses or xliff.
+        format_name: tmx, csv, tsv, moses, xliff or parquet.
         out: the output file (Moses: the prefix of two files).
         flt: which units.
         options: how to write (languages, BOM, formulas...).
         force: overwrite an existing file that is not of the format (never
             the database or the workbench's own files: see ``check_export_outputs``).
+        shard_size: at most this many units per file, the files numbered
+            (``shard_path``: ``corpus.00001.tmx``, ``corpus.00002.tmx``...);
+            None writes one file.  Each shard is a complete file of its format.
         progress, cancelled: the long-work callbacks; a cancel raises
-            ``Cancelled`` and writes no file (an existing one stays as it was)."""
+            ``Cancelled`` and writes no file (an existing one stays as it was);
+            with shards, the shards completed before the cancel stay."""
     from workbench.core.formats import get_exporter
 
     exporter = get_exporter(format_name)
-    check_export_outputs(store, format_name, Path(out), flt, options, force=force)
+    if shard_size is not None and shard_size < 1:
+        raise BadInputError(f"a shard holds at least one unit, not {shard_size}")
+    check_export_outputs(store, format_name, Path(out), flt, options, force=force, shard_size=shard_size)
     total = count_units(store, flt)
     options = options or ExportOptions(source_lang=flt.source_lang, target_lang=flt.target_lang)
-    return exporter.export(iter_export_units(store, flt), Path(out), options=options, total=total,
-                           progress=progress, cancelled=cancelled)
+    if not shard_size:
+        return exporter.export(iter_export_units(store, flt), Path(out), options=options, total=total,
+                               progress=progress, cancelled=cancelled)
+    units = iter_export_units(store, flt)
+    written, number = 0, 0
+    try:
+        while True:
+            first = next(units, None)
+            if first is None and number > 0:
+                return written
+            number += 1
+
+            def shard(first=first) -> Iterator[ExportUnit]:
+                if first is None:
+                    return
+                yield first
+                for _ in range(shard_size - 1):
+                    unit = next(units, None)
+                    if unit is None:
+                        return
+                    yield unit
+
+            def step(fraction: float, message: str, before=written) -> None:
+                progress(min(1.0, (before + fraction * min(shard_size, max(total - before, 0))) / max(total, 1)),
+                         f"file {number}: {message}")
+
+            written += exporter.export(shard(), shard_path(Path(out), number), options=options,
+                                       total=min(shard_size, max(total - written, 0)), progress=step,
+                                       cancelled=cancelled)
+            if first is None:  # nothing to export: one empty shard, as an unsharded export writes one empty file
+                return written
+    finally:
+        units.close()
 
 
 # -- import ---------------------------------------------------------------------

@@ -36,12 +36,15 @@ _ACCEPTS = {
     "tsv": {"tsv", "csv"},
     "moses": {"text", "csv", "tsv"},
     "sqlite": {"sqlite"},
+    "parquet": {"parquet"},
 }
 _FORMAT_NAMES = {"tmx": "TMX file", "xliff": "XLIFF file", "csv": "CSV file", "tsv": "TSV file",
-                 "moses": "plain text file", "sqlite": "SQLite database"}
+                 "moses": "plain text file", "sqlite": "SQLite database",
+                 "parquet": "Parquet file"}
 _KIND_NAMES = {"sqlite": "an SQLite database", "tmx": "a TMX file", "xliff": "an XLIFF file",
                "xml": "an XML file", "csv": "a CSV file", "tsv": "a TSV file", "text": "plain text",
-               "zip": "a ZIP archive (a model, a document...)", "binary": "binary data"}
+               "zip": "a ZIP archive (a model, a document...)", "binary": "binary data",
+               "parquet": "a Parquet file"}
 SNIFF_BYTES = 4096
 
 # Marks the temporary files of atomic_writer: NAME.<pid>-<random>.part
@@ -114,7 +117,7 @@ def is_inside(path: Path, folder: Path) -> bool:
 # -- what a file looks like ---------------------------------------------------------------
 
 def sniff(head: bytes) -> str:
-    """What the first bytes of a file look like: ``empty``, ``sqlite``, ``zip``,
+    """What the first bytes of a file look like: ``empty``, ``sqlite``, ``zip``, ``parquet``,
     ``binary``, ``tmx``, ``xliff``, ``xml``, ``csv``, ``tsv`` or ``text``.
 
     Text is anything without NUL bytes in UTF-8/16 or a legacy 8-bit encoding;
@@ -125,6 +128,8 @@ def sniff(head: bytes) -> str:
         return "sqlite"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return "zip"
+    if head.startswith(b"PAR1"):
+        return "parquet"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = head[2:].decode("utf-16-le" if head[0] == 0xFF else "utf-16-be", errors="replace")
     elif b"\x00" in head:

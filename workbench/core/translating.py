@@ -13,7 +13,7 @@ text that was translated, and the others are left for a re-run.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from workbench.core.errors import BadInputError
@@ -224,3 +224,157 @@ def translate_texts_cached(store: Store | None, texts: Sequence[str], from_lang:
         found.update(zip(batch, outputs))
         progress((start + len(batch)) / len(missing), f"translated {start + len(batch)}/{len(missing)}")
     return [found.get(t, "") for t in texts]
+
+
+# --- many documents, their batches spread over a runner (this process or a cluster) ---
+
+@dataclass(frozen=True)
+class MTShard:
+    """A batch of distinct source texts for one model chain: what a runner sends to a worker."""
+    chain: tuple                # packages.ModelPackage, in order
+    texts: tuple[str, ...]
+    beam_size: int | None = None
+    key: str = ""               # the MT cache's key of the chain (``cache_key``)
+
+
+# ``runner(shards)`` yields ``(shard, translations)`` for every shard, in any order;
+# closing it drops the shards not done.  ``cluster.Cluster.mt_runner`` is one.
+ShardRunner = Callable[[Iterable[MTShard]], Iterator[tuple[MTShard, list[str]]]]
+
+
+def run_shards_inline(shards: Iterable[MTShard]) -> Iterator[tuple[MTShard, list[str]]]:
+    """Translate the shards one after the other in this process.
+
+    :param shards: the shards, pulled one at a time."""
+    from workbench.core.mt import engine
+
+    for shard in shards:
+        yield shard, engine.translate_chain(shard.chain, shard.texts, beam_size=shard.beam_size)
+
+
+def translate_documents(store: Store, document_ids: Sequence[int], *, runner: ShardRunner | None = None,
+                        to_lang: str | None = None, beam_size: int | None = None,
+                        include_excluded: bool = False, include_boilerplate: bool = False,
+                        packages_dir=None, batch_size: int = DEFAULT_BATCH, retranslate: bool = False,
+                        progress: ProgressFn = no_progress,
+                        cancelled: CancelledFn = never_cancelled) -> TranslationSummary:
+    """Machine-translate many documents, their batches run by ``runner`` (on a
+    cluster: many at once) and written here, one transaction per batch.
+
+    The batches are the ones ``translate_document`` makes, document after
+    document (each document's distinct source texts that are neither cached
+    nor already on their way, ``batch_size`` at a time), so the MT written is
+    the same as one document at a time in this process; a text met again in a
+    later document waits for its first batch instead of being translated
+    twice.  Documents are planned lazily, as the runner asks for work, so a
+    corpus of 100,000 documents is never held in memory.  Resumable like
+    ``translate_document``: what was written stays, a re-run skips it.
+
+    :param store: the open store (only this process writes).
+    :param document_ids: the documents, in the order to plan them.
+    :param runner: where the batches run (``run_shards_inline`` when None; a cluster's ``mt_runner``).
+    :param to_lang: target language (default: each document's).
+    :param beam_size: beam width (default: engine.DEFAULT_BEAM).
+    :param include_excluded: also translate excluded segments.
+    :param include_boilerplate: also translate boilerplate lines.
+    :param packages_dir: the Argos packages directory (default: Argos' own).
+    :param batch_size: distinct source texts per batch (per task and per commit).
+    :param retranslate: translate units that already have MT from this model.
+    :param progress: ``progress(fraction, message)``, after every batch written.
+    :param cancelled: polled between batches; True stops: the batches not
+        written are dropped and ``Cancelled`` (its ``partial`` the summary of
+        what was written and kept) is raised.
+    Returns one ``TranslationSummary`` for all the documents."""
+    from workbench.core.mt import packages
+
+    started = time.perf_counter()
+    runner = runner or run_shards_inline
+    chains: dict[tuple[str, str], tuple[tuple, str, str, str]] = {}
+    versions: dict[str, tuple[str, str]] = {}       # cache key -> (code, version)
+    waiting: dict[str, dict[str, list[int]]] = {}    # cache key -> source sent -> units waiting for it
+    counts = {"units": 0, "skipped": 0, "cached": 0, "written": 0, "sentences": 0, "documents": 0}
+    changed: set[int] = set()
+    stop = {"asked": False}
+
+    def plan() -> Iterator[MTShard]:
+        for document_id in document_ids:
+            if cancelled():
+                stop["asked"] = True
+                return
+            doc = store.document(document_id)
+            target = to_lang or doc.target_language
+            if not target:
+                raise BadInputError(f"document {document_id} has no target language: pass --to LANG")
+            if (doc.language, target) not in chains:
+                chain = tuple(packages.find_pair(doc.language, target, packages_dir=packages_dir))
+                code, version = model_key(chain)
+                chains[(doc.language, target)] = (chain, code, version, cache_key(chain))
+            chain, code, version, key = chains[(doc.language, target)]
+            versions[key] = (code, version)
+            sent = waiting.setdefault(key, {})
+            todo: list[Unit] = []
+            for unit in store.units(document_id):
+                counts["units"] += 1
+                if not _wanted(unit, include_excluded, include_boilerplate) or (
+                        not retranslate and unit.mt is not None and unit.mt_model == code
+                        and unit.mt_version == version):
+                    counts["skipped"] += 1
+                else:
+                    todo.append(unit)
+            counts["documents"] += 1
+            cached = store.cached_translations(key, [u.source for u in todo if u.source not in sent])
+            from_cache = [u for u in todo if u.source in cached]
+            if from_cache:
+                stale = store.set_machine_translations_if_source(
+                    (u.id, u.source, cached[u.source], ENGINE, code, version) for u in from_cache)
+                changed.update(stale)
+                counts["cached"] += len(from_cache) - len(stale)
+            new: list[str] = []
+            for unit in todo:
+                if unit.source in cached:
+                    continue
+                if unit.source not in sent:
+                    new.append(unit.source)
+                    sent[unit.source] = []
+                sent[unit.source].append(unit.id)
+            for start in range(0, len(new), batch_size):
+                yield MTShard(chain, tuple(new[start:start + batch_size]), beam_size, key)
+
+    def summary(was_cancelled: bool) -> TranslationSummary:
+        return TranslationSummary(
+            units=counts["units"], translated=counts["written"], from_cache=counts["cached"],
+            skipped=counts["skipped"], seconds=time.perf_counter() - started,
+            models=sorted({code for code, _ in versions.values()}), cancelled=was_cancelled,
+            sentences_translated=counts["sentences"], changed=len(changed))
+
+    results = runner(plan())
+    try:
+        for shard, outputs in results:
+            code, version = versions[shard.key]
+            sent = waiting[shard.key]
+            rows = [(uid, source, out, ENGINE, code, version)
+                    for source, out in zip(shard.texts, outputs, strict=True) for uid in sent.pop(source)]
+            with store.transaction():  # cache, MT and the source check: one transaction, as translate_document
+                store.cache_translations(shard.key, zip(shard.texts, outputs))
+                stale = store.set_machine_translations_if_source(rows)
+            changed.update(stale)
+            counts["written"] += len(rows) - len(stale)
+            counts["sentences"] += len(shard.texts)
+            done = counts["skipped"] + counts["cached"] + counts["written"] + len(changed)
+            fraction = (done / max(counts["units"], 1)) * (counts["documents"] / max(len(document_ids), 1))
+            elapsed = time.perf_counter() - started
+            progress(min(fraction, 1.0), f"{counts['sentences']:,} sentences translated "
+                                         f"({counts['sentences'] / elapsed:.1f}/s), {counts['documents']:,} of "
+                                         f"{len(document_ids):,} documents planned")
+            if cancelled():
+                stop["asked"] = True
+                break
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # drops the shards not done (a cluster cancels them)
+    if stop["asked"]:
+        partial = summary(True)
+        raise Cancelled(partial.describe(), partial=partial)
+    progress(1.0, f"{counts['sentences']:,} sentences translated")
+    return summary(False)

@@ -10,7 +10,7 @@ from workbench.core.formats import (EXPORTERS, IMPORTERS, exporter_for, get_expo
 
 
 def test_every_format_is_registered_under_its_name():
-    assert sorted(EXPORTERS) == ["csv", "moses", "tmx", "tsv", "xliff"]
+    assert sorted(EXPORTERS) == ["csv", "moses", "parquet", "tmx", "tsv", "xliff"]
     assert sorted(IMPORTERS) == ["csv", "tmx", "tsv", "xliff"]
     for name, exporter in EXPORTERS.items():
         assert get_exporter(name.upper()) is exporter and exporter.name == name

@@ -10,13 +10,14 @@ from workbench.core.errors import BadInputError
 from workbench.core.formats.base import Exporter, Importer
 from workbench.core.formats.csv_tsv import CsvExporter, CsvImporter, TsvExporter, TsvImporter
 from workbench.core.formats.moses import MosesExporter
+from workbench.core.formats.parquet import ParquetExporter
 from workbench.core.formats.tmx import TmxExporter, TmxImporter
 from workbench.core.formats.xliff import XliffExporter, XliffImporter
 
 EXPORTERS: dict[str, Exporter] = {
     exporter.name: exporter
     for exporter in (TmxExporter(), CsvExporter(), TsvExporter(), MosesExporter(),
-                     XliffExporter())
+                     XliffExporter(), ParquetExporter())
 }
 IMPORTERS: dict[str, Importer] = {
     importer.name: importer

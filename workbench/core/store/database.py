@@ -45,6 +45,7 @@ from workbench.core.store.connection import (  # noqa: F401 - also imported from
     quick_check,
     read_only_connection,
 )
+from workbench.core.store.bulk_rows import BulkRows
 from workbench.core.store.corpus_rows import CorpusQueries
 from workbench.core.store.document_files import DocumentFileRows
 from workbench.core.store.documents import DocumentQueries
@@ -156,7 +157,7 @@ def _unit_from_row(row: Sequence) -> Unit:
 
 
 class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows, MemoryRows, QaRows,
-            DocumentFileRows):
+            DocumentFileRows, BulkRows):
     """The one owner of the workbench's SQLite file.
 
     Opens (and creates, migrates, health-checks and backs up) the database,

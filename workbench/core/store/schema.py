@@ -201,4 +201,16 @@ MIGRATIONS.append([
         PRIMARY KEY (document_id, paragraph)
     ) WITHOUT ROWID""",
 ])
+
+
+# 8: indexes for corpus scale (100,000 documents, 5,000,000 units; see
+# bench/scale_bench.py).  ``documents.translation_of`` is asked for every
+# document an export takes (its translation's language) and by the
+# ON DELETE SET NULL of the foreign key; ``units.target_document_id`` by the
+# foreign key when a translation is deleted.  Both partial: only documents
+# that are translations and units linked to one hold an entry.
+MIGRATIONS.append([
+    "CREATE INDEX documents_translation_of ON documents(translation_of) WHERE translation_of IS NOT NULL",
+    "CREATE INDEX units_target_document ON units(target_document_id) WHERE target_document_id IS NOT NULL",
+])
 SCHEMA_VERSION = len(MIGRATIONS)
