@@ -210,7 +210,7 @@ MIGRATIONS.append([
 # foreign key when a translation is deleted.  Both partial: only documents
 # that are translations and units linked to one hold an entry.
 MIGRATIONS.append([
-    "CREATE INDEX documents_translation_of ON documents(translation_of) WHERE translation_of IS NOT NULL",
-    "CREATE INDEX units_target_document ON units(target_document_id) WHERE target_document_id IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS documents_translation_of ON documents(translation_of) WHERE translation_of IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS units_target_document ON units(target_document_id) WHERE target_document_id IS NOT NULL",
 ])
 SCHEMA_VERSION = len(MIGRATIONS)
