@@ -328,8 +328,9 @@ class HtmlFormat:
         if body is None:
             raise BadInputError(f"{name} is not a readable web page (no HTML body)")
         page = _XML_DECLARATION.sub("", text, count=1)
+        tree = _extraction_tree(page)
         extracted = trafilatura.extract(
-            _extraction_tree(page) or page, output_format="xml", include_formatting=True,
+            page if tree is None else tree, output_format="xml", include_formatting=True,
             include_links=True, include_tables=True, include_comments=False, include_images=False,
             with_metadata=True, deduplicate=False,
             # Its own extractor only: the comparison with readability and
