@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 from startup_bench import end, time_first_paint  # noqa: E402 - the bench's window timer
 
-UNWANTED = ("torch", "stanza", "spacy", "onnxruntime", "nvidia", "transformers")
+UNWANTED = ("torch", "stanza", "spacy", "onnxruntime", "nvidia", "transformers", "dask", "distributed", "pyarrow")
 
 
 def fail(message: str) -> None:
