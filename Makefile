@@ -50,6 +50,7 @@ bench: $(VENV)/.stamp-test
 	$(PY) bench/align_bench.py
 	$(PY) bench/batch_pairs_bench.py
 	$(PY) bench/tm_bench.py
+	$(PY) bench/document_import_bench.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/gui_bench.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/startup_bench.py
 

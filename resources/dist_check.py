@@ -6,7 +6,10 @@ The bundle's executables run with a bare environment (no virtualenv, no
 PYTHONPATH, a temporary HOME): ``workbench --help``, ``import`` of a seed
 article, ``models install`` of a random-weight test package (built here with
 this Python's workbench.testing, the one thing that needs the build venv),
-``translate``, ``export --format tmx``, ``doctor``, and the window under
+``translate``, ``export --format tmx``, ``doctor``, a small web page and a
+DOCX (made here with python-docx) imported as documents, one unit of each
+approved and both delivered in their format (trafilatura, htmldate,
+python-docx and lxml with their data files), and the window under
 QT_QPA_PLATFORM=offscreen for 10 s.  Prints the bundle's size and start-up
 times; exits 1 on the first failure.
 """
@@ -25,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 from startup_bench import end, time_first_paint  # noqa: E402 - the bench's window timer
 
-UNWANTED = ("torch", "stanza", "spacy", "onnxruntime", "nvidia", "transformers")
+UNWANTED = ("torch", "stanza", "spacy", "onnxruntime", "nvidia", "transformers", "dask", "distributed", "pyarrow")
 
 
 def fail(message: str) -> None:
@@ -66,6 +69,79 @@ def timed(exe: Path, args: list[str], env: dict[str, str], runs: int = 5) -> flo
 
 def size_mb(folder: Path) -> float:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink()) / 1e6
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Harbour reopens after repairs | Coast News</title>
+<meta property="article:published_time" content="2024-05-02T08:00:00+00:00"></head>
+<body><nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>
+<article><h1>Harbour reopens after repairs</h1>
+<p>The old harbour <b>reopened</b> on Thursday after two years of repairs to its stone walls.</p>
+<p>Fishing boats returned in the morning, and the ferry to the islands runs again from Monday.
+The town paid for half of the work; the <a href="/region">region</a> paid the rest.</p>
+<p>Residents gathered on the quay to watch the first boats come in. Many had waited for this day.</p>
+</article><footer><p>Copyright Coast News</p></footer></body></html>
+"""
+
+
+def make_docx(path: Path) -> None:
+    """A small report with a heading, a bold run and a table (the build venv's python-docx)."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Harbour report", level=1)
+    paragraph = document.add_paragraph("The harbour ")
+    paragraph.add_run("reopened").bold = True
+    paragraph.add_run(" on Thursday. Boats returned in the morning.")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Cost"
+    table.cell(0, 1).text = "Two million"
+    document.save(str(path))
+
+
+def check_documents(cli: Path, root: Path, env: dict[str, str]) -> None:
+    """A web page and a DOCX in, one unit of each approved, both delivered in their format."""
+    page, report = root / "harbour.html", root / "harbour.docx"
+    page.write_text(PAGE, encoding="utf-8")
+    make_docx(report)
+    imported = [json.loads(line) for line in
+                run(cli, "import", str(page), str(report), "--json", env=env).stdout.splitlines()]
+    formats = {doc["format"]: doc for doc in imported}
+    if set(formats) != {"html", "docx"}:
+        fail(f"the documents were imported as {sorted(formats)}, not html and docx")
+    for fmt, doc in formats.items():
+        print(f"      {fmt}: document {doc['id']}, {doc['segments']} segments, language {doc['language']}")
+    listed = {d["id"]: d for d in (json.loads(line) for line in
+                                   run(cli, "docs", "--json", env=env).stdout.splitlines())}
+    if listed[formats["html"]["id"]]["date"] != "2024-05-02":
+        fail(f"the page's date was not found (htmldate): {listed[formats['html']['id']]['date']}")
+    wanted = {"html": ("The old harbour <b0>reopened</b0>", "Старая гавань <b0>открылась</b0> в четверг."),
+              "docx": ("The harbour <b0>reopened</b0>", "Гавань <b0>открылась</b0> в четверг.")}
+    delivered = {}
+    for fmt, (start, translation) in wanted.items():
+        doc = formats[fmt]
+        segments = [json.loads(line) for line in
+                    run(cli, "segments", str(doc["id"]), "--json", env=env).stdout.splitlines()]
+        segment = next((s for s in segments if s["text"].startswith(start)), None)
+        if segment is None:
+            fail(f"no {fmt} segment starts with {start!r}: {[s['text'] for s in segments]}")
+        run(cli, "set-target", str(segment["id"]), translation, env=env)
+        run(cli, "approve", str(segment["unit"]), env=env)
+        out = root / f"harbour.ru.{fmt}"
+        run(cli, "deliver", str(doc["id"]), "--out", str(out), env=env)
+        delivered[fmt] = out
+    html = delivered["html"].read_text(encoding="utf-8")
+    if "<b>открылась</b>" not in html or 'lang="ru"' not in html or "Fishing boats returned" not in html:
+        fail("the delivered page lacks the translation, its markup or the untranslated rest")
+    import docx
+
+    paragraphs = [p.text for p in docx.Document(str(delivered["docx"])).paragraphs]
+    if not any(p.startswith("Гавань открылась в четверг.") for p in paragraphs):
+        fail(f"the delivered DOCX lacks the translation: {paragraphs}")
+    bold = [run.text for p in docx.Document(str(delivered["docx"])).paragraphs for run in p.runs if run.bold]
+    if "открылась" not in bold:
+        fail(f"the delivered DOCX lost the bold run: {bold}")
+    print("      both delivered with the approved translation and its formatting")
 
 
 def main(argv: list[str]) -> int:
@@ -118,6 +194,7 @@ def main(argv: list[str]) -> int:
         if units == 0:
             fail("the TMX export has no <tu>")
         print(f"      {tmx.name}: {units} translation units")
+        check_documents(cli, root, env)
         doctor = [json.loads(line) for line in
                   run(cli, "doctor", "--json", env={**env, "QT_QPA_PLATFORM": "offscreen"}).stdout.splitlines()]
         for row in doctor:

@@ -26,6 +26,7 @@ import codecs
 import copy
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from workbench.core.documents.inline import Empty, TagNamer, escape_lookalikes, parse
 from workbench.core.documents.model import Block, ExtractedDocument
@@ -229,6 +230,83 @@ class _Locator:
         return None
 
 
+# trafilatura measures the text of the page's paragraphs with one XPath,
+# ``//p//text()``.  libxml2 answers it by merging each paragraph's text nodes
+# into the result with a duplicate check against all nodes found so far: time
+# grows with (paragraphs x text nodes), 6 s for a 2 MB page and minutes for
+# 5 MB, most of the import.  trafilatura is handed a tree whose elements answer
+# that one question with one walk of the page (the same text, in the same
+# order); every other query goes to lxml as before.
+_PARAGRAPH_TEXT = "//p//text()"
+
+
+def _paragraph_text(element) -> list[str]:
+    """What ``element.xpath("//p//text()")`` returns, in one pass: the text
+    of every ``<p>`` of the element's document, a nested one's only once (libxml2
+    may keep a run of text in several nodes: the joined text is the same)."""
+    out: list[str] = []
+    for paragraph in element.getroottree().getroot().iter("p"):
+        if next(paragraph.iterancestors("p"), None) is None:
+            out.extend(paragraph.itertext())
+    return out
+
+
+@lru_cache(maxsize=1)
+def _extraction_parser():
+    """trafilatura's own HTML parser settings, with elements that answer
+    ``_PARAGRAPH_TEXT`` in linear time."""
+    import lxml.html
+
+    class ParagraphText:
+        def xpath(self, _path, **kwargs):
+            if _path == _PARAGRAPH_TEXT and not kwargs:
+                return _paragraph_text(self)
+            return super().xpath(_path, **kwargs)
+
+    class Lookup(lxml.html.HtmlElementClassLookup):
+        """lxml.html's classes (forms, inputs...), each with ParagraphText first."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.mixed: dict[type, type] = {}
+
+        def lookup(self, node_type, document, namespace, name):
+            cls = super().lookup(node_type, document, namespace, name)
+            if node_type != "element":
+                return cls
+            if cls not in self.mixed:
+                self.mixed[cls] = type(cls.__name__, (ParagraphText, cls), {})
+            return self.mixed[cls]
+
+    parser = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
+                                  remove_comments=True, remove_pis=True)
+    parser.set_element_class_lookup(Lookup())
+    return parser
+
+
+def _extraction_tree(page: str):
+    """The page parsed for trafilatura as it parses a string itself (its
+    repairs first), with the elements of ``_extraction_parser``; None when
+    that fails (trafilatura is then given the text)."""
+    import lxml.html
+
+    try:
+        from trafilatura.utils import is_dubious_html, repair_faulty_html
+
+        beginning = page[:50].lower()
+        page = repair_faulty_html(page, beginning)
+        try:
+            tree = lxml.html.fromstring(page, parser=_extraction_parser())
+        except ValueError:  # an encoding declaration in a str: as bytes, as trafilatura does
+            tree = lxml.html.fromstring(page.encode("utf-8", "surrogatepass"),
+                                        parser=_extraction_parser())
+    except Exception:  # noqa: BLE001 - trafilatura then parses (and judges) the text itself
+        return None
+    if tree is None or len(tree) < (2 if is_dubious_html(beginning) else 1):
+        return None  # what trafilatura rejects or parses again: its call
+    return tree
+
+
 class HtmlFormat:
     """Web pages (.html, .htm, .xhtml): the article in, the translated page out."""
 
@@ -249,8 +327,10 @@ class HtmlFormat:
         body = root.find("body") if root is not None else None
         if body is None:
             raise BadInputError(f"{name} is not a readable web page (no HTML body)")
+        page = _XML_DECLARATION.sub("", text, count=1)
+        tree = _extraction_tree(page)
         extracted = trafilatura.extract(
-            _XML_DECLARATION.sub("", text, count=1), output_format="xml", include_formatting=True,
+            page if tree is None else tree, output_format="xml", include_formatting=True,
             include_links=True, include_tables=True, include_comments=False, include_images=False,
             with_metadata=True, deduplicate=False,
             # Its own extractor only: the comparison with readability and

@@ -12,6 +12,7 @@ tags, and standalone tags after the space, go with the sentence after.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from workbench.core.documents.model import Block
@@ -42,18 +43,28 @@ def split_tagged(text: str, lang: str) -> list[str]:
     tags = find_tags(text)
     if not tags:
         return split_sentences(text, lang)
-    # The plain text and, for each of its characters, its index in ``text``.
-    plain_chars: list[str] = []
-    where: list[int] = []
-    last = 0
+    # The plain text as runs between tags: where each run starts in the plain
+    # text and in ``text`` (a character's index in ``text`` is found by bisection).
+    runs: list[str] = []
+    plain_starts: list[int] = []
+    text_starts: list[int] = []
+    last = length = 0
     for tag in tags + [None]:
         stop = tag.start if tag is not None else len(text)
-        for index in range(last, stop):
-            plain_chars.append(text[index])
-            where.append(index)
+        if stop > last:
+            runs.append(text[last:stop])
+            plain_starts.append(length)
+            text_starts.append(last)
+            length += stop - last
         if tag is not None:
             last = tag.end
-    plain = "".join(plain_chars)
+    plain = "".join(runs)
+
+    def where(index: int) -> int:
+        """The index in ``text`` of the plain text's character ``index``."""
+        run = bisect_right(plain_starts, index) - 1
+        return text_starts[run] + index - plain_starts[run]
+
     sentences = split_sentences(plain, lang)
     if len(sentences) <= 1:
         return [text.strip()] if text.strip() else []
@@ -67,17 +78,19 @@ def split_tagged(text: str, lang: str) -> list[str]:
         cursor = start + len(sentence)
     # Cut points in ``text`` between consecutive sentences.
     cuts: list[tuple[int, int]] = []  # (end of the sentence before, start of the one after)
+    tag_starts = [tag.start for tag in tags]
     for (_, end), (start, _) in zip(spans, spans[1:]):
-        region_start = where[end - 1] + 1   # just after the sentence's last character
-        region_end = where[start]           # the next sentence's first character
+        region_start = where(end - 1) + 1   # just after the sentence's last character
+        region_end = where(start)           # the next sentence's first character
         # Closing tags go with the sentence before, and so do standalone
         # tags touching its last character ("report.<x1/>": a footnote mark);
         # the rest goes with the sentence after.
         before_end = region_start
         spaced = False
-        for tag in tags:
-            if tag.start < region_start or tag.end > region_end:
-                continue
+        for index in range(bisect_left(tag_starts, region_start), len(tags)):
+            tag = tags[index]
+            if tag.end > region_end:
+                break
             spaced = spaced or bool(text[before_end:tag.start].strip() == "" and tag.start > before_end)
             if tag.kind == "close" or (tag.kind == "empty" and not spaced):
                 before_end = tag.end

@@ -9,8 +9,12 @@ from pathlib import Path
 
 from workbench.core.errors import BadInputError
 from workbench.core.formats import get_importer
-from workbench.core.importing import detect_format
+from workbench.core.importing import detect_format, is_corpus_format
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
+
+# What a document format is called in a message (documents.registry's names).
+_DOCUMENT_KINDS = {"html": "a web page", "docx": "a Word document", "odt": "an OpenDocument text",
+                   "po": "a PO file"}
 
 
 def import_memory(store, path: str | Path, *, name: str | None = None, source_lang: str | None = None,
@@ -33,6 +37,10 @@ def import_memory(store, path: str | Path, *, name: str | None = None, source_la
     if fmt == "text":
         raise BadInputError(f"{path.name}: not a memory file (TMX, CSV, TSV or XLIFF); articles are imported"
                             f" with 'workbench import'")
+    if not is_corpus_format(fmt):
+        kind = _DOCUMENT_KINDS.get(fmt, f"a {fmt} document")
+        raise BadInputError(f"{path.name} is {kind}, not a memory (TMX, CSV, TSV or XLIFF): import it as a"
+                            f" document with 'workbench import'")
     name = (name or path.stem).strip()
     if not name:
         raise BadInputError("a memory needs a name (--name)")
