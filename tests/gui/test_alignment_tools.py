@@ -12,18 +12,13 @@ from workbench.core.edits import history
 from workbench.core.store.database import Store
 from workbench.gui.alignment.delegate import SentenceEditor
 from workbench.gui.alignment.model import LinkColumn, LinkFilter
-from workbench.gui.main_window import MainWindow
+from tests.gui.helpers import open_window
 
 
 @pytest.fixture
 def window(qtbot, db_path, no_models):
     doc = build_pair(db_path)
-    win = MainWindow(db_path)
-    qtbot.addWidget(win)
-    win.resize(1400, 850)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
+    win = open_window(qtbot, db_path)
     assert win.unit_model.document_id == doc
     win.actions["alignment_view"].trigger()
     assert win.aligning()

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QApplication
 from workbench.core.edits import history
 from workbench.core.edits.commands import SetTarget
 from workbench.core.store.database import Store
-from workbench.gui.main_window import MainWindow
 from workbench.gui.review import qa_controller
 from workbench.gui.review.tag_editing import missing_tags, tag_colors
 from workbench.gui.review.unit_table import Column
+from tests.gui.helpers import open_window
 
 SOURCE = "The <b0>Interior Ministry</b0> published <a1>the statement</a1> on Monday."
 TARGET = "<b0>МВД</b0> опубликовало <a1>заявление</a1> в понедельник."
@@ -32,12 +32,7 @@ def tagged_window(qtbot, db_path, no_models):
                                  (1, "body", "A line<x0/>break here.", False)])
         ids = store.unit_ids(doc)
         history.apply(store, SetTarget(ids[1], TARGET))
-    win = MainWindow(db_path)
-    qtbot.addWidget(win)
-    win.resize(1400, 850)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
+    win = open_window(qtbot, db_path)
     win.table.go_to_row(1)
     return win, ids
 

@@ -12,6 +12,7 @@ from workbench.core.edits.commands import SetTarget
 from workbench.core.store.database import Store
 from workbench.gui.main_window import MainWindow
 from workbench.gui.review.preview_pane import CHUNK_UNITS, EMPTY_MARK, UNIT_PROPERTY
+from tests.gui.helpers import open_window
 
 
 def open_preview(qtbot, win):
@@ -38,12 +39,7 @@ def window(qtbot, db_path, no_models):
         # MT for all but the fourth body sentence; a person's translation of the title.
         store.set_machine_translations((uid, f"Машинный перевод {n}.", "argos", "translate-en_ru", "1.9")
                                        for n, uid in enumerate(ids) if n != 4)
-    win = MainWindow(db_path)
-    qtbot.addWidget(win)
-    win.resize(1400, 850)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
+    win = open_window(qtbot, db_path)
     win.session.apply(doc, SetTarget(ids[0], "Мигранты и министерство"))
     return win, ids
 

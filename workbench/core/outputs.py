@@ -295,6 +295,30 @@ def replace_durably(temporary: Path, path: Path) -> None:
     fsync_dir(path.parent)
 
 
+def write_bytes_atomically(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` as ``atomic_writer`` writes text: under a
+    temporary name, fsync'd and renamed, so the old file or the new one is
+    there, never half of one.
+
+    :param path: the output file.
+    :param data: its whole content.
+    OSErrors (disk full...) become a one-line ``BadInputError``."""
+    path = Path(path)
+    part = temporary_name(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_parts(path)
+        with open(part, "xb") as handle:
+            handle.write(data)
+        replace_durably(part, path)
+    except OSError as error:
+        part.unlink(missing_ok=True)
+        raise BadInputError(f"Cannot write {path}: {error.strerror or error}") from None
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+
+
 @contextmanager
 def atomic_writer(path: str | Path, *, encoding: str = "utf-8",
                   newline: str | None = "\n") -> Iterator[TextIO]:

@@ -106,7 +106,7 @@ def deliver_document(store: Store, document_id: int, out_path: str | Path, *,
         ``Cancelled`` and nothing is written.
     Returns the report: counts and the units that used the fallback.
     """
-    from workbench.core.outputs import check_output_path
+    from workbench.core.outputs import check_output_path, write_bytes_atomically
 
     if fallback not in FALLBACKS:
         raise BadInputError(f"unknown fallback {fallback!r}: choose source or mt")
@@ -170,7 +170,7 @@ def deliver_document(store: Store, document_id: int, out_path: str | Path, *,
     else:
         data, blocks_written = _formatted(store, document, paragraph_units, empty_merged=not bilingual)
     progress(0.9, f"writing {out.name}")
-    _write_bytes(out, data)
+    write_bytes_atomically(out, data)
     progress(1.0, f"wrote {out.name}")
     return DeliveryReport(document_id, out, format_name, fallback, count, approved, excluded,
                           blocks_written, fallbacks)
@@ -238,22 +238,3 @@ def _formatted(store: Store, document, paragraph_units, *, empty_merged: bool = 
                                            target_language=document.target_language,
                                            statuses=statuses)
     return data, len(translations)
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file, fsync, rename)."""
-    from workbench.core.outputs import remove_stale_parts, replace_durably, temporary_name
-
-    part = temporary_name(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_parts(path)
-        with open(part, "xb") as handle:
-            handle.write(data)
-        replace_durably(part, path)
-    except OSError as error:
-        part.unlink(missing_ok=True)
-        raise BadInputError(f"Cannot write {path}: {error.strerror or error}") from None
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
