@@ -190,10 +190,13 @@ def align(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str, 
     links, band, moves, cost = model.fit(progress, cancelled)
     # Other alignments than the best one differ from it near its path: the
     # posteriors are computed in a narrow band around it, which is cheaper.
+    # The costs of its cells are those of the fit's band, gathered (cells
+    # outside that band cannot be used: +inf).
     near = Band.around_path(n, m, _path_cells(links), POSTERIOR_WIDTH)
     if near.size < band.size:
+        rows, cols = near.rows_cols()
+        cost = cost[:, np.append(band.index_of(rows, cols), band.size)]
         band, moves = near, Moves.of(near)
-        cost = model.costs(band)
     confidence = posteriors(band, moves, cost, links, model.params.temperature, progress=progress,
                             cancelled=cancelled, share=(0.6, 0.4))
     progress(1.0, "aligned")
@@ -307,14 +310,16 @@ class _Model:
             sims.append(_similarity(overlap, self.sketches, self.mt_scale, self.params.mt_weight,
                                     self.params.mt_offset))
         if self.lexicon is not None and self.lexicon_weight > 0:
-            left, right, src_mass, tgt_mass = self.lexicon
-            overlap, _ = anchor_overlaps(band, left, right)
-            masses = Sketches(np.zeros((0, 0)), np.zeros((0, 0)), src_mass, tgt_mass)
-            if self.lexicon_scale is None:
-                self.lexicon_scale = _similarity_scale(band, overlap, masses)
-            sims.append(_similarity(overlap, masses, self.lexicon_scale, self.lexicon_weight,
-                                    self.params.mt_offset))
+            sims.append(self._lexicon_similarity(band))
         return PairData(reward, resolved, tuple(sims))
+
+    def _lexicon_similarity(self, band: Band) -> Similarity:
+        left, right, src_mass, tgt_mass = self.lexicon
+        overlap, _ = anchor_overlaps(band, left, right)
+        masses = Sketches(np.zeros((0, 0)), np.zeros((0, 0)), src_mass, tgt_mass)
+        if self.lexicon_scale is None:
+            self.lexicon_scale = _similarity_scale(band, overlap, masses)
+        return _similarity(overlap, masses, self.lexicon_scale, self.lexicon_weight, self.params.mt_offset)
 
     def costs(self, band: Band, pairs: PairData | None = None) -> np.ndarray:
         return build_costs(band, self.src_side, self.tgt_side, pairs or self.pair_data(band), self.length,
@@ -354,7 +359,11 @@ class _Model:
         if self.learn and self._learn_lexicon(links):
             if cancelled():
                 raise Cancelled("alignment cancelled")
-            cost = self.costs(band)
+            # the same band and length model: only what the lexicon earns is added
+            zero = np.zeros(band.size + 1)
+            cost = cost + build_costs(band, self.src_side, self.tgt_side,
+                                      PairData(zero, zero, (self._lexicon_similarity(band),)),
+                                      self.length, self.params, 0.0, base=False)
             links = viterbi(band, moves, cost, progress=progress, cancelled=cancelled, share=(0.5, 0.1))
         if self.full and self.params.guard_margin > 0:
             links = self._guard(links, band, moves, cost, progress, cancelled)

@@ -216,9 +216,21 @@ BLOCK_CELLS = 1 << 17   # cells costed at once: bounds the temporaries' memory
 
 
 def build_costs(band: Band, src: SideData, tgt: SideData, pairs: PairData,
-                length: LengthModel, params: Params, use_paragraphs: float) -> np.ndarray:
+                length: LengthModel, params: Params, use_paragraphs: float, *,
+                base: bool = True) -> np.ndarray:
     """(len(TYPES), size + 1) float32 costs, +inf where a link cannot end,
-    computed a block of rows at a time."""
+    computed a block of rows at a time.
+
+    :param band: the cells to cost.
+    :param src: the source side's per-sentence data.
+    :param tgt: the target side's.
+    :param pairs: the pairwise features of the band's cells.
+    :param length: the length model.
+    :param params: the weights.
+    :param use_paragraphs: the weight of paragraph boundaries (0: none).
+    :param base: False for the similarities' part alone (what they earn,
+        negated; 0 for 1-0 and 0-1 links): added to costs computed without
+        them, it gives the costs with them."""
     size = band.size
     cost = np.full((len(TYPES), size + 1), np.inf, dtype=np.float32)
     row = 0
@@ -229,18 +241,21 @@ def build_costs(band: Band, src: SideData, tgt: SideData, pairs: PairData,
         widths = band.hi[row:end] - band.lo[row:end] + 1
         rows = np.repeat(np.arange(row, end), widths)
         cols = np.arange(s, e) - band.start[rows] + band.lo[rows]
-        cost[:, s:e] = _block_costs(band, rows, cols, src, tgt, pairs, length, params, use_paragraphs)
+        cost[:, s:e] = _block_costs(band, rows, cols, src, tgt, pairs, length, params, use_paragraphs,
+                                    base)
         row = end
     return cost
 
 
 def _block_costs(band: Band, rows: np.ndarray, cols: np.ndarray, src: SideData, tgt: SideData,
                  pairs: PairData, length: LengthModel, params: Params,
-                 use_paragraphs: float) -> np.ndarray:
+                 use_paragraphs: float, base: bool) -> np.ndarray:
     here = band.index_of(rows, cols)
     offsets = _Offsets(band, rows, cols, here)
     out = np.empty((len(TYPES), len(rows)), dtype=np.float32)
-    anchor_weight = params.anchor_weight * pairs.anchor_scale
+    # plain Gale-Church has no anchors (and the similarities' part alone
+    # none either): they are not computed
+    anchor_weight = params.anchor_weight * pairs.anchor_scale if base else 0.0
     for t, (a, b) in enumerate(TYPES):
         if not np.isfinite(params.priors[t]):
             out[t] = np.inf
@@ -250,36 +265,42 @@ def _block_costs(band: Band, rows: np.ndarray, cols: np.ndarray, src: SideData, 
         # the link cannot end: those cells are set to +inf below).
         r, c = rows, cols
         r0, c0 = np.maximum(rows - a, 0), np.maximum(cols - b, 0)
-        pen = (src.cum_pen[r] - src.cum_pen[r0]) + (tgt.cum_pen[c] - tgt.cum_pen[c0])
+        pen = ((src.cum_pen[r] - src.cum_pen[r0]) + (tgt.cum_pen[c] - tgt.cum_pen[c0])
+               if anchor_weight else 0.0)
         if a == 0 or b == 0:
-            value = params.deletion + anchor_weight * pen
-        else:
+            value = np.full(len(rows), params.deletion if base else 0.0) + anchor_weight * pen
+            out[t] = np.where(valid, value, np.inf)
+            continue
+        if base:
             ls = src.cum_len[r] - src.cum_len[r0]
             lt = tgt.cum_len[c] - tgt.cum_len[c0]
             delta = (lt - length.ratio * ls) / np.sqrt(
                 length.variance * ((length.ratio * ls + lt) / 2 + 1.0))
             value = params.length_weight * neg_log_tail(delta)
             value += params.priors[t]
+        else:
+            value = np.zeros(len(rows))
+        if anchor_weight:
             reward = _group(pairs.reward, offsets, a, b)
             if a * b > 1:
                 reward *= 1.0 - params.merged_anchor_discount
             unmatched = np.maximum(pen - _group(pairs.resolved, offsets, a, b), 0.0)
             value -= anchor_weight * (reward - unmatched)
-            for sim in pairs.similarities:
-                # A link with several sentences on both sides earns what its
-                # best split into two parts (1-1, 2-1...) would earn as
-                # separate links: merging never earns more than the parts.
-                best = None
-                for parts in _splits(a, b):
-                    earned = sum(_earned(sim, offsets, r, c, ps, pt, params) for ps, pt in parts)
-                    best = earned if best is None else np.maximum(best, earned)
-                value -= best
-            if use_paragraphs:
-                crossing = ((src.cum_para[r] - src.cum_para[r0 + 1])
-                            + (tgt.cum_para[c] - tgt.cum_para[c0 + 1]))
-                mismatch = src.para_start[r0] != tgt.para_start[c0]
-                value += use_paragraphs * (params.paragraph_cross * crossing
-                                           + params.paragraph_start * mismatch)
+        for sim in pairs.similarities:
+            # A link with several sentences on both sides earns what its
+            # best split into two parts (1-1, 2-1...) would earn as
+            # separate links: merging never earns more than the parts.
+            best = None
+            for parts in _splits(a, b):
+                earned = sum(_earned(sim, offsets, r, c, ps, pt, params) for ps, pt in parts)
+                best = earned if best is None else np.maximum(best, earned)
+            value -= best
+        if use_paragraphs and base:
+            crossing = ((src.cum_para[r] - src.cum_para[r0 + 1])
+                        + (tgt.cum_para[c] - tgt.cum_para[c0 + 1]))
+            mismatch = src.para_start[r0] != tgt.para_start[c0]
+            value += use_paragraphs * (params.paragraph_cross * crossing
+                                       + params.paragraph_start * mismatch)
         out[t] = np.where(valid, value, np.inf)
     return out
 
