@@ -62,12 +62,13 @@ def _check(i: int, n: int, label: str, progress: ProgressFn, cancelled: Cancelle
 
 
 def _in_row_steps(band: Band, values: np.ndarray) -> np.ndarray:
-    """Cumulative sum over the flat cells of the in-row move's values, with
-    each row's first cell (which has no in-row predecessor) counted as 0;
-    ``acc[s:e] - acc[s]`` is then the row's running sum."""
+    """Running sum of the in-row move's values along each row, the row's
+    first cell (which has no in-row predecessor) counted as 0: for cell k
+    of row i, the sum over the row's cells after its first, up to k."""
     step = values[:band.size].astype(np.float64)
     step[band.start[:-1]] = 0.0
-    return np.cumsum(step)
+    acc = np.cumsum(step)
+    return acc - np.repeat(acc[band.start[:-1]], np.diff(band.start))
 
 
 def viterbi(band: Band, moves: Moves, cost: np.ndarray, *, progress: ProgressFn = no_progress,
@@ -77,35 +78,35 @@ def viterbi(band: Band, moves: Moves, cost: np.ndarray, *, progress: ProgressFn 
     (len(TYPES), size + 1) with +inf in the sentinel slot."""
     size = band.size
     best = np.full(size + 1, np.inf)
-    back = np.zeros(size, dtype=np.int8)
-    kinds = np.array(FROM_ABOVE, dtype=np.int8)
+    pick = np.zeros(size, dtype=np.int8)       # which of FROM_ABOVE enters the cell
+    in_row = np.zeros(size, dtype=bool)        # or the in-row move
     cost_above = np.ascontiguousarray(cost[list(FROM_ABOVE)])
     acc_all = _in_row_steps(band, cost[IN_ROW])
-    starts = band.start
+    prev = moves.prev
+    starts = band.start.tolist()     # Python ints: the loop slices with them
     for i in range(band.n + 1):
         _check(i, band.n, "aligning", progress, cancelled, share)
         s, e = starts[i], starts[i + 1]
         if i == 0:
             entry = np.full(e - s, np.inf)
             entry[0] = 0.0                      # (0, 0): the start
-            kind = np.zeros(e - s, dtype=np.int8)
         else:
-            cand = best[moves.prev[:, s:e]]
+            cand = best[prev[:, s:e]]
             cand += cost_above[:, s:e]
-            pick = cand.argmin(axis=0)
+            pick[s:e] = cand.argmin(axis=0)
             entry = cand.min(axis=0)
-            kind = kinds[pick]
-        acc = acc_all[s:e] - acc_all[s]
+        acc = acc_all[s:e]
         value = entry - acc
         run = np.minimum.accumulate(value)
         best[s:e] = run + acc
-        back[s:e] = np.where(run < value, IN_ROW, kind)
+        in_row[s:e] = run < value
     links = []
     i, j = band.n, band.m
     if not np.isfinite(best[band.cell(i, j)]):
         raise RuntimeError("no path through the alignment band")
     while i > 0 or j > 0:
-        t = int(back[band.cell(i, j)])
+        here = band.cell(i, j)
+        t = IN_ROW if in_row[here] else FROM_ABOVE[pick[here]]
         links.append((t, i, j))
         a, b = TYPES[t]
         i, j = i - a, j - b
@@ -135,7 +136,7 @@ def posteriors(band: Band, moves: Moves, cost: np.ndarray, links: list[tuple[int
     # backward in-row step: the move from (i, j) to (i, j + 1) scores score[IN_ROW, j + 1]
     step_out = np.append(score[IN_ROW, 1:size], 0.0)
     step_out[band.start[1:] - 1] = 0.0
-    starts = band.start
+    starts = band.start.tolist()
     fwd = np.full(size + 1, -np.inf)
     half = (share[0], share[1] / 2)
     with np.errstate(invalid="ignore"):
@@ -149,7 +150,7 @@ def posteriors(band: Band, moves: Moves, cost: np.ndarray, links: list[tuple[int
                 cand = fwd[moves.prev[:, s:e]]
                 cand += score_above[:, s:e]
                 entry = _logsumexp0(cand)
-            acc = acc_all[s:e] - acc_all[s]
+            acc = acc_all[s:e]
             fwd[s:e] = np.logaddexp.accumulate(entry - acc) + acc
         bwd = np.full(size + 1, -np.inf)
         late = (share[0] + share[1] / 2, share[1] / 2)
