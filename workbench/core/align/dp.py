@@ -29,28 +29,51 @@ IN_ROW = 2
 FROM_ABOVE = tuple(t for t in range(len(TYPES)) if t != IN_ROW)
 
 
-@dataclass(frozen=True)
 class Moves:
-    """Flat indices of each cell's predecessor and successor for the link
-    types that come from an earlier row (``FROM_ABOVE`` order); ``band.size``
-    (the sentinel) where there is none."""
+    """Flat indices of each cell's predecessor (``prev``) and successor
+    (``next``, computed when first asked for: only the posteriors need it)
+    for the link types that come from an earlier row (``FROM_ABOVE``
+    order); ``band.size`` (the sentinel) where there is none."""
 
-    prev: np.ndarray   # (len(FROM_ABOVE), size) int32
-    next: np.ndarray   # (len(FROM_ABOVE), size + 1) int32
+    def __init__(self, prev: np.ndarray) -> None:
+        self.prev = prev          # (len(FROM_ABOVE), size) int32
+        self._next: np.ndarray | None = None
+
+    @property
+    def next(self) -> np.ndarray:
+        """(len(FROM_ABOVE), size + 1) int32."""
+        if self._next is None:
+            size = self.prev.shape[1]
+            nxt = np.full((len(FROM_ABOVE), size + 1), size, dtype=np.int32)
+            here = np.arange(size, dtype=np.int32)
+            for k in range(len(FROM_ABOVE)):
+                ok = self.prev[k] < size
+                nxt[k, self.prev[k][ok]] = here[ok]
+            self._next = nxt
+        return self._next
 
     @staticmethod
     def of(band: Band) -> Moves:
+        """The moves of every cell of ``band``.
+
+        :param band: the band."""
         rows, cols = band.rows_cols()
         size = band.size
         prev = np.empty((len(FROM_ABOVE), size), dtype=np.int32)
-        nxt = np.full((len(FROM_ABOVE), size + 1), size, dtype=np.int32)
-        here = np.arange(size, dtype=np.int32)
+        by_shift: dict[int, list[tuple[int, int]]] = {}
         for k, t in enumerate(FROM_ABOVE):
-            a, b = TYPES[t]
-            prev[k] = band.index_of(rows - a, cols - b)
-            ok = prev[k] < size
-            nxt[k, prev[k][ok]] = here[ok]
-        return Moves(prev, nxt)
+            by_shift.setdefault(TYPES[t][0], []).append((k, TYPES[t][1]))
+        for a, kinds in by_shift.items():
+            # the row a rows up, gathered once for every link type that comes from it
+            up = np.maximum(rows - a, 0)
+            lo, hi = band.lo[up], band.hi[up]
+            base = band.start[up] - lo + cols
+            if a:
+                hi = np.where(rows >= a, hi, -1)     # no row above the first
+            for k, b in kinds:
+                ok = (cols - b >= lo) & (cols - b <= hi)
+                prev[k] = np.where(ok, base - b, size)
+        return Moves(prev)
 
 
 def _check(i: int, n: int, label: str, progress: ProgressFn, cancelled: CancelledFn,
