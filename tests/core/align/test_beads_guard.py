@@ -37,9 +37,11 @@ def test_every_link_type_has_a_prior_and_gale_church_keeps_its_own():
     from workbench.core.align.costs import GALE_CHURCH, Params
 
     assert len(Params().priors) == len(GALE_CHURCH.priors) == len(TYPES)
-    assert {(3, 2), (2, 3), (4, 1), (1, 4)} <= set(TYPES)
+    assert {(3, 2), (2, 3)} <= set(TYPES)
+    # 4-1 and 1-4 are 0.05% of the dev set's gold and did not help there
+    assert not {(4, 1), (1, 4)} & set(TYPES)
     # the baseline is plain Gale-Church: none of the link types it did not have
-    extra = [GALE_CHURCH.priors[TYPES.index(t)] for t in ((3, 2), (2, 3), (4, 1), (1, 4))]
+    extra = [GALE_CHURCH.priors[TYPES.index(t)] for t in ((3, 2), (2, 3))]
     assert all(np.isinf(extra))
 
 

@@ -1,8 +1,8 @@
 """Sentence alignment of a document and its translation (pure, store-free).
 
 ``align`` pairs the sentences of two parallel documents with a monotone
-dynamic program over 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3, 3-2, 2-3, 4-1
-and 1-4 links.  The
+dynamic program over 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3, 3-2 and 2-3
+links.  The
 cost of a link combines Gale-Church length agreement (ratio and variance
 estimated from the documents), anchors that need no model (numbers, dates,
 names and cognates compared across scripts, punctuation), paragraph

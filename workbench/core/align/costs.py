@@ -29,7 +29,7 @@ from workbench.core.align.dp import TYPES
 class Params:
     """Weights of the cost model (in nats, roughly)."""
 
-    priors: tuple[float, ...] = (0.0, 0.0, 0.0, 2.6, 2.6, 4.5, 5.5, 5.5, 5.5, 5.5, 7.0, 7.0)   # per TYPES
+    priors: tuple[float, ...] = (0.0, 0.0, 0.0, 2.6, 2.6, 4.5, 5.5, 5.5, 5.5, 5.5)   # per TYPES
     deletion: float = 4.0
     length_weight: float = 1.0
     anchor_weight: float = 5.0
@@ -60,7 +60,7 @@ class Params:
 
 # Gale & Church (1993): link type probabilities .89 (1-1), .0099 (1-0 and 0-1
 # together), .089 (2-1 and 1-2), .011 (2-2); 3-1 / 1-3 rarer still.
-GALE_CHURCH = Params(priors=(0.12, 0.0, 0.0, 3.11, 3.11, 4.51, 6.0, 6.0) + (np.inf,) * 4, deletion=5.3,
+GALE_CHURCH = Params(priors=(0.12, 0.0, 0.0, 3.11, 3.11, 4.51, 6.0, 6.0) + (np.inf,) * 2, deletion=5.3,
                      length_weight=1.0, anchor_weight=0.0, mt_weight=0.0, paragraph_cross=0.0,
                      paragraph_start=0.0)
 

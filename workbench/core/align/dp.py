@@ -24,7 +24,7 @@ from workbench.core.align.band import Band
 # (source sentences, target sentences) of each link type.  0-1 must stay at
 # index 2: it is the only in-row move.
 TYPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3),
-                                      (3, 2), (2, 3), (4, 1), (1, 4))
+                                      (3, 2), (2, 3))
 IN_ROW = 2
 FROM_ABOVE = tuple(t for t in range(len(TYPES)) if t != IN_ROW)
 
