@@ -127,21 +127,15 @@ def viterbi(band: Band, moves: Moves, cost: np.ndarray, *, progress: ProgressFn 
     i, j = band.n, band.m
     if not np.isfinite(best[band.cell(i, j)]):
         raise RuntimeError("no path through the alignment band")
+    lo = band.lo.tolist()
     while i > 0 or j > 0:
-        here = band.cell(i, j)
+        here = starts[i] + j - lo[i]     # the path stays in the band
         t = IN_ROW if in_row[here] else FROM_ABOVE[pick[here]]
         links.append((t, i, j))
         a, b = TYPES[t]
         i, j = i - a, j - b
     links.reverse()
     return links
-
-
-def _logsumexp0(x: np.ndarray) -> np.ndarray:
-    # A finite stand-in for an all -inf column keeps exp() free of nan.
-    top = np.maximum(x.max(axis=0), -1e300)
-    with np.errstate(divide="ignore"):
-        return top + np.log(np.exp(x - top).sum(axis=0))
 
 
 def posteriors(band: Band, moves: Moves, cost: np.ndarray, links: list[tuple[int, int, int]],
@@ -156,12 +150,18 @@ def posteriors(band: Band, moves: Moves, cost: np.ndarray, links: list[tuple[int
     # score of the link that leaves each cell, per type (for the backward pass)
     score_out = np.take_along_axis(score_above, moves.next.astype(np.int64), axis=1)
     acc_all = _in_row_steps(band, score[IN_ROW])
-    # backward in-row step: the move from (i, j) to (i, j + 1) scores score[IN_ROW, j + 1]
+    # backward in-row step: the move from (i, j) to (i, j + 1) scores
+    # score[IN_ROW, j + 1]; its running sum from the row's end back to each cell
     step_out = np.append(score[IN_ROW, 1:size], 0.0)
     step_out[band.start[1:] - 1] = 0.0
+    before = np.cumsum(step_out) - step_out
+    row_end = np.repeat(before[band.start[1:] - 1] + step_out[band.start[1:] - 1], np.diff(band.start))
+    acc_back = row_end - before
     starts = band.start.tolist()
+    prev, nxt = moves.prev, moves.next
     fwd = np.full(size + 1, -np.inf)
     half = (share[0], share[1] / 2)
+    logaddexp = np.logaddexp
     with np.errstate(invalid="ignore"):
         for i in range(band.n + 1):
             _check(i, band.n, "scoring links", progress, cancelled, half)
@@ -170,29 +170,29 @@ def posteriors(band: Band, moves: Moves, cost: np.ndarray, links: list[tuple[int
                 entry = np.full(e - s, -np.inf)
                 entry[0] = 0.0
             else:
-                cand = fwd[moves.prev[:, s:e]]
+                cand = fwd[prev[:, s:e]]
                 cand += score_above[:, s:e]
-                entry = _logsumexp0(cand)
+                entry = logaddexp.reduce(cand, axis=0)
             acc = acc_all[s:e]
-            fwd[s:e] = np.logaddexp.accumulate(entry - acc) + acc
+            fwd[s:e] = logaddexp.accumulate(entry - acc) + acc
         bwd = np.full(size + 1, -np.inf)
         late = (share[0] + share[1] / 2, share[1] / 2)
         for i in range(band.n, -1, -1):
             _check(band.n - i, band.n, "scoring links", progress, cancelled, late)
             s, e = starts[i], starts[i + 1]
-            cand = bwd[moves.next[:, s:e]]
+            cand = bwd[nxt[:, s:e]]
             cand += score_out[:, s:e]
-            entry = _logsumexp0(cand)
+            entry = logaddexp.reduce(cand, axis=0)
             if i == band.n:
                 entry[band.m - band.lo[i]] = 0.0
             # The in-row move goes right: solve it on the reversed row.
-            step = step_out[s:e][::-1]
-            acc = np.cumsum(step) - step[0]
-            bwd[s:e] = (np.logaddexp.accumulate(entry[::-1] - acc) + acc)[::-1]
+            acc = acc_back[s:e][::-1]
+            bwd[s:e] = (logaddexp.accumulate(entry[::-1] - acc) + acc)[::-1]
     total = fwd[band.cell(band.n, band.m)]
-    out = np.empty(len(links))
-    for k, (t, i, j) in enumerate(links):
-        a, b = TYPES[t]
-        here = band.cell(i, j)
-        out[k] = fwd[band.cell(i - a, j - b)] + score[t, here] + bwd[here] - total
+    kind = np.array([t for t, _, _ in links], dtype=np.int64)
+    rows = np.array([i for _, i, _ in links], dtype=np.int64)
+    cols = np.array([j for _, _, j in links], dtype=np.int64)
+    shape = np.array(TYPES, dtype=np.int64)[kind]
+    here = band.index_of(rows, cols)
+    out = fwd[band.index_of(rows - shape[:, 0], cols - shape[:, 1])] + score[kind, here] + bwd[here] - total
     return np.clip(np.exp(out), 0.0, 1.0)
