@@ -47,6 +47,7 @@ __all__ = ["Link", "align", "format_link", "pair_costs", "Params"]
 FEATURE_SETS = ("full", "anchors", "length")
 FULL_BAND_CELLS = 600_000     # below this many cells the whole matrix is searched
 MIN_WIDTH = 32                # half-width of the first band (sentences)
+SECOND_WIDTH = 16             # half-width of the band of the passes after the first
 POSTERIOR_WIDTH = 12
 MIN_KNOWN_PAIRS = 40          # sentence pairs that share a unique number
 MAX_ROUNDS = 8
@@ -192,11 +193,7 @@ def align(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str, 
     # posteriors are computed in a narrow band around it, which is cheaper.
     # The costs of its cells are those of the fit's band, gathered (cells
     # outside that band cannot be used: +inf).
-    near = Band.around_path(n, m, _path_cells(links), POSTERIOR_WIDTH)
-    if near.size < band.size:
-        rows, cols = near.rows_cols()
-        cost = cost[:, np.append(band.index_of(rows, cols), band.size)]
-        band, moves = near, Moves.of(near)
+    band, moves, cost = _narrowed(band, moves, cost, _path_cells(links), POSTERIOR_WIDTH)
     confidence = posteriors(band, moves, cost, links, model.params.temperature, progress=progress,
                             cancelled=cancelled, share=(0.6, 0.4))
     progress(1.0, "aligned")
@@ -356,15 +353,33 @@ class _Model:
             # then widen it each time the path still reaches an edge.
             width = width * 2 if round_ else width
             band = Band.around_path(n, m, cells, width)
+        if not band.full:
+            # The passes that follow (the lexicon's, the guard's) depart from
+            # this path only locally: a narrower band around it (the costs
+            # of its cells gathered) halves their work.
+            wide = (band, moves, cost)
+            band, moves, cost = _narrowed(band, moves, cost, cells, SECOND_WIDTH)
         if self.learn and self._learn_lexicon(links):
             if cancelled():
                 raise Cancelled("alignment cancelled")
-            # the same band and length model: only what the lexicon earns is added
+            # the same length model: only what the lexicon earns is added
+            lexical = self._lexicon_similarity(band)
             zero = np.zeros(band.size + 1)
-            cost = cost + build_costs(band, self.src_side, self.tgt_side,
-                                      PairData(zero, zero, (self._lexicon_similarity(band),)),
-                                      self.length, self.params, 0.0, base=False)
-            links = viterbi(band, moves, cost, progress=progress, cancelled=cancelled, share=(0.5, 0.1))
+            with_lexicon = cost + build_costs(band, self.src_side, self.tgt_side,
+                                              PairData(zero, zero, (lexical,)), self.length, self.params,
+                                              0.0, base=False)
+            found = viterbi(band, moves, with_lexicon, progress=progress, cancelled=cancelled,
+                            share=(0.5, 0.1))
+            if not band.full and band.touches_edge(_path_cells(found), margin=4):
+                band, moves, cost = wide      # it went further: in the first pass's band
+                lexical = self._lexicon_similarity(band)
+                zero = np.zeros(band.size + 1)
+                with_lexicon = cost + build_costs(band, self.src_side, self.tgt_side,
+                                                  PairData(zero, zero, (lexical,)), self.length,
+                                                  self.params, 0.0, base=False)
+                found = viterbi(band, moves, with_lexicon, progress=progress, cancelled=cancelled,
+                                share=(0.5, 0.1))
+            links, cost = found, with_lexicon
         if self.full and self.params.guard_margin > 0:
             links = self._guard(links, band, moves, cost, progress, cancelled)
         return links, band, moves, cost
@@ -442,6 +457,23 @@ class _Model:
             return False
         self.lexicon = lexicon.expansions(src_words, tgt_words, table)
         return True
+
+
+def _narrowed(band: Band, moves: Moves, cost: np.ndarray, cells: list[tuple[int, int]], width: int
+              ) -> tuple[Band, Moves, np.ndarray]:
+    """The part of ``band`` within ``width`` sentences of a path's cells,
+    its moves, and its costs gathered from ``cost`` (``band``'s); ``band``
+    itself when that is not smaller, or when the narrow band would need
+    cells outside it (a row must reach the next: rare)."""
+    near = Band.around_path(band.n, band.m, cells, width)
+    near = Band.from_bounds(band.n, band.m, np.maximum(near.lo, band.lo), np.minimum(near.hi, band.hi))
+    if near.size >= band.size:
+        return band, moves, cost
+    rows, cols = near.rows_cols()
+    where = band.index_of(rows, cols)
+    if (where == band.size).any():
+        return band, moves, cost
+    return near, Moves.of(near), cost[:, np.append(where, band.size)]
 
 
 def _reliability(band: Band, signal: np.ndarray, agreed: list[tuple[int, int]]) -> float:
