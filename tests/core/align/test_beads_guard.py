@@ -10,7 +10,9 @@ import numpy as np
 from workbench.core.align import Link, _arbitrate, align
 from workbench.core.align.costs import _splits
 from workbench.core.align.dp import TYPES
-from workbench.testing.align_scores import strict_scores
+from workbench.testing.align_scores import flatten, read_gold, strict_scores
+from workbench.testing.alignments import simulated_mt
+from tests.conftest import REPO as REPO_ROOT
 
 _FILLER = "alpha beta gamma delta epsilon zeta theta kappa lambda sigma omega".split()
 _CIBLE = "uno dos tres cuatro cinco seis siete ocho nueve diez once".split()
@@ -137,3 +139,24 @@ def test_links_cover_every_sentence_once_with_the_new_link_types():
     assert all(isinstance(ln, Link) for ln in links)
     assert [i for ln in links for i in ln.src] == list(range(90))
     assert [j for ln in links for j in ln.tgt] == list(range(70))
+
+
+def test_an_mt_that_does_not_separate_is_not_used():
+    """An MT of other sentences (shuffled) tells true pairs from neighbours
+    no better than chance: its weight is 0 and the alignment is the one
+    found without it; the right MT is weighed in full."""
+    from workbench.core.align import _Model, Params
+    from workbench.core.progress import never_cancelled, no_progress
+
+    links = read_gold(REPO_ROOT / "tests" / "data" / "align" / "news_rail.tsv")
+    src, tgt, _, _, gold = flatten(links)
+    mt = simulated_mt(links, random.Random(7))
+    shuffled = list(mt)
+    random.Random(4).shuffle(shuffled)
+    for given, weighed in ((mt, True), (shuffled, False)):
+        model = _Model(src, tgt, None, None, given, "full", Params(), no_progress)
+        model.fit(no_progress, never_cancelled)
+        assert (model.mt_weight == Params().mt_weight) if weighed else (model.mt_weight == 0.0), \
+            (weighed, model.mt_separation)
+    assert ([(ln.src, ln.tgt) for ln in align(src, tgt, "en", "ru", mt=shuffled)]
+            == [(ln.src, ln.tgt) for ln in align(src, tgt, "en", "ru")])
