@@ -481,7 +481,7 @@ class _Model:
             self.guarded = -1
             return base
         weak = float(np.clip((RELIABLE - self.reliability) / (RELIABLE - UNRELIABLE), 0.0, 1.0))
-        margin = max(self.params.guard_margin * weak, self.params.guard_floor)
+        margin = self.params.guard_margin * weak
         if margin <= 0:
             return links
         out, self.guarded = _arbitrate(links, base, lambda t, i, j: float(cost[t, band.cell(i, j)]), margin)

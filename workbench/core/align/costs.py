@@ -52,10 +52,6 @@ class Params:
     # worth this many nats under the full model, or Gale-Church's stretch is
     # kept (0: no guard)
     guard_margin: float = 4.0
-    # The least margin, however reliable the signals: where the full model
-    # is all but indifferent between its stretch and Gale-Church's, the
-    # latter is kept
-    guard_floor: float = 0.0
     paragraph_cross: float = 2.0
     paragraph_start: float = 1.0
     temperature: float = 1.0
