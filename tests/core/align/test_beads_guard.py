@@ -160,3 +160,49 @@ def test_an_mt_that_does_not_separate_is_not_used():
             (weighed, model.mt_separation)
     assert ([(ln.src, ln.tgt) for ln in align(src, tgt, "en", "ru", mt=shuffled)]
             == [(ln.src, ln.tgt) for ln in align(src, tgt, "en", "ru")])
+
+
+def test_costs_with_similarities_are_those_without_plus_what_they_earn():
+    """The lexicon's pass adds ``build_costs(..., base=False)`` to the first
+    pass's costs: the sum is what costing everything at once gives."""
+    from workbench.core.align import _Model, Params
+    from workbench.core.align.costs import PairData, build_costs
+    from workbench.core.progress import never_cancelled, no_progress
+
+    links = read_gold(REPO_ROOT / "tests" / "data" / "align" / "news_rail.tsv")
+    src, tgt, _, _, _ = flatten(links)
+    model = _Model(src, tgt, None, None, simulated_mt(links, random.Random(7)), "full", Params(), no_progress)
+    _, band, _, _ = model.fit(no_progress, never_cancelled)
+    pairs = model.pair_data(band)
+    assert len(pairs.similarities) == 2      # the MT and the lexicon
+    args = (band, model.src_side, model.tgt_side)
+    whole = build_costs(*args, pairs, model.length, model.params, 0.0)
+    without = build_costs(*args, PairData(pairs.reward, pairs.resolved), model.length, model.params, 0.0)
+    earned = build_costs(*args, PairData(pairs.reward, pairs.resolved, pairs.similarities), model.length,
+                         model.params, 0.0, base=False)
+    finite = np.isfinite(whole)
+    assert (finite == np.isfinite(without + earned)).all()
+    assert np.allclose(whole[finite], (without + earned)[finite], atol=1e-3)
+
+
+def test_a_narrowed_band_is_gathered_from_cells_of_the_wider_one():
+    from workbench.core.align import _narrowed
+    from workbench.core.align.band import Band
+    from workbench.core.align.dp import Moves, viterbi
+
+    rng = np.random.default_rng(3)
+    n, m = 400, 380
+    wide = Band.around(n, m, np.linspace(0, m, n + 1), 20)
+    cost = rng.uniform(0, 5, (len(TYPES), wide.size + 1)).astype(np.float32)
+    cost[:, -1] = np.inf
+    rows, cols = wide.rows_cols()
+    for t, (a, b) in enumerate(TYPES):
+        cost[t, :-1][(rows < a) | (cols < b)] = np.inf
+    path = viterbi(wide, Moves.of(wide), cost)
+    cells = [(0, 0)] + [(i, j) for _, i, j in path]
+    near, moves, gathered = _narrowed(wide, Moves.of(wide), cost, cells, 5)
+    assert near.size < wide.size
+    r, c = near.rows_cols()
+    assert (wide.index_of(r, c) < wide.size).all()          # no cell outside the wide band
+    assert np.array_equal(gathered[:, :-1], cost[:, wide.index_of(r, c)])
+    assert viterbi(near, moves, gathered) == path            # the path is still the best
