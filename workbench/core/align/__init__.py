@@ -26,6 +26,7 @@ See docs/alignment.md for the figures.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -241,21 +242,43 @@ def pair_costs(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: 
         raise BadInputError("a sentence pair is outside the documents")
     if not len(rows):
         return np.zeros(0)
-    model = _Model(src, tgt, src_paragraphs, tgt_paragraphs, mt, features, params or Params(),
-                   _never_backwards(progress))
-    model.fit(progress, cancelled)
+    model = _fitted(src, tgt, src_paragraphs, tgt_paragraphs, mt, features, params or Params(),
+                    _never_backwards(progress), cancelled)
     lo = np.full(n + 1, m, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
     np.minimum.at(lo, rows, cols)
     np.maximum.at(hi, rows, cols)
     band = Band.from_bounds(n, m, lo, hi)
-    cost = model.costs(band)
+    with model.lock:     # a kept model may be asked from two threads: it caches the band's features
+        cost = model.costs(band)
     progress(1.0, "scored")
     at = band.index_of(rows, cols)
     one = cost[TYPES.index((1, 1)), at].astype(np.float64)
     if not margin:
         return one
     return cost[TYPES.index((1, 0)), at].astype(np.float64) + cost[TYPES.index((0, 1)), at] - one
+
+
+_LAST_FIT: list = []      # [(inputs, model)]: the last model ``pair_costs`` fitted
+_LAST_FIT_LOCK = threading.Lock()
+
+
+def _fitted(src, tgt, src_paragraphs, tgt_paragraphs, mt, features: str, params: Params,
+            progress: ProgressFn, cancelled: CancelledFn) -> _Model:
+    """The model fitted to these inputs; the last one is kept, as an
+    alignment map asks again for the same documents after every edit of
+    their links (the texts, not the links, make the model)."""
+    inputs = (tuple(src), tuple(tgt), None if src_paragraphs is None else tuple(src_paragraphs),
+              None if tgt_paragraphs is None else tuple(tgt_paragraphs), None if mt is None else tuple(mt),
+              features, params)
+    with _LAST_FIT_LOCK:
+        if _LAST_FIT and _LAST_FIT[0][0] == inputs:
+            return _LAST_FIT[0][1]
+    model = _Model(src, tgt, src_paragraphs, tgt_paragraphs, mt, features, params, progress)
+    model.fit(progress, cancelled)
+    with _LAST_FIT_LOCK:
+        _LAST_FIT[:] = [(inputs, model)]
+    return model
 
 
 class _Model:
@@ -293,6 +316,7 @@ class _Model:
         self.mt_weight = params.mt_weight     # set by the MT's separation in this document
         self.mt_separation = 1.0
         self.base: list[tuple[int, int, int]] = []    # Gale-Church's path
+        self.lock = threading.Lock()
         self._cached: tuple | None = None
         self.lexicon: tuple | None = None
         self.lexicon_weight = 0.0
