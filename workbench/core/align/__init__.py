@@ -7,7 +7,9 @@ cost of a link combines Gale-Church length agreement (ratio and variance
 estimated from the documents), anchors that need no model (numbers, dates,
 names and cognates compared across scripts, punctuation), paragraph
 boundaries and, when a machine translation of the source is given, a
-chrF-like n-gram similarity between that MT and the target (see ``costs``).
+chrF-like n-gram similarity between that MT and the target (see ``costs``),
+weighed by how well it separates Gale-Church's confident pairs from their
+neighbours in this document.
 The DP runs in a band around the diagonal that is widened and re-centred
 when the path comes near its edge, so time and memory grow linearly with
 the length of the documents.  Each link's confidence is its posterior
