@@ -42,8 +42,9 @@ CONFIGS = ("length", "anchors", "full", "full+MT")
 _BEFORE = []
 
 
-def load_before(commit: str) -> None:
-    """Import the aligner of ``commit`` as the package ``aligner_before``."""
+def load_before(commit: str):
+    """Import the aligner of ``commit`` as the package ``aligner_before``;
+    returns its ``align``."""
     import importlib
     import subprocess
     import tempfile
@@ -60,6 +61,7 @@ def load_before(commit: str) -> None:
         (package / Path(name).name).write_text(code.replace("workbench.core.align", "aligner_before"))
     sys.path.insert(0, str(folder))
     _BEFORE.append(importlib.import_module("aligner_before").align)
+    return _BEFORE[-1]
 
 
 def run(config: str, src, tgt, sp, tp, mt, paragraphs: bool):

@@ -84,3 +84,16 @@ def test_vecalign_scores_strict_and_lax():
     assert abs(counts.strict.f1 - 2 * 0.4 * (1 / 3) / (0.4 + 1 / 3)) < 1e-9
     total = counts + counts
     assert total.strict.f1 == counts.strict.f1
+
+
+def test_pair_margins_are_higher_for_true_pairs():
+    """``margin=True``: cost(1-0) + cost(0-1) - cost(1-1), what the alignment map draws."""
+    links = read_gold(REPO_ROOT / "tests" / "data" / "align" / "homecoming.tsv")
+    src, tgt, _, _, gold = flatten(links)
+    true = [(s[0], t[0]) for s, t in gold if len(s) == 1 and len(t) == 1]
+    shifted = [(i, j + 2) for i, j in true if j + 2 < len(tgt)]
+    margins = pair_costs(src, tgt, "en", "ru", np.array(true + shifted), margin=True)
+    costs = pair_costs(src, tgt, "en", "ru", true + shifted)
+    assert np.median(margins[:len(true)]) > np.median(margins[len(true):]) + 2.0
+    # the same pairs, the same model: a lower cost is a higher margin, row by row
+    assert np.corrcoef(margins, costs)[0, 1] < -0.5

@@ -1,13 +1,15 @@
 """Sentence alignment of a document and its translation (pure, store-free).
 
 ``align`` pairs the sentences of two parallel documents with a monotone
-dynamic program over 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3, 3-2, 2-3, 4-1
-and 1-4 links.  The
+dynamic program over 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3, 3-2 and 2-3
+links.  The
 cost of a link combines Gale-Church length agreement (ratio and variance
 estimated from the documents), anchors that need no model (numbers, dates,
 names and cognates compared across scripts, punctuation), paragraph
 boundaries and, when a machine translation of the source is given, a
-chrF-like n-gram similarity between that MT and the target (see ``costs``).
+chrF-like n-gram similarity between that MT and the target (see ``costs``),
+weighed by how well it separates Gale-Church's confident pairs from their
+neighbours in this document.
 The DP runs in a band around the diagonal that is widened and re-centred
 when the path comes near its edge, so time and memory grow linearly with
 the length of the documents.  Each link's confidence is its posterior
@@ -26,6 +28,7 @@ See docs/alignment.md for the figures.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -47,6 +50,7 @@ __all__ = ["Link", "align", "format_link", "pair_costs", "Params"]
 FEATURE_SETS = ("full", "anchors", "length")
 FULL_BAND_CELLS = 600_000     # below this many cells the whole matrix is searched
 MIN_WIDTH = 32                # half-width of the first band (sentences)
+SECOND_WIDTH = 16             # half-width of the band of the passes after the first
 POSTERIOR_WIDTH = 12
 MIN_KNOWN_PAIRS = 40          # sentence pairs that share a unique number
 MAX_ROUNDS = 8
@@ -190,10 +194,9 @@ def align(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str, 
     links, band, moves, cost = model.fit(progress, cancelled)
     # Other alignments than the best one differ from it near its path: the
     # posteriors are computed in a narrow band around it, which is cheaper.
-    near = Band.around_path(n, m, _path_cells(links), POSTERIOR_WIDTH)
-    if near.size < band.size:
-        band, moves = near, Moves.of(near)
-        cost = model.costs(band)
+    # The costs of its cells are those of the fit's band, gathered (cells
+    # outside that band cannot be used: +inf).
+    band, moves, cost = _narrowed(band, moves, cost, _path_cells(links), POSTERIOR_WIDTH)
     confidence = posteriors(band, moves, cost, links, model.params.temperature, progress=progress,
                             cancelled=cancelled, share=(0.6, 0.4))
     progress(1.0, "aligned")
@@ -205,9 +208,9 @@ def align(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str, 
 
 
 def pair_costs(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str,
-               pairs: Sequence[tuple[int, int]], *, src_paragraphs: Sequence[int] | None = None,
+               pairs: Sequence[tuple[int, int]] | np.ndarray, *, src_paragraphs: Sequence[int] | None = None,
                tgt_paragraphs: Sequence[int] | None = None, mt: Sequence[str] | None = None,
-               features: str = "full", params: Params | None = None,
+               features: str = "full", params: Params | None = None, margin: bool = False,
                progress: ProgressFn = no_progress,
                cancelled: CancelledFn = never_cancelled) -> np.ndarray:
     """The cost (lower is better, in the aligner's nats) of linking source
@@ -220,34 +223,64 @@ def pair_costs(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: 
     :param tgt: the target sentences.
     :param src_lang: the source language.
     :param tgt_lang: the target language.
-    :param pairs: (source index, target index) pairs, 0-based.
+    :param pairs: (source index, target index) pairs, 0-based (a sequence
+        of pairs or an array of shape (k, 2)).
     :param src_paragraphs: as for ``align``.
     :param tgt_paragraphs: as for ``align``.
     :param mt: as for ``align``.
     :param features: as for ``align``.
     :param params: as for ``align``.
+    :param margin: instead of the cost, how much cheaper the 1-1 link is than
+        leaving both sentences unlinked, ``cost(1-0) + cost(0-1) - cost(1-1)``
+        (higher: more alike).
     :param progress: ``progress(fraction, message)``.
     :param cancelled: polled; when it returns True, ``Cancelled`` is raised."""
     del src_lang, tgt_lang
     _check_inputs(src, tgt, src_paragraphs, tgt_paragraphs, mt, features)
     n, m = len(src), len(tgt)
-    rows = np.array([p[0] for p in pairs], dtype=np.int64) + 1
-    cols = np.array([p[1] for p in pairs], dtype=np.int64) + 1
+    given = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    rows, cols = given[:, 0] + 1, given[:, 1] + 1
     if len(rows) and (rows.min() < 1 or rows.max() > n or cols.min() < 1 or cols.max() > m):
         raise BadInputError("a sentence pair is outside the documents")
     if not len(rows):
         return np.zeros(0)
-    model = _Model(src, tgt, src_paragraphs, tgt_paragraphs, mt, features, params or Params(),
-                   _never_backwards(progress))
-    model.fit(progress, cancelled)
+    model = _fitted(src, tgt, src_paragraphs, tgt_paragraphs, mt, features, params or Params(),
+                    _never_backwards(progress), cancelled)
     lo = np.full(n + 1, m, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
     np.minimum.at(lo, rows, cols)
     np.maximum.at(hi, rows, cols)
     band = Band.from_bounds(n, m, lo, hi)
-    cost = model.costs(band)
+    with model.lock:     # a kept model may be asked from two threads: it caches the band's features
+        cost = model.costs(band)
     progress(1.0, "scored")
-    return cost[0, band.index_of(rows, cols)].astype(np.float64)
+    at = band.index_of(rows, cols)
+    one = cost[TYPES.index((1, 1)), at].astype(np.float64)
+    if not margin:
+        return one
+    return cost[TYPES.index((1, 0)), at].astype(np.float64) + cost[TYPES.index((0, 1)), at] - one
+
+
+_LAST_FIT: list = []      # [(inputs, model)]: the last model ``pair_costs`` fitted
+_LAST_FIT_LOCK = threading.Lock()
+
+
+def _fitted(src, tgt, src_paragraphs, tgt_paragraphs, mt, features: str, params: Params,
+            progress: ProgressFn, cancelled: CancelledFn) -> _Model:
+    """The model fitted to these inputs; the last one is kept, as an
+    alignment map asks again for the same documents after every edit of
+    their links (the texts, not the links, make the model)."""
+    inputs = (tuple(src), tuple(tgt), None if src_paragraphs is None else tuple(src_paragraphs),
+              None if tgt_paragraphs is None else tuple(tgt_paragraphs), None if mt is None else tuple(mt),
+              features, params)
+    with _LAST_FIT_LOCK:
+        if _LAST_FIT and _LAST_FIT[0][0] == inputs:
+            return _LAST_FIT[0][1]
+    model = _Model(src, tgt, src_paragraphs, tgt_paragraphs, mt, features, params, progress)
+    model.fit(progress, cancelled)
+    with _LAST_FIT_LOCK:
+        _LAST_FIT[:] = [(inputs, model)]
+    return model
 
 
 class _Model:
@@ -282,6 +315,10 @@ class _Model:
         self.src_side = SideData(self.src_len, src_pen, src_starts)
         self.tgt_side = SideData(self.tgt_len, tgt_pen, tgt_starts)
         self.mt_scale: tuple[float, float] | None = None
+        self.mt_weight = params.mt_weight     # set by the MT's separation in this document
+        self.mt_separation = 1.0
+        self.base: list[tuple[int, int, int]] = []    # Gale-Church's path
+        self.lock = threading.Lock()
         self._cached: tuple | None = None
         self.lexicon: tuple | None = None
         self.lexicon_weight = 0.0
@@ -301,20 +338,22 @@ class _Model:
             self._cached = (band, anchor_overlaps(band, self.src_tab, self.tgt_tab), mt)
         _, (reward, resolved), overlap = self._cached
         sims = []
-        if self.sketches is not None:
+        if self.sketches is not None and self.mt_weight > 0:
             if self.mt_scale is None:   # from the first (widest) band: mostly unrelated pairs
                 self.mt_scale = _similarity_scale(band, overlap, self.sketches)
-            sims.append(_similarity(overlap, self.sketches, self.mt_scale, self.params.mt_weight,
+            sims.append(_similarity(overlap, self.sketches, self.mt_scale, self.mt_weight,
                                     self.params.mt_offset))
         if self.lexicon is not None and self.lexicon_weight > 0:
-            left, right, src_mass, tgt_mass = self.lexicon
-            overlap, _ = anchor_overlaps(band, left, right)
-            masses = Sketches(np.zeros((0, 0)), np.zeros((0, 0)), src_mass, tgt_mass)
-            if self.lexicon_scale is None:
-                self.lexicon_scale = _similarity_scale(band, overlap, masses)
-            sims.append(_similarity(overlap, masses, self.lexicon_scale, self.lexicon_weight,
-                                    self.params.mt_offset))
+            sims.append(self._lexicon_similarity(band))
         return PairData(reward, resolved, tuple(sims))
+
+    def _lexicon_similarity(self, band: Band) -> Similarity:
+        left, right, src_mass, tgt_mass = self.lexicon
+        overlap, _ = anchor_overlaps(band, left, right)
+        masses = Sketches(np.zeros((0, 0)), np.zeros((0, 0)), src_mass, tgt_mass)
+        if self.lexicon_scale is None:
+            self.lexicon_scale = _similarity_scale(band, overlap, masses)
+        return _similarity(overlap, masses, self.lexicon_scale, self.lexicon_weight, self.params.mt_offset)
 
     def costs(self, band: Band, pairs: PairData | None = None) -> np.ndarray:
         return build_costs(band, self.src_side, self.tgt_side, pairs or self.pair_data(band), self.length,
@@ -330,9 +369,19 @@ class _Model:
             self.length = LengthModel.estimate([(self.src_len[i], self.tgt_len[j]) for i, j in sure],
                                                self.length)
         band = _initial_band(n, m, sure)
+        moves = Moves.of(band)
+        if self.full and (self.params.guard_margin > 0 or self.sketches is not None):
+            # Gale-Church's path: the guard's baseline, and where the MT's
+            # separation is measured
+            self.base = self._gale_church(band, moves, progress, cancelled)
+        if self.sketches is not None:
+            self.mt_separation = self._mt_separation()
+            self.mt_weight = self.params.mt_weight * float(np.clip(
+                (self.mt_separation - SEPARATION_FLOOR) / (SEPARATION_FULL - SEPARATION_FLOOR), 0.0, 1.0))
         width = MIN_WIDTH
         for round_ in range(MAX_ROUNDS):
-            moves = Moves.of(band)
+            if round_:
+                moves = Moves.of(band)
             pairs = self.pair_data(band)
             cost = self.costs(band, pairs)
             links = viterbi(band, moves, cost, progress=progress, cancelled=cancelled, share=(0.1, 0.3))
@@ -351,14 +400,77 @@ class _Model:
             # then widen it each time the path still reaches an edge.
             width = width * 2 if round_ else width
             band = Band.around_path(n, m, cells, width)
+        if not band.full:
+            # The passes that follow (the lexicon's, the guard's) depart from
+            # this path only locally: a narrower band around it (the costs
+            # of its cells gathered) halves their work.
+            wide = (band, moves, cost)
+            band, moves, cost = _narrowed(band, moves, cost, cells, SECOND_WIDTH)
         if self.learn and self._learn_lexicon(links):
             if cancelled():
                 raise Cancelled("alignment cancelled")
-            cost = self.costs(band)
-            links = viterbi(band, moves, cost, progress=progress, cancelled=cancelled, share=(0.5, 0.1))
+            # the same length model: only what the lexicon earns is added
+            lexical = self._lexicon_similarity(band)
+            zero = np.zeros(band.size + 1)
+            with_lexicon = cost + build_costs(band, self.src_side, self.tgt_side,
+                                              PairData(zero, zero, (lexical,)), self.length, self.params,
+                                              0.0, base=False)
+            found = viterbi(band, moves, with_lexicon, progress=progress, cancelled=cancelled,
+                            share=(0.5, 0.1))
+            if not band.full and band.touches_edge(_path_cells(found), margin=4):
+                band, moves, cost = wide      # it went further: in the first pass's band
+                lexical = self._lexicon_similarity(band)
+                zero = np.zeros(band.size + 1)
+                with_lexicon = cost + build_costs(band, self.src_side, self.tgt_side,
+                                                  PairData(zero, zero, (lexical,)), self.length,
+                                                  self.params, 0.0, base=False)
+                found = viterbi(band, moves, with_lexicon, progress=progress, cancelled=cancelled,
+                                share=(0.5, 0.1))
+            links, cost = found, with_lexicon
         if self.full and self.params.guard_margin > 0:
             links = self._guard(links, band, moves, cost, progress, cancelled)
         return links, band, moves, cost
+
+    def _gale_church(self, band: Band, moves: Moves, progress: ProgressFn, cancelled: CancelledFn
+                     ) -> list[tuple[int, int, int]]:
+        """The plain Gale-Church path in ``band`` as ``features="length"``
+        finds it, with its own length model (the full model's may come from a
+        path misleading signals bent)."""
+        zero = np.zeros(band.size + 1)
+        src_side = SideData(self.src_len, np.zeros(self.n), np.zeros(self.n, dtype=bool))
+        tgt_side = SideData(self.tgt_len, np.zeros(self.m), np.zeros(self.m, dtype=bool))
+        gale_church = replace(GALE_CHURCH, temperature=self.params.temperature)
+        first = LengthModel.initial(self.src_len, self.tgt_len)
+        plain = build_costs(band, src_side, tgt_side, PairData(zero, zero), first, gale_church, 0.0)
+        base = viterbi(band, moves, plain, progress=progress, cancelled=cancelled, share=(0.1, 0.05))
+        own = LengthModel.estimate(_one_to_one_lengths(base, self.src_len, self.tgt_len), first)
+        if own.differs_from(first):
+            plain = build_costs(band, src_side, tgt_side, PairData(zero, zero), own, gale_church, 0.0)
+            base = viterbi(band, moves, plain, progress=progress, cancelled=cancelled, share=(0.15, 0.05))
+        return base
+
+    def _mt_separation(self) -> float:
+        """How well the MT tells Gale-Church's confident 1-1 pairs from the
+        pairs of their source with the target's neighbours (ROC AUC of the
+        MT's Dice); 1 (trusted) with too few pairs to tell."""
+        sure = _confident(self.base)
+        if len(sure) < MIN_MEASURED:
+            return 1.0
+        sk = self.sketches
+        rows = np.array([i - 1 for i, _ in sure], dtype=np.int64)
+        cols = np.array([j - 1 for _, j in sure], dtype=np.int64)
+
+        def dice(r, c):
+            overlap = np.einsum("ij,ij->i", sk.left[r], sk.right[c])
+            return 2 * overlap / np.maximum(sk.left_weight[r] + sk.right_weight[c], 1e-9)
+        true = dice(rows, cols)
+        wins = total = 0.0
+        for d in (-2, -1, 1, 2):
+            ok = (cols + d >= 0) & (cols + d < self.m)
+            other = dice(rows[ok], cols[ok] + d)
+            wins += float((true[ok] > other).sum() + 0.5 * (true[ok] == other).sum())
+            total += int(ok.sum())
+        return wins / total if total else 1.0
 
     def _guard(self, links, band: Band, moves: Moves, cost: np.ndarray, progress: ProgressFn,
                cancelled: CancelledFn) -> list[tuple[int, int, int]]:
@@ -378,23 +490,10 @@ class _Model:
         path's stretch is taken (both start and end at the same cells); the
         margin is ``Params.guard_margin`` when the second measure is at
         ``UNRELIABLE`` or below and shrinks to 0 at ``RELIABLE``."""
-        zero = np.zeros(band.size + 1)
-        src_side = SideData(self.src_len, np.zeros(self.n), np.zeros(self.n, dtype=bool))
-        tgt_side = SideData(self.tgt_len, np.zeros(self.m), np.zeros(self.m, dtype=bool))
-        gale_church = replace(GALE_CHURCH, temperature=self.params.temperature)
-        # Gale-Church as ``features="length"`` runs it, with its own length
-        # model (the full model's may come from a path misleading signals bent)
-        first = LengthModel.initial(self.src_len, self.tgt_len)
-        plain = build_costs(band, src_side, tgt_side, PairData(zero, zero), first, gale_church, 0.0)
-        base = viterbi(band, moves, plain, progress=progress, cancelled=cancelled, share=(0.6, 0.05))
-        own = LengthModel.estimate(_one_to_one_lengths(base, self.src_len, self.tgt_len), first)
-        if own.differs_from(first):
-            plain = build_costs(band, src_side, tgt_side, PairData(zero, zero), own, gale_church, 0.0)
-            base = viterbi(band, moves, plain, progress=progress, cancelled=cancelled, share=(0.65, 0.05))
+        base = self.base
         # measured on Gale-Church's own confident links: chosen by length
         # alone, they do not flatter the other signals
-        sure = [(i, j) for k, (t, i, j) in enumerate(base)
-                if t == 0 and 0 < k < len(base) - 1 and base[k - 1][0] == 0 and base[k + 1][0] == 0]
+        sure = _confident(base)
         rows, cols = band.rows_cols()
         ok = (rows >= 1) & (cols >= 1)
         signal = np.full(band.size + 1, np.inf)
@@ -433,6 +532,29 @@ class _Model:
             return False
         self.lexicon = lexicon.expansions(src_words, tgt_words, table)
         return True
+
+
+def _narrowed(band: Band, moves: Moves, cost: np.ndarray, cells: list[tuple[int, int]], width: int
+              ) -> tuple[Band, Moves, np.ndarray]:
+    """The part of ``band`` within ``width`` sentences of a path's cells,
+    its moves, and its costs gathered from ``cost`` (``band``'s); ``band``
+    itself when that is not smaller, or when the narrow band would need
+    cells outside it (a row must reach the next: rare)."""
+    near = Band.around_path(band.n, band.m, cells, width)
+    near = Band.from_bounds(band.n, band.m, np.maximum(near.lo, band.lo), np.minimum(near.hi, band.hi))
+    if near.size >= band.size:
+        return band, moves, cost
+    rows, cols = near.rows_cols()
+    where = band.index_of(rows, cols)
+    if (where == band.size).any():
+        return band, moves, cost
+    return near, Moves.of(near), cost[:, np.append(where, band.size)]
+
+
+def _confident(path: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """The cells of a path's 1-1 links that sit between two other 1-1 links."""
+    return [(i, j) for k, (t, i, j) in enumerate(path)
+            if t == 0 and 0 < k < len(path) - 1 and path[k - 1][0] == 0 and path[k + 1][0] == 0]
 
 
 def _reliability(band: Band, signal: np.ndarray, agreed: list[tuple[int, int]]) -> float:

@@ -15,7 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import NamedTuple
+
+import numpy as np
 
 from workbench.core.align.translit import skeleton
 
@@ -170,30 +173,77 @@ def _word_anchors(word: str, initial: bool, names: set[str], weights: AnchorWeig
     return (Anchor("w" + skel[:3], reward, penalty), Anchor("W" + skel[:4], reward, penalty))
 
 
-def document_anchors(texts: Sequence[str], weights: AnchorWeights) -> list[list[Anchor]]:
+@dataclass(frozen=True)
+class DocumentAnchors:
+    """The anchors of a document as flat arrays, one row per anchor of a
+    sentence (a sentence may have the same key several times)."""
+
+    sentence: np.ndarray   # int64 sentence index
+    key: np.ndarray        # int64 index into ``keys``
+    reward: np.ndarray     # float64
+    penalty: np.ndarray    # float64
+    keys: list[str]
+
+    def of(self, sentence: int) -> list[Anchor]:
+        """The anchors of one sentence (for inspection and tests).
+
+        :param sentence: the sentence index."""
+        rows = np.flatnonzero(self.sentence == sentence)
+        return [Anchor(self.keys[self.key[r]], float(self.reward[r]), float(self.penalty[r])) for r in rows]
+
+
+def document_anchors(texts: Sequence[str], weights: AnchorWeights) -> DocumentAnchors:
     """Anchors of every sentence of a document.
 
     A capitalised word is a name inside a sentence; at the start of one it
     is a name only if the document also has it capitalised inside a
-    sentence (otherwise it is an ordinary word written with a capital)."""
+    sentence (otherwise it is an ordinary word written with a capital).
+    Each distinct word is looked at once; the sentences' rows are gathered
+    with numpy.
+
+    :param texts: the sentences.
+    :param weights: the anchors' weights."""
     words = [_WORD.findall(t) for t in texts]
-    names = {skeleton(w) for ws in words for w in ws[1:] if w[0].isupper()}
-    inside: dict[str, tuple[Anchor, ...]] = {}     # a word's anchors after the first word
-    initial: dict[str, tuple[Anchor, ...]] = {}
-    out = []
-    for text, ws in zip(texts, words):
-        found = [Anchor("n" + n, weights.number, weights.number_penalty) for n in numbers(text)]
-        found += [Anchor(p, weights.punct, weights.punct_penalty) for p in punctuation(text)]
-        if ws:
-            first = ws[0]
-            got = initial.get(first)
-            if got is None:
-                got = initial[first] = _word_anchors(first, True, names, weights)
-            found.extend(got)
-            for w in ws[1:]:
-                got = inside.get(w)
-                if got is None:
-                    got = inside[w] = _word_anchors(w, False, names, weights)
-                found.extend(got)
-        out.append(found)
-    return out
+    keys: dict[str, int] = {}
+    sent: list[int] = []
+    key: list[int] = []
+    reward: list[float] = []
+    penalty: list[float] = []
+    for k, text in enumerate(texts):     # numbers and punctuation: a few per sentence at most
+        for value in numbers(text):
+            sent.append(k)
+            key.append(keys.setdefault("n" + value, len(keys)))
+            reward.append(weights.number)
+            penalty.append(weights.number_penalty)
+        for mark in punctuation(text):
+            sent.append(k)
+            key.append(keys.setdefault(mark, len(keys)))
+            reward.append(weights.punct)
+            penalty.append(weights.punct_penalty)
+    counts = np.array([len(ws) for ws in words], dtype=np.int64)
+    flat = list(chain.from_iterable(words))
+    inside_words = set(chain.from_iterable(ws[1:] for ws in words))
+    initial_words = {ws[0] for ws in words if ws}
+    names = {skeleton(w) for w in inside_words if w[0].isupper()}
+    vocab = {w: k for k, w in enumerate(set(flat))}
+    # per (word, at the start of a sentence): up to two keys, their weights
+    slots = np.full((2 * len(vocab), 2), -1, dtype=np.int64)
+    weight = np.zeros((2 * len(vocab), 2))
+    for word, k in vocab.items():
+        for initial in (False, True):
+            if word in (initial_words if initial else inside_words):
+                found = _word_anchors(word, initial, names, weights)
+                for slot, anchor in enumerate(found):
+                    slots[2 * k + initial, slot] = keys.setdefault(anchor.key, len(keys))
+                    weight[2 * k + initial] = anchor.reward, anchor.penalty
+    word_sent = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+    first = np.zeros(len(flat), dtype=np.int64)
+    first[(np.cumsum(counts) - counts)[counts > 0]] = 1
+    code = 2 * np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat)) + first
+    parts = [(np.array(sent, dtype=np.int64), np.array(key, dtype=np.int64), np.array(reward, dtype=np.float64),
+              np.array(penalty, dtype=np.float64))]
+    for slot in (0, 1):
+        got = slots[code, slot]
+        ok = got >= 0
+        parts.append((word_sent[ok], got[ok], weight[code[ok], 0], weight[code[ok], 1]))
+    return DocumentAnchors(*(np.concatenate(column) for column in zip(*parts)), list(keys))

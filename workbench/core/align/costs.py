@@ -29,7 +29,7 @@ from workbench.core.align.dp import TYPES
 class Params:
     """Weights of the cost model (in nats, roughly)."""
 
-    priors: tuple[float, ...] = (0.0, 0.0, 0.0, 2.6, 2.6, 4.5, 5.5, 5.5, 5.5, 5.5, 7.0, 7.0)   # per TYPES
+    priors: tuple[float, ...] = (0.0, 0.0, 0.0, 2.6, 2.6, 4.5, 5.5, 5.5, 5.5, 5.5)   # per TYPES
     deletion: float = 4.0
     length_weight: float = 1.0
     anchor_weight: float = 5.0
@@ -60,7 +60,7 @@ class Params:
 
 # Gale & Church (1993): link type probabilities .89 (1-1), .0099 (1-0 and 0-1
 # together), .089 (2-1 and 1-2), .011 (2-2); 3-1 / 1-3 rarer still.
-GALE_CHURCH = Params(priors=(0.12, 0.0, 0.0, 3.11, 3.11, 4.51, 6.0, 6.0) + (np.inf,) * 4, deletion=5.3,
+GALE_CHURCH = Params(priors=(0.12, 0.0, 0.0, 3.11, 3.11, 4.51, 6.0, 6.0) + (np.inf,) * 2, deletion=5.3,
                      length_weight=1.0, anchor_weight=0.0, mt_weight=0.0, paragraph_cross=0.0,
                      paragraph_start=0.0)
 
@@ -175,6 +175,17 @@ class PairData:
     anchor_scale: float = 1.0      # of ``Params.anchor_weight`` in this document
 
 
+# A link with two or more sentences on both sides (2-2, 3-2, 2-3) is scored
+# by its best split into two parts, each with one sentence on a side
+# (``_splits``), instead of all its sentence pairs: words repeated in
+# neighbouring sentences would otherwise count four times in a 2-2 link and
+# twice in the two 1-1 links it replaces, and two good 1-1 links would look
+# like one better 2-2.  The parts of those links are 1-1, 2-1 and 1-2: their
+# sums are computed once per band cell (``PART_SHAPES``) and gathered at the
+# cell where each part ends.
+PART_SHAPES = ((1, 1), (2, 1), (1, 2))
+
+
 def _block(pair: np.ndarray, offsets: dict, src: range, tgt: range) -> np.ndarray:
     total = None
     for da in src:
@@ -184,43 +195,31 @@ def _block(pair: np.ndarray, offsets: dict, src: range, tgt: range) -> np.ndarra
     return total
 
 
-def _group(pair: np.ndarray, offsets: dict, a: int, b: int) -> np.ndarray:
-    """A pairwise feature summed over a link's sentence pairs (offset (da,
-    db) = the pair da sentences before the link's last source sentence and
-    db before its last target one).  A link with two or more sentences on
-    both sides (2-2, 3-2, 2-3) takes its best split into two parts, each
-    with one sentence on a side, straight or crossed, instead of all its
-    sentence pairs: words repeated in neighbouring sentences would otherwise
-    count four times in a 2-2 link and twice in the two 1-1 links it
-    replaces, and two good 1-1 links would look like one better 2-2."""
-    if a >= 2 and b >= 2:
-        best = None
-        for a1 in range(1, a):
-            for b1 in range(1, b):
-                if min(a1, b1) > 1 or min(a - a1, b - b1) > 1:
-                    continue
-                # offsets count back from the end: the first a1 sources are a-1..a-a1
-                first_s, last_s = range(a - a1, a), range(0, a - a1)
-                straight = (_block(pair, offsets, first_s, range(b - b1, b))
-                            + _block(pair, offsets, last_s, range(0, b - b1)))
-                if min(a1, b - b1) <= 1 and min(a - a1, b1) <= 1:
-                    crossed = (_block(pair, offsets, first_s, range(0, b - b1))
-                               + _block(pair, offsets, last_s, range(b - b1, b)))
-                    straight = np.maximum(straight, crossed)
-                best = straight if best is None else np.maximum(best, straight)
-        return best
-    return _block(pair, offsets, range(a), range(b))
+def _split_parts(a: int, b: int) -> list[list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """Each split of an a-b link (a, b >= 2) as its parts' (shape, offset of
+    the cell where the part ends)."""
+    return [[((len(ps), len(pt)), (ps.start, pt.start)) for ps, pt in parts] for parts in _splits(a, b)]
+
+
+def _best_split(parts: dict[tuple[int, int], np.ndarray], offsets: dict, a: int, b: int) -> np.ndarray:
+    """The best split's sum of the parts' values (``parts``: per shape, per
+    band cell where the part ends, with a sentinel)."""
+    best = None
+    for split in _split_parts(a, b):
+        total = None
+        for shape, at in split:
+            value = parts[shape][offsets[at]]
+            total = value if total is None else total + value
+        best = total if best is None else np.maximum(best, total)
+    return best
 
 
 BLOCK_CELLS = 1 << 17   # cells costed at once: bounds the temporaries' memory
 
 
-def build_costs(band: Band, src: SideData, tgt: SideData, pairs: PairData,
-                length: LengthModel, params: Params, use_paragraphs: float) -> np.ndarray:
-    """(len(TYPES), size + 1) float32 costs, +inf where a link cannot end,
-    computed a block of rows at a time."""
-    size = band.size
-    cost = np.full((len(TYPES), size + 1), np.inf, dtype=np.float32)
+def _blocks(band: Band):
+    """(first flat index, end, rows, cols) of blocks of whole rows of about
+    ``BLOCK_CELLS`` cells."""
     row = 0
     while row <= band.n:
         end = int(np.searchsorted(band.start, band.start[row] + BLOCK_CELLS, side="right")) - 1
@@ -229,18 +228,72 @@ def build_costs(band: Band, src: SideData, tgt: SideData, pairs: PairData,
         widths = band.hi[row:end] - band.lo[row:end] + 1
         rows = np.repeat(np.arange(row, end), widths)
         cols = np.arange(s, e) - band.start[rows] + band.lo[rows]
-        cost[:, s:e] = _block_costs(band, rows, cols, src, tgt, pairs, length, params, use_paragraphs)
+        yield s, e, rows, cols
         row = end
+
+
+def build_costs(band: Band, src: SideData, tgt: SideData, pairs: PairData,
+                length: LengthModel, params: Params, use_paragraphs: float, *,
+                base: bool = True) -> np.ndarray:
+    """(len(TYPES), size + 1) float32 costs, +inf where a link cannot end,
+    computed a block of rows at a time.
+
+    :param band: the cells to cost.
+    :param src: the source side's per-sentence data.
+    :param tgt: the target side's.
+    :param pairs: the pairwise features of the band's cells.
+    :param length: the length model.
+    :param params: the weights.
+    :param use_paragraphs: the weight of paragraph boundaries (0: none).
+    :param base: False for the similarities' part alone (what they earn,
+        negated; 0 for 1-0 and 0-1 links): added to costs computed without
+        them, it gives the costs with them."""
+    size = band.size
+    cost = np.full((len(TYPES), size + 1), np.inf, dtype=np.float32)
+    anchor_weight = params.anchor_weight * pairs.anchor_scale if base else 0.0
+    # what the parts of n-m links earn, per band cell where a part ends (a
+    # part ending outside the band: no anchors, the split cannot be used)
+    features = ([("reward", pairs.reward, None, 0.0), ("resolved", pairs.resolved, None, 0.0)]
+                if anchor_weight else [])
+    features += [(k, None, sim, -np.inf) for k, sim in enumerate(pairs.similarities)]
+    split_types = any(a >= 2 and b >= 2 and np.isfinite(params.priors[t]) for t, (a, b) in enumerate(TYPES))
+    parts: dict = {}
+    if features and split_types:
+        for name, _, _, sentinel in features:
+            for shape in PART_SHAPES:
+                parts[name, shape] = np.full(size + 1, sentinel, dtype=np.float32)
+        for s, e, rows, cols in _blocks(band):
+            offsets = _Offsets(band, rows, cols, band.index_of(rows, cols))
+            for name, pair, sim, _ in features:
+                for shape in PART_SHAPES:
+                    ps, pt = range(shape[0]), range(shape[1])
+                    parts[name, shape][s:e] = (_block(pair, offsets, ps, pt) if sim is None
+                                               else _earned(sim, offsets, rows, cols, ps, pt, params))
+    for s, e, rows, cols in _blocks(band):
+        cost[:, s:e] = _block_costs(band, rows, cols, src, tgt, pairs, length, params, use_paragraphs,
+                                    anchor_weight, base, parts, (s, e))
     return cost
 
 
 def _block_costs(band: Band, rows: np.ndarray, cols: np.ndarray, src: SideData, tgt: SideData,
                  pairs: PairData, length: LengthModel, params: Params,
-                 use_paragraphs: float) -> np.ndarray:
+                 use_paragraphs: float, anchor_weight: float, base: bool, parts: dict,
+                 span: tuple[int, int]) -> np.ndarray:
     here = band.index_of(rows, cols)
     offsets = _Offsets(band, rows, cols, here)
     out = np.empty((len(TYPES), len(rows)), dtype=np.float32)
-    anchor_weight = params.anchor_weight * pairs.anchor_scale
+    s, e = span
+
+    def whole(name, pair, sim, a, b):
+        """A feature of the link's sentence pairs (a or b is 1), or the best split's."""
+        if a >= 2 and b >= 2:
+            return _best_split({shape: parts[name, shape] for shape in PART_SHAPES}, offsets, a, b)
+        if (name, (a, b)) in parts:
+            return parts[name, (a, b)][s:e].astype(np.float64)
+        if sim is not None:
+            return _earned(sim, offsets, rows, cols, range(a), range(b), params)
+        return _block(pair, offsets, range(a), range(b))
+
     for t, (a, b) in enumerate(TYPES):
         if not np.isfinite(params.priors[t]):
             out[t] = np.inf
@@ -250,36 +303,38 @@ def _block_costs(band: Band, rows: np.ndarray, cols: np.ndarray, src: SideData, 
         # the link cannot end: those cells are set to +inf below).
         r, c = rows, cols
         r0, c0 = np.maximum(rows - a, 0), np.maximum(cols - b, 0)
-        pen = (src.cum_pen[r] - src.cum_pen[r0]) + (tgt.cum_pen[c] - tgt.cum_pen[c0])
+        pen = ((src.cum_pen[r] - src.cum_pen[r0]) + (tgt.cum_pen[c] - tgt.cum_pen[c0])
+               if anchor_weight else 0.0)
         if a == 0 or b == 0:
-            value = params.deletion + anchor_weight * pen
-        else:
+            value = np.full(len(rows), params.deletion if base else 0.0) + anchor_weight * pen
+            out[t] = np.where(valid, value, np.inf)
+            continue
+        if base:
             ls = src.cum_len[r] - src.cum_len[r0]
             lt = tgt.cum_len[c] - tgt.cum_len[c0]
             delta = (lt - length.ratio * ls) / np.sqrt(
                 length.variance * ((length.ratio * ls + lt) / 2 + 1.0))
             value = params.length_weight * neg_log_tail(delta)
             value += params.priors[t]
-            reward = _group(pairs.reward, offsets, a, b)
+        else:
+            value = np.zeros(len(rows))
+        if anchor_weight:
+            reward = whole("reward", pairs.reward, None, a, b)
             if a * b > 1:
-                reward *= 1.0 - params.merged_anchor_discount
-            unmatched = np.maximum(pen - _group(pairs.resolved, offsets, a, b), 0.0)
+                reward = reward * (1.0 - params.merged_anchor_discount)
+            unmatched = np.maximum(pen - whole("resolved", pairs.resolved, None, a, b), 0.0)
             value -= anchor_weight * (reward - unmatched)
-            for sim in pairs.similarities:
-                # A link with several sentences on both sides earns what its
-                # best split into two parts (1-1, 2-1...) would earn as
-                # separate links: merging never earns more than the parts.
-                best = None
-                for parts in _splits(a, b):
-                    earned = sum(_earned(sim, offsets, r, c, ps, pt, params) for ps, pt in parts)
-                    best = earned if best is None else np.maximum(best, earned)
-                value -= best
-            if use_paragraphs:
-                crossing = ((src.cum_para[r] - src.cum_para[r0 + 1])
-                            + (tgt.cum_para[c] - tgt.cum_para[c0 + 1]))
-                mismatch = src.para_start[r0] != tgt.para_start[c0]
-                value += use_paragraphs * (params.paragraph_cross * crossing
-                                           + params.paragraph_start * mismatch)
+        for k, sim in enumerate(pairs.similarities):
+            # A link with several sentences on both sides earns what its
+            # best split into two parts (1-1, 2-1...) would earn as
+            # separate links: merging never earns more than the parts.
+            value -= whole(k, None, sim, a, b)
+        if use_paragraphs and base:
+            crossing = ((src.cum_para[r] - src.cum_para[r0 + 1])
+                        + (tgt.cum_para[c] - tgt.cum_para[c0 + 1]))
+            mismatch = src.para_start[r0] != tgt.para_start[c0]
+            value += use_paragraphs * (params.paragraph_cross * crossing
+                                       + params.paragraph_start * mismatch)
         out[t] = np.where(valid, value, np.inf)
     return out
 
@@ -319,13 +374,25 @@ def _earned(sim: Similarity, offsets, r: np.ndarray, c: np.ndarray, ps: range, p
 
 class _Offsets(dict):
     """Flat index of cell (row - da, col - db) for every cell of a block,
-    computed when first asked for."""
+    computed when first asked for (the row ``da`` rows up gathered once for
+    every ``db``)."""
 
     def __init__(self, band: Band, rows: np.ndarray, cols: np.ndarray, here: np.ndarray) -> None:
         super().__init__({(0, 0): here})
         self.band, self.rows, self.cols = band, rows, cols
+        self.up: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def __missing__(self, key: tuple[int, int]) -> np.ndarray:
         da, db = key
-        value = self[key] = self.band.index_of(self.rows - da, self.cols - db)
+        up = self.up.get(da)
+        if up is None:
+            band, rows = self.band, self.rows
+            above = np.maximum(rows - da, 0)
+            lo, hi = band.lo[above], band.hi[above]
+            if da:
+                hi = np.where(rows >= da, hi, -1)     # no row above the first
+            up = self.up[da] = (lo, hi, band.start[above] - lo + self.cols)
+        lo, hi, base = up
+        col = self.cols - db
+        value = self[key] = np.where((col >= lo) & (col <= hi), base - db, self.band.size)
         return value

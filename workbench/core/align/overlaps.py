@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.core.align.anchors import Anchor
+from workbench.core.align.anchors import DocumentAnchors
 from workbench.core.align.band import Band
 from workbench.core.align.ngrams import Sketches
 
@@ -25,29 +25,28 @@ class AnchorTable:
         return np.bincount(self.sentence, weights=self.penalty, minlength=n)
 
 
-def anchor_tables(src: Sequence[list[Anchor]], tgt: Sequence[list[Anchor]]
-                  ) -> tuple[AnchorTable, AnchorTable, list[str]]:
+def anchor_tables(src: DocumentAnchors, tgt: DocumentAnchors) -> tuple[AnchorTable, AnchorTable, list[str]]:
     """Flat, de-duplicated, IDF-weighted anchor tables of both sides, and
     the key of each key id.
 
     A key found in many sentences says little about which of them pair up:
-    its weights are divided by 1 + log(sentences it occurs in)."""
+    its weights are divided by 1 + log(sentences it occurs in).
+
+    :param src: the source document's anchors (``anchors.document_anchors``).
+    :param tgt: the target document's."""
     ids: dict[str, int] = {}
     sides = []
     for doc in (src, tgt):
-        flat = [a for anchors in doc for a in anchors]
-        sent = np.repeat(np.arange(len(doc), dtype=np.int64), [len(a) for a in doc])
-        key = np.array([ids.setdefault(a[0], len(ids)) for a in flat], dtype=np.int64)
-        reward = np.array([a[1] for a in flat], dtype=np.float64)
-        penalty = np.array([a[2] for a in flat], dtype=np.float64)
+        local = np.array([ids.setdefault(k, len(ids)) for k in doc.keys] + [0], dtype=np.int64)
+        sent, key = doc.sentence, local[doc.key]
         # one row per (sentence, key), with the largest weights
         combined = (sent << 32) | key
         order = np.argsort(combined, kind="stable")
         _, first = np.unique(combined[order], return_index=True)
         if len(first):
             sides.append((sent[order][first], key[order][first],
-                          np.maximum.reduceat(reward[order], first),
-                          np.maximum.reduceat(penalty[order], first)))
+                          np.maximum.reduceat(doc.reward[order], first),
+                          np.maximum.reduceat(doc.penalty[order], first)))
         else:
             empty = np.zeros(0, dtype=np.int64)
             sides.append((empty, empty, np.zeros(0), np.zeros(0)))

@@ -3,8 +3,9 @@ sentence, with the links of an alignment over it (as the debugging plots of
 Vecalign and Lingtrain show), so a reviewer sees at a glance where the path
 left the bright diagonal.
 
-Scores come from the aligner's own signals (``pair_scores``: length
-agreement and anchors, through ``costs.build_costs``).  Small documents get
+Scores come from the aligner's own model (``pair_scores``: length
+agreement, anchors and the lexicon learnt from the documents, through
+``align.pair_costs``).  Small documents get
 the whole matrix; longer ones only a band of ``width`` sentences around the
 links, so memory and time grow linearly with the length of the documents.
 The map is plain data (numpy arrays and tuples): the window paints it, and
@@ -144,45 +145,36 @@ class SimilarityMap:
         return boxes
 
 
-def pair_scores(src: Sequence[str], tgt: Sequence[str], band: Band,
-                one_to_one: Sequence[tuple[int, int]] = ()) -> np.ndarray:
-    """How alike sentence pairs are, by the aligner's own link costs: for DP
-    cell ``(i, j)`` of ``band`` (source sentence ``i - 1``, target ``j - 1``)
-    how much cheaper linking the two is than leaving both unlinked,
-    ``cost(1-0) + cost(0-1) - cost(1-1)`` in nats (higher: more alike).  Length agreement (the
-    length model learnt from the ``one_to_one`` pairs of the current links)
-    and anchors only: no machine translation needed.
+def pair_scores(src: Sequence[str], tgt: Sequence[str], band: Band, *,
+                progress: ProgressFn = no_progress, cancelled: CancelledFn = never_cancelled) -> np.ndarray:
+    """How alike sentence pairs are under the aligner's own model (``align.
+    pair_costs``: the length model, anchors and the lexicon it learns from
+    these documents, weighed for them): for DP cell ``(i, j)`` of ``band``
+    (source sentence ``i - 1``, target ``j - 1``) how much cheaper linking
+    the two is than leaving both unlinked, ``cost(1-0) + cost(0-1) -
+    cost(1-1)`` in nats (higher: more alike).  No machine translation needed.
 
-    The one place this module depends on the aligner's cost model.
+    The one place this module depends on the aligner.
 
     :param src: the source sentences.
     :param tgt: the target sentences.
     :param band: the cells to score.
-    :param one_to_one: ``(source, target)`` indices of 1-1 links, to learn
-        the documents' length ratio from.
+    :param progress: called with (fraction, message).
+    :param cancelled: polled; ``Cancelled`` stops the work.
     Returns a float32 array of ``band.size + 1`` (the last slot unused;
     -inf where a cell cannot be scored)."""
-    from workbench.core.align.anchors import document_anchors
-    from workbench.core.align.costs import LengthModel, PairData, Params, SideData, build_costs
-    from workbench.core.align.dp import TYPES
-    from workbench.core.align.overlaps import anchor_overlaps, anchor_tables
+    from workbench.core.align import pair_costs
 
-    params = Params()
-    n, m = len(src), len(tgt)
-    src_len = np.array([len(s.strip()) for s in src], dtype=np.float64)
-    tgt_len = np.array([len(t.strip()) for t in tgt], dtype=np.float64)
-    src_tab, tgt_tab, _keys = anchor_tables(document_anchors(src, params.anchors),
-                                            document_anchors(tgt, params.anchors))
-    src_side = SideData(src_len, src_tab.penalty_per_sentence(n), np.zeros(n, dtype=bool))
-    tgt_side = SideData(tgt_len, tgt_tab.penalty_per_sentence(m), np.zeros(m, dtype=bool))
-    length = LengthModel.estimate([(src_len[i], tgt_len[j]) for i, j in one_to_one],
-                                  LengthModel.initial(src_len, tgt_len))
-    reward, resolved = anchor_overlaps(band, src_tab, tgt_tab)
-    cost = build_costs(band, src_side, tgt_side, PairData(reward, resolved), length, params, 0.0)
-    one, deletion, insertion = (TYPES.index(t) for t in ((1, 1), (1, 0), (0, 1)))
+    out = np.full(band.size + 1, -np.inf, dtype=np.float32)
+    rows, cols = band.rows_cols()
+    ok = (rows >= 1) & (cols >= 1)
+    if not ok.any():
+        return out
+    pairs = np.stack([rows[ok] - 1, cols[ok] - 1], axis=1)
+    margins = pair_costs(src, tgt, "", "", pairs, margin=True, progress=progress, cancelled=cancelled)
     with np.errstate(over="ignore", invalid="ignore"):
-        margin = cost[deletion].astype(np.float64) + cost[insertion] - cost[one]
-    return np.nan_to_num(margin, nan=-np.inf, posinf=-np.inf).astype(np.float32)
+        out[:-1][ok] = np.nan_to_num(margins, nan=-np.inf, posinf=-np.inf)
+    return out
 
 
 def _contrast(margins: np.ndarray, start: np.ndarray, widths: np.ndarray) -> np.ndarray:
@@ -235,7 +227,6 @@ def compute_map(src: Sequence[str], tgt: Sequence[str],
                              np.zeros(0, dtype=np.float32), placed)
     progress(0.0, "scoring sentence pairs")
     band = _band_for(n, m, placed, width, full_cells)
-    one_to_one = [(link.src[0], link.tgt[0]) for link in placed if len(link.src) == 1 == len(link.tgt)]
     # Sentence row i is DP row i + 1; its columns are DP columns 1.. (column 0: no target yet).
     lo = np.maximum(band.lo[1:], 1) - 1
     hi = band.hi[1:] - 1
@@ -243,7 +234,7 @@ def compute_map(src: Sequence[str], tgt: Sequence[str],
     start = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
     if cancelled():
         raise Cancelled("alignment map cancelled")
-    scored = pair_scores(src, tgt, band, one_to_one)
+    scored = pair_scores(src, tgt, band, progress=lambda f, m: progress(0.9 * f, m), cancelled=cancelled)
     if cancelled():
         raise Cancelled("alignment map cancelled")
     rows = np.repeat(np.arange(n), widths)
