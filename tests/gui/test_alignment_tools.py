@@ -43,7 +43,7 @@ def type_into(box, text: str) -> None:
 
 
 def wait_map(qtbot, view) -> None:
-    qtbot.waitUntil(lambda: view.map.similarity is not None and not view.map_jobs.busy, timeout=10000)
+    qtbot.waitUntil(lambda: view.map.similarity is not None and not view.map_jobs.busy, timeout=60000)
 
 
 # -- editing a sentence in place ---------------------------------------------------------
@@ -236,7 +236,7 @@ def test_the_map_follows_edits_of_the_links(qtbot, window):
     view.table.go_to_row(0)
     window.actions["align_merge"].trigger()
     qtbot.waitUntil(lambda: view.map.similarity is not None and len(view.map.similarity.links) == len(LINKS) - 1,
-                    timeout=10000)
+                    timeout=60000)
     assert view.map.similarity.links[0].src == (0, 1)
 
 

@@ -488,8 +488,8 @@ class MapPanel(QWidget):
             self.caption.setText("")
             return
         what = "every sentence pair" if similarity.full else "sentence pairs near the links"
-        self.caption.setText(f"{similarity.n:,} × {similarity.m:,} sentences · {what} scored by length and "
-                             f"anchors · {len(similarity.links):,} links")
+        self.caption.setText(f"{similarity.n:,} × {similarity.m:,} sentences · {what} scored by the aligner's "
+                             f"model · {len(similarity.links):,} links")
 
 
 class MapJobs(QObject):
