@@ -43,9 +43,8 @@ class ExportFilter:
 
         :param store: the store to read."""
         found = {}
-        for doc in store.documents():
-            if self.document_ids and doc.id not in self.document_ids:
-                continue
+        chosen = store.documents_by_ids(self.document_ids) if self.document_ids else store.documents()
+        for doc in chosen:
             translation = store.translation_of(doc.id)
             target = translation.language if translation else doc.target_language or "und"
             if (self.source_lang and doc.language != self.source_lang) or (
