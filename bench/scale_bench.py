@@ -51,6 +51,7 @@ SCALE_INDEXES = (
                                  " WHERE translation_of IS NOT NULL"),
     ("units_target_document", "CREATE INDEX units_target_document ON units(target_document_id)"
                               " WHERE target_document_id IS NOT NULL"),
+    ("units_by_status", "CREATE INDEX units_by_status ON units(status, document_id)"),
 )
 
 
