@@ -206,7 +206,7 @@ def latencies(store: Store, *, indexed: dict[str, float] | None = None) -> dict[
     from workbench.core.formats.base import ExportOptions
     from workbench.core.interchange import ExportFilter, export_corpus, iter_export_units
     from workbench.core.memory.search import search
-    from workbench.core.store.review_queries import SearchQuery, search_units
+    from workbench.core.store.review_queries import SearchQuery, document_progress, search_units
 
     docs = store.documents()
     middle = docs[len(docs) // 2].id
@@ -235,6 +235,7 @@ def latencies(store: Store, *, indexed: dict[str, float] | None = None) -> dict[
 
     figures = {
         "documents list": median_time(store.documents),
+        "documents' progress (the window's list)": median_time(lambda: document_progress(store)),
         "open a document (ids + 200 units)": median_time(lambda: store.units_by_ids(store.unit_ids(middle)[:200])),
         "status counts, one document": median_time(lambda: store.status_counts(middle)),
         "status counts, whole corpus": median_time(store.status_counts),
