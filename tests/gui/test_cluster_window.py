@@ -83,7 +83,8 @@ def test_translate_all_on_the_cluster_gives_the_same_mt_and_shows_the_dashboard(
     win.session.units_changed.connect(lambda doc, ids: refreshed.append(doc))
 
     def shot(_fraction, _message):
-        if not shots and win.cluster_label.isVisible():  # during the run: job bar and dashboard link shown
+        # during the run, once the job bar says the shards: the bar, its message and the dashboard link
+        if not shots and win.cluster_label.isVisible() and "shards" in win.job_bar.label.text():
             path = tmp_path / "cluster-run.png"
             assert win.grab().save(str(path))
             shots.append(path)
