@@ -51,6 +51,7 @@ SCALE_INDEXES = (
                                  " WHERE translation_of IS NOT NULL"),
     ("units_target_document", "CREATE INDEX units_target_document ON units(target_document_id)"
                               " WHERE target_document_id IS NOT NULL"),
+    ("units_by_status", "CREATE INDEX units_by_status ON units(status, document_id)"),
 )
 
 
@@ -205,7 +206,7 @@ def latencies(store: Store, *, indexed: dict[str, float] | None = None) -> dict[
     from workbench.core.formats.base import ExportOptions
     from workbench.core.interchange import ExportFilter, export_corpus, iter_export_units
     from workbench.core.memory.search import search
-    from workbench.core.store.review_queries import SearchQuery, search_units
+    from workbench.core.store.review_queries import SearchQuery, document_progress, search_units
 
     docs = store.documents()
     middle = docs[len(docs) // 2].id
@@ -234,6 +235,7 @@ def latencies(store: Store, *, indexed: dict[str, float] | None = None) -> dict[
 
     figures = {
         "documents list": median_time(store.documents),
+        "documents' progress (the window's list)": median_time(lambda: document_progress(store)),
         "open a document (ids + 200 units)": median_time(lambda: store.units_by_ids(store.unit_ids(middle)[:200])),
         "status counts, one document": median_time(lambda: store.status_counts(middle)),
         "status counts, whole corpus": median_time(store.status_counts),

@@ -98,3 +98,24 @@ def test_export_command_writes_parquet_shards(corpus, tmp_path, capsys):
     assert "exported 7 units to 3 file(s)" in capsys.readouterr().out
     assert sum(len(read_rows(p)) for p in tmp_path.glob("x.*.parquet")) == 7
     assert run(db, "export", "--format", "parquet", "--out", tmp_path / "y.parquet", "--evidence") == 1
+
+
+def test_a_re_export_with_fewer_shards_removes_the_old_higher_numbered_ones(corpus, tmp_path):
+    export_corpus(corpus, "tmx", tmp_path / "c.tmx", ANY, shard_size=2)
+    assert len(list(tmp_path.glob("c.*.tmx"))) == 4
+    (tmp_path / "c.00007.tmx").write_text("not part of the set (after a gap)", encoding="utf-8")
+    (tmp_path / "c.0004.tmx").write_text("another name", encoding="utf-8")
+    (tmp_path / "d.00003.tmx").write_text("another set", encoding="utf-8")
+    export_corpus(corpus, "tmx", tmp_path / "c.tmx", ANY, shard_size=5)
+    assert sorted(p.name for p in tmp_path.glob("*.tmx")) == [
+        "c.00001.tmx", "c.00002.tmx", "c.00007.tmx", "c.0004.tmx", "d.00003.tmx"]
+    read = [u.source for f in sorted(tmp_path.glob("c.0000[12].tmx")) for u in get_importer("tmx").read(f)]
+    assert read == [f"Sentence {n}." for n in range(7)]
+
+
+def test_a_stale_shard_of_another_kind_is_left_alone(corpus, tmp_path):
+    export_corpus(corpus, "moses", tmp_path / "c", ANY, shard_size=3)
+    (tmp_path / "c.00003.ru").write_bytes(b"\x00\x01binary, not Moses text")
+    export_corpus(corpus, "moses", tmp_path / "c", ANY, shard_size=4)
+    assert sorted(p.name for p in tmp_path.glob("c.*")) == [
+        "c.00001.en", "c.00001.ru", "c.00002.en", "c.00002.ru", "c.00003.ru"]

@@ -10,7 +10,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.core.errors import BadInputError
+from workbench.core.errors import BadInputError, WorkbenchError
 from workbench.core.formats.base import ExportOptions, ExportUnit
 from workbench.core.model import Status
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
@@ -43,9 +43,8 @@ class ExportFilter:
 
         :param store: the store to read."""
         found = {}
-        for doc in store.documents():
-            if self.document_ids and doc.id not in self.document_ids:
-                continue
+        chosen = store.documents_by_ids(self.document_ids) if self.document_ids else store.documents()
+        for doc in chosen:
             translation = store.translation_of(doc.id)
             target = translation.language if translation else doc.target_language or "und"
             if (self.source_lang and doc.language != self.source_lang) or (
@@ -210,7 +209,7 @@ def export_corpus(store: Store, format_name: str, out: Path, flt: ExportFilter,
     exporter = get_exporter(format_name)
     if shard_size is not None and shard_size < 1:
         raise BadInputError(f"a shard holds at least one unit, not {shard_size}")
-    check_export_outputs(store, format_name, Path(out), flt, options, force=force, shard_size=shard_size)
+    planned = check_export_outputs(store, format_name, Path(out), flt, options, force=force, shard_size=shard_size)
     total = count_units(store, flt)
     options = options or ExportOptions(source_lang=flt.source_lang, target_lang=flt.target_lang)
     if not shard_size:
@@ -222,7 +221,7 @@ def export_corpus(store: Store, format_name: str, out: Path, flt: ExportFilter,
         while True:
             first = next(units, None)
             if first is None and number > 0:
-                return written
+                break
             number += 1
 
             def shard(first=first) -> Iterator[ExportUnit]:
@@ -243,9 +242,48 @@ def export_corpus(store: Store, format_name: str, out: Path, flt: ExportFilter,
                                        total=min(shard_size, max(total - written, 0)), progress=step,
                                        cancelled=cancelled)
             if first is None:  # nothing to export: one empty shard, as an unsharded export writes one empty file
-                return written
+                break
     finally:
         units.close()
+    remove_stale_shards(Path(out), number, [p.name[len(shard_path(Path(out), 1).name):] for p in planned
+                                            if p.name.startswith(shard_path(Path(out), 1).name)],
+                        format_name=format_name, database=store.path)
+    return written
+
+
+def remove_stale_shards(out: Path, shards: int, suffixes: Sequence[str], *, format_name: str,
+                        database: str | Path | None = None) -> list[Path]:
+    """Delete the shards of an earlier export to ``out`` numbered past the
+    ``shards`` just written (a re-export with fewer shards would leave them, and
+    the set would hold units twice); return the files deleted.
+
+    Only the exact names of the set are looked at (``shard_path``: ``out.00004.tmx``,
+    ``out.00005.tmx``... up to the first number with no file) and only files that
+    look like ``format_name`` are deleted: another kind of file under such a name stays.
+
+    :param out: the output the user named.
+    :param shards: how many shards the export wrote.
+    :param suffixes: what follows a shard's name ("" ; Moses: ".en", ".ru").
+    :param format_name: the export's format.
+    :param database: the open database (never touched)."""
+    from workbench.core.outputs import check_output_path
+
+    removed: list[Path] = []
+    number = shards + 1
+    while True:
+        base = shard_path(out, number)
+        found = [path for path in (base.with_name(base.name + suffix) for suffix in (suffixes or [""]))
+                 if path.is_file()]
+        if not found:
+            return removed
+        for path in found:
+            try:
+                check_output_path(path, format_name=format_name, database=database)
+            except WorkbenchError:
+                continue  # not a file of this export: left alone
+            path.unlink()
+            removed.append(path)
+        number += 1
 
 
 # -- import ---------------------------------------------------------------------

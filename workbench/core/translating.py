@@ -257,7 +257,8 @@ def translate_documents(store: Store, document_ids: Sequence[int], *, runner: Sh
                         include_excluded: bool = False, include_boilerplate: bool = False,
                         packages_dir=None, batch_size: int = DEFAULT_BATCH, retranslate: bool = False,
                         progress: ProgressFn = no_progress,
-                        cancelled: CancelledFn = never_cancelled) -> TranslationSummary:
+                        cancelled: CancelledFn = never_cancelled,
+                        on_batch: Callable[[list[int]], None] | None = None) -> TranslationSummary:
     """Machine-translate many documents, their batches run by ``runner`` (on a
     cluster: many at once) and written here, one transaction per batch.
 
@@ -284,6 +285,7 @@ def translate_documents(store: Store, document_ids: Sequence[int], *, runner: Sh
     :param cancelled: polled between batches; True stops: the batches not
         written are dropped and ``Cancelled`` (its ``partial`` the summary of
         what was written and kept) is raised.
+    :param on_batch: called with the ids of the units each batch wrote (after its commit).
     Returns one ``TranslationSummary`` for all the documents."""
     from workbench.core.mt import packages
 
@@ -360,6 +362,8 @@ def translate_documents(store: Store, document_ids: Sequence[int], *, runner: Sh
             changed.update(stale)
             counts["written"] += len(rows) - len(stale)
             counts["sentences"] += len(shard.texts)
+            if on_batch is not None:
+                on_batch([row[0] for row in rows])
             done = counts["skipped"] + counts["cached"] + counts["written"] + len(changed)
             fraction = (done / max(counts["units"], 1)) * (counts["documents"] / max(len(document_ids), 1))
             elapsed = time.perf_counter() - started

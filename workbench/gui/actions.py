@@ -134,6 +134,8 @@ SPECS: tuple[ActionSpec, ...] = (
                SP.SP_MediaPlay),
     ActionSpec("translate_all", "Translate &all documents", "&Translate",
                ("Ctrl+Shift+T",), "Machine-translate every document"),
+    ActionSpec("cluster", "Run on a &cluster…", "&Translate", (),
+               "Where \"Translate all documents\" runs: a Dask cluster's address, or empty for this computer"),
     ActionSpec("cancel_job", "&Cancel job", "&Translate", ("Ctrl+.",),
                "Stop the running job (finished batches are kept)", SP.SP_BrowserStop),
     ActionSpec("models", "&Models…", "&Translate", (),

@@ -48,6 +48,7 @@ from workbench.gui.session import ReviewSession
 from workbench.gui.settings import open_settings, read_bool
 from workbench.gui.review.unit_table import UnitTableModel, UnitTableView
 from workbench.gui.jobs.tasks import deliver_job, import_files
+from workbench.gui.cluster_dialog import ClusterDialog, ClusterLink, cluster_address
 from workbench.gui.jobs.workers import CallWorker, TranslateWorker, TranslationOutcome
 from workbench.gui.memory_tools import MemoryTools
 from workbench.gui.review.matches_pane import MatchActions, MatchesPane
@@ -96,6 +97,9 @@ class MainWindow(QMainWindow):
         self.counts_label = QLabel()
         self.saved_label = QLabel()
         status = self.statusBar()
+        self.cluster_label = ClusterLink()
+        status.addPermanentWidget(self.cluster_label)
+        self.jobs.ended.connect(self.cluster_label.clear_cluster)
         status.addPermanentWidget(self.job_bar)
         status.addPermanentWidget(self.saved_label)
         rule = QFrame()
@@ -185,6 +189,7 @@ class MainWindow(QMainWindow):
             **alignment.action_slots(),
             "translate_document": self.translate_document,
             "translate_all": self.translate_all,
+            "cluster": self.choose_cluster,
             "cancel_job": self.cancel_job,
             "models": self.show_models,
             "pretranslate": self.memory.pretranslate,
@@ -681,9 +686,15 @@ class MainWindow(QMainWindow):
         return doc is not None and self._translate([doc], "translating the document")
 
     def translate_all(self) -> bool:
-        return self._translate(self.doc_model.document_ids(), "translating all documents")
+        address = cluster_address(self.settings)
+        label = f"translating all documents on {address}" if address else "translating all documents"
+        return self._translate(self.doc_model.document_ids(), label, cluster=address)
 
-    def _translate(self, document_ids: list[int], label: str) -> bool:
+    def choose_cluster(self) -> None:
+        """Translate → Run on a cluster…: the address "Translate all documents" uses."""
+        ClusterDialog.edit(self, self.settings)
+
+    def _translate(self, document_ids: list[int], label: str, *, cluster: str | None = None) -> bool:
         if self.session is None or not document_ids:
             return False
         if self.jobs.busy:
@@ -691,8 +702,9 @@ class MainWindow(QMainWindow):
             return False
         self.controller.flush()
         worker = TranslateWorker(self.session.db_path, document_ids, packages_dir=self.packages_dir,
-                                 batch_size=self.mt_batch_size)
+                                 batch_size=self.mt_batch_size, cluster=cluster)
         worker.signals.batch_finished.connect(self._batch_translated)
+        worker.signals.cluster_connected.connect(self.cluster_label.show_cluster)
         started = self.jobs.start(worker, label, on_finished=self._translated,
                                   on_failed=self._translation_failed,
                                   on_cancelled=lambda _message, outcome: self._translated(outcome))
@@ -700,7 +712,9 @@ class MainWindow(QMainWindow):
         return started
 
     def _batch_translated(self, document_id: int, unit_ids: list) -> None:
-        if self.session is not None:
+        if document_id == -1:  # a cluster batch: units of any document; the one shown re-reads its own
+            document_id = self.unit_model.document_id
+        if self.session is not None and document_id is not None:
             # The worker wrote through its own connection; show the rows.
             self.session.units_changed.emit(document_id, unit_ids)
 

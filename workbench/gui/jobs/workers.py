@@ -48,6 +48,7 @@ class WorkerSignals(QObject):
     finished = Signal(object)            # the result
     failed = Signal(str)                 # one-line message for the user
     cancelled = Signal(str, object)      # one-line message, what the job kept (None: nothing)
+    cluster_connected = Signal(str, str)  # where the work runs (one line), the Dask dashboard's link ("" if none)
 
 
 class Worker(QRunnable):
@@ -125,17 +126,22 @@ class TranslateWorker(Worker):
 
     def __init__(self, db_path: str | Path, document_ids: Sequence[int], *,
                  packages_dir: str | Path | None = None, batch_size: int = 32,
-                 beam_size: int | None = None) -> None:
+                 beam_size: int | None = None, cluster: str | None = None) -> None:
+        """:param cluster: a cluster address (``cluster.parse_cluster``): the batches run there,
+            written here; None or empty: in this process."""
         super().__init__()
         self.db_path = str(db_path)
         self.document_ids = list(document_ids)
         self.packages_dir = packages_dir
         self.batch_size = batch_size
         self.beam_size = beam_size
+        self.cluster = (cluster or "").strip() or None
 
     def work(self) -> TranslationOutcome:
         """Translate the documents in turn; a cancel raises ``Cancelled``
         carrying the ``TranslationOutcome`` of the batches kept."""
+        if self.cluster is not None:
+            return self._work_on_cluster()
         from workbench.core.store.database import Store
         from workbench.core.translating import translate_document  # lazy: pulls in ctranslate2
 
@@ -164,6 +170,42 @@ class TranslateWorker(Worker):
                     self._stop(outcome)
                 outcome.summaries[doc_id] = summary
         return outcome
+
+    def _work_on_cluster(self) -> TranslationOutcome:
+        """The batches of every document on the cluster (``translate_documents``), written here
+        batch by batch; the progress says shards done of those planned, and sentences per second."""
+        from workbench.core.cluster import Cluster
+        from workbench.core.store.database import Store
+        from workbench.core.translating import translate_documents
+
+        with Cluster(self.cluster) as running:  # unreachable: one WorkbenchError line, nothing written
+            self.signals.cluster_connected.emit(running.describe(), running.dashboard_link or "")
+            runner = running.mt_runner()
+            shards = {"planned": 0, "done": 0}
+
+            def counted(planned):
+                for shard in planned:
+                    shards["planned"] += 1
+                    yield shard
+
+            def run(planned):
+                for result in runner(counted(planned)):
+                    shards["done"] += 1
+                    yield result
+
+            def progress(fraction: float, message: str) -> None:
+                self.progress(fraction, f"cluster: {shards['done']:,}/{shards['planned']:,} shards, {message}")
+
+            with Store(self.db_path, create=False) as store:
+                try:
+                    summary = translate_documents(
+                        store, self.document_ids, runner=run, packages_dir=self.packages_dir,
+                        batch_size=self.batch_size, beam_size=self.beam_size, progress=progress,
+                        cancelled=self.cancelled,
+                        on_batch=lambda ids: self.signals.batch_finished.emit(-1, list(ids)))
+                except Cancelled as exc:
+                    self._stop(TranslationOutcome({-1: exc.partial}))
+        return TranslationOutcome({-1: summary})
 
     @staticmethod
     def _stop(outcome: TranslationOutcome) -> None:
