@@ -174,8 +174,11 @@ def test_translation_can_be_cancelled_and_keeps_finished_batches(qtbot, seeded_d
     message, outcome = blocker.args
     summary = outcome.summaries[docs["en"]]
     assert message == outcome.describe() and message.startswith("cancelled after")
-    # The cancel crosses threads: a batch already under way may still land.
-    assert outcome.cancelled and summary.cancelled and 1 <= len(batches) <= 2
+    # The cancel crosses threads (the GUI thread sees a batch's signal only
+    # when its event loop turns): on a busy machine a few more batches land
+    # first, but the run stops well before its end.
+    wanted = summary.units - summary.skipped
+    assert outcome.cancelled and summary.cancelled and 1 <= len(batches) < (wanted + 1) // 2
     with Store(db) as store:
         units = list(store.units(docs["en"]))
     translated = [u.id for u in units if u.mt]
