@@ -158,6 +158,16 @@ class MemoryRows:
         return row[0], row[1]
 
     # -- imported memories ----------------------------------------------------
+    def tm_language_pairs(self) -> set[tuple[str, str]]:
+        """The language pairs the database works in: of its documents that have a
+        target language (a translation's language first) and of its imported memories."""
+        rows = self.conn.execute(
+            "SELECT d.language, coalesce((SELECT t.language FROM units u JOIN documents t"
+            " ON t.id = u.target_document_id WHERE u.document_id = d.id AND u.target_document_id IS NOT NULL"
+            " LIMIT 1), d.target_language) FROM documents d WHERE d.pending IS NULL"
+            " UNION SELECT source_lang, target_lang FROM tm_memories").fetchall()
+        return {(a, b) for a, b in rows if a and b}
+
     def tm_memories(self) -> list[tuple]:
         """(name, source_lang, target_lang, entries, path, imported_at) per imported memory."""
         return self.conn.execute(
