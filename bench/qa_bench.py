@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 from workbench.core.interchange import ExportFilter, export_corpus  # noqa: E402
 from workbench.core.formats.base import ExportOptions  # noqa: E402
 from workbench.core.qa.glossary import read_glossary  # noqa: E402
-from workbench.core.qa.run import run_qa, speller_for  # noqa: E402
+from workbench.core.qa.run import run_qa, set_spelling_variant, speller_for  # noqa: E402
 from workbench.core.store.database import Store  # noqa: E402
 
 ERRORSET = REPO / "tests" / "data" / "qa" / "errorset.jsonl"
@@ -185,6 +185,15 @@ def main() -> None:
             ours[mapping[f.unit_id]].add(f.check)
         result["notes"] = report.notes
         result["workbench"] = scores(ours, rows, UNIT_CHECKS)
+        # The English of the error set is British ("programme", "roubles"): the
+        # project's spelling variant en_GB, when that dictionary is installed.
+        set_spelling_variant(store, "en_GB")
+        if speller_for(store, "en")[0] is not None:
+            british: dict[int, set[str]] = defaultdict(set)
+            for f in run_qa(store, only={"spelling"}).findings:
+                british[mapping[f.unit_id]].add(f.check)
+            result["spelling_en_GB"] = scores(british, rows, ["spelling"])["spelling"]
+        set_spelling_variant(store, "en")
         theirs: dict[int, set[str]] = defaultdict(set)
         for src, tgt in (("en", "ru"), ("ru", "en")):
             for k, v in run_pofilter(store, folder, mapping, src, tgt).items():
@@ -205,14 +214,18 @@ def main() -> None:
         return
     print(f"error set: {result['units']} units, {result['seeded']} with a seeded error")
     print(f"{'check':16} {'wb P':>6} {'wb R':>6} {'wb FP':>6} | {'pof P':>6} {'pof R':>6} {'pof FP':>6} | FP on ru (wb/pof)")
+    fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
     for c in UNIT_CHECKS:
         w = result["workbench"][c]
         p = result["pofilter"].get(c)
         ru = result["false_alarms_on_russian_targets"].get(c)
-        fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
         pofilter_cols = f"{fmt(p['precision']):>6} {fmt(p['recall']):>6} {p['fp']:>6}" if p else f"{'':>6} {'':>6} {'':>6}"
         print(f"{c:16} {fmt(w['precision']):>6} {fmt(w['recall']):>6} {w['fp']:>6} | {pofilter_cols} | "
               + (f"{ru['workbench']}/{ru['pofilter']}" if ru else ""))
+    if "spelling_en_GB" in result:
+        g = result["spelling_en_GB"]
+        print(f"{'spelling, en_GB':16} {fmt(g['precision']):>6} {fmt(g['recall']):>6} {g['fp']:>6} |"
+              f"   (the project's English spelling variant set to en_GB: 'qa settings --spelling-variant en_GB')")
     missed = {c: v for c, v in result["pofilter_found_workbench_missed"].items() if v}
     print("seeded errors pofilter found and the workbench missed:", missed or "none")
     for note in result["notes"]:

@@ -21,10 +21,13 @@ from workbench.core.errors import BadInputError
 from workbench.core.memory.similarity import Scorer, carry_numbers
 
 MAX_QUERY_CHARS = 2000
-MAX_TERMS = 10
-MIN_TERMS = 6
-POSTINGS_BUDGET = 6000
-CANDIDATES = 40
+MAX_TERMS = 12
+MIN_TERMS = 4
+POSTINGS_BUDGET = 12000
+COUNT_CAP = 20000
+CANDIDATES = 60
+COMMON_TERMS = 4
+COMMON_LIMIT = 30
 _TOKEN = re.compile(r"[^\W_]+")
 
 
@@ -86,25 +89,22 @@ def fts_or(terms: list[str], column: str) -> str:
     return f"{{{column}}} : ({quoted})"
 
 
-def _rarest(store, terms: list[str], column: str) -> list[str]:
-    """The rarest terms, as many as fit ``POSTINGS_BUDGET`` (at least ``MIN_TERMS``).
-
-    The cost of an FTS5 OR query ranked by BM25 grows with the entries its
-    terms occur in (~4 us each on the bench machine); the rare terms are also
-    the ones that tell the best match from the rest."""
-    if len(terms) <= MIN_TERMS:
-        return terms
-    counts = store.tm_term_counts(terms)
-    # A term no entry holds cannot find anything: it must not take a place.
-    ranked = sorted((t for t in terms if counts.get(t, 0) > 0), key=lambda t: (counts[t], -len(t)))
-    chosen, postings = [], 0
+def _plan(store, terms: list[str], column: str) -> tuple[dict[str, int], list[str], list[str]]:
+    """(counts, rare, common): the query's terms the index holds in ``column``,
+    split into the rare ones the weighted union reads (rarest first, while
+    their postings fit ``POSTINGS_BUDGET``, at most ``MAX_TERMS``) and the rest,
+    rarest first."""
+    counts = store.tm_term_counts(terms, column, cap=COUNT_CAP)
+    ranked = sorted((t for t in terms if counts[t] > 0), key=lambda t: (counts[t], -len(t)))
+    rare: list[str] = []
+    postings = 0
     for term in ranked:
-        count = counts.get(term, 0)
-        if len(chosen) >= MIN_TERMS and (postings + count > POSTINGS_BUDGET or len(chosen) >= MAX_TERMS):
+        count = counts[term]
+        if count >= COUNT_CAP or len(rare) >= MAX_TERMS or postings + count > POSTINGS_BUDGET:
             break
-        chosen.append(term)
+        rare.append(term)
         postings += count
-    return chosen
+    return counts, rare, ranked[len(rare):]
 
 
 def candidates(store, text: str, source_lang: str, target_lang: str, *,
@@ -123,12 +123,21 @@ def candidates(store, text: str, source_lang: str, target_lang: str, *,
     for column, reversed_ in (("source", False), ("target", True)):
         if not store.tm_has_pair(*((target_lang, source_lang) if reversed_ else (source_lang, target_lang))):
             continue
-        chosen = _rarest(store, terms, column)
-        counts = store.tm_term_counts(chosen)
+        counts, rare, common = _plan(store, terms, column)
         total = max(1, store.tm_entry_count_estimate())
-        weights = {term: math.log((total + 1) / (counts.get(term, 0) + 0.5)) for term in chosen}
-        best = store.tm_weighted_hits(weights, column, limit=limit)
-        for row in store.tm_entries_by_ids(best):
+        weights = {term: math.log((total + 1) / (counts[term] + 0.5)) for term in rare}
+        ids = store.tm_weighted_hits(weights, column, limit=limit)
+        if len(rare) < MIN_TERMS and len(common) >= 2:
+            # Few rare words: entries holding pairs of the query's commonest-but-rarest words.
+            seen = set(ids)
+            head = common[:COMMON_TERMS]
+            for i in range(len(head)):
+                for j in range(i + 1, len(head)):
+                    for entry in store.tm_all_terms_hits([head[i], head[j]], column, limit=COMMON_LIMIT):
+                        if entry not in seen:
+                            seen.add(entry)
+                            ids.append(entry)
+        for row in store.tm_entries_by_ids(ids):
             langs = (row[5], row[4]) if reversed_ else (row[4], row[5])
             if langs == (source_lang, target_lang):
                 found.append((row, reversed_))

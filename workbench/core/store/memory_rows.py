@@ -21,25 +21,32 @@ class MemoryRows:
     conn: sqlite3.Connection
 
     # -- lookups ------------------------------------------------------------
-    def tm_term_counts(self, terms: Sequence[str]) -> dict[str, int]:
-        """About how many memory entries hold each term (FTS vocabulary, both columns).
+    def tm_term_counts(self, terms: Sequence[str], column: str, *, cap: int) -> dict[str, int]:
+        """How many memory entries hold each term in a column, counted up to ``cap``
+        (a term held by more is reported as ``cap``: it is common, that is all a
+        lookup needs to know).
 
-        Counts are cached per connection (up to 200,000 terms): they only choose
-        which terms a lookup asks the index for, so a slightly old count is
-        harmless, and the vocabulary lookup of a common word reads its whole
-        posting list (1-5 ms).
+        Counting reads the term's FTS5 posting list, so an exact count of a
+        word like "the" in a million entries reads a million postings (~0.1-1 s);
+        stopping at ``cap`` bounds every count (~1 us a posting).  Counts are
+        cached per connection (up to 200,000): they only choose which terms a
+        lookup asks the index for, so a slightly old count is harmless.
 
         Parameters:
-            terms: folded word tokens."""
+            terms: folded word tokens.
+            column: 'source' or 'target'.
+            cap: count no further than this."""
         cache = self.__dict__.setdefault("_tm_term_cache", {})
         found: dict[str, int] = {}
         for term in terms:
-            if term not in cache:
+            key = (column, term, cap)
+            if key not in cache:
                 if len(cache) > 200_000:
                     cache.clear()
-                cache[term] = self.conn.execute("SELECT coalesce(sum(doc), 0) FROM tm_vocab WHERE term = ?",
-                                                (term,)).fetchone()[0]
-            found[term] = cache[term]
+                cache[key] = self.conn.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM tm_fts WHERE tm_fts MATCH ? LIMIT ?)",
+                    (f'{{{column}}} : "' + term.replace('"', '""') + '"', cap)).fetchone()[0]
+            found[term] = cache[key]
         return found
 
     def tm_weighted_hits(self, weights: dict[str, float], column: str, *, limit: int) -> list[int]:
@@ -59,6 +66,20 @@ class MemoryRows:
         sql = (f"SELECT id FROM ({' UNION ALL '.join(parts)}) GROUP BY id ORDER BY sum(w) DESC, id DESC"
                " LIMIT ?")
         return [r[0] for r in self.conn.execute(sql, (*args, limit))]
+
+    def tm_all_terms_hits(self, terms: Sequence[str], column: str, *, limit: int) -> list[int]:
+        """Ids of entries holding every one of ``terms`` in a column, newest first
+        (FTS5 intersects the posting lists, skipping through them by their index).
+
+        Parameters:
+            terms: word tokens.
+            column: 'source' or 'target'.
+            limit: at most this many ids."""
+        if not terms:
+            return []
+        match = f"{{{column}}} : (" + " AND ".join('"' + t.replace('"', '""') + '"' for t in terms) + ")"
+        return [r[0] for r in self.conn.execute(
+            "SELECT rowid FROM tm_fts WHERE tm_fts MATCH ? ORDER BY rowid DESC LIMIT ?", (match, limit))]
 
     def tm_entries_by_ids(self, entry_ids: Sequence[int]) -> list[tuple]:
         """Memory entries by id (``ENTRY_COLUMNS``), in the order given.
