@@ -36,6 +36,9 @@ PACKAGES = {"ru": "hunspell-ru", "ru_RU": "hunspell-ru", "en": "hunspell-en-us",
             "es": "hunspell-es", "uk": "hunspell-uk", "it": "hunspell-it", "pt": "hunspell-pt-pt",
             "pl": "hunspell-pl"}
 CYRILLIC_LANGS = {"ru", "uk", "be", "bg", "sr", "mk", "kk"}
+# A letter of the other script: words holding one are not this language's to judge.
+_CYRILLIC = re.compile("[а-яА-ЯёЁ]")
+_NOT_CYRILLIC = re.compile(r"[^\W\d_а-яА-ЯёЁ]")
 
 _cache: dict[str, object] = {}
 _lock = threading.Lock()
@@ -224,12 +227,12 @@ class Speller:
             text: the text.
             skip: words to accept here (e.g. those of the source)."""
         skip = set(skip)
-        cyrillic = self.language in CYRILLIC_LANGS
+        foreign = _NOT_CYRILLIC if self.language in CYRILLIC_LANGS else _CYRILLIC
         out = []
         for word, start, end in words(text):
             if word in skip or len(word) < 2 or word.isupper():
                 continue
-            if any(("а" <= c.lower() <= "я" or c in "ёЁ") != cyrillic for c in word if c.isalpha()):
+            if foreign.search(word):
                 continue
             if word[0].isupper() and not _sentence_start(text, start):
                 continue
