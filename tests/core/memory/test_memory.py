@@ -216,3 +216,15 @@ def test_a_bulk_import_is_indexed_whole_or_not_at_all(store):
     store.conn.execute("INSERT INTO tm_fts(tm_fts) VALUES ('integrity-check')")
     # nothing of the broken import is searchable
     assert search(store, "A pair that comes before the failure.", "en", "ru") == []
+
+
+def test_a_word_new_to_the_memory_is_found_once_approved(store, doc, db_path):
+    _doc, units = doc
+    store.tm_add_memory(name="m", source_lang="en", target_lang="ru", path=None, fmt="csv",
+                        rows=[("The council met.", "Совет собрался.", None, None)], imported_at="2026-01-01T00:00:00Z")
+    assert search(store, "Migrants have rights.", "en", "ru") == []   # counts 'migrants' etc. (none yet)
+    history.apply(store, SetTarget(units[1], "У мигрантов есть права."))
+    history.apply(store, approval(store, (units[1],)))
+    with Store(db_path) as other:   # as the window does: a Store per lookup, the same process
+        assert [m.unit_id for m in search(other, "Migrants have rights.", "en", "ru")] == [units[1]]
+    assert [m.unit_id for m in search(store, "Migrants have rights.", "en", "ru")] == [units[1]]

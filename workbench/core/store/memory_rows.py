@@ -15,6 +15,8 @@ ENTRY_COLUMNS = ("e.id, e.unit_id, e.document_id, e.memory_id, e.source_lang, e.
                  " e.target, e.status, e.changed, e.context")
 
 
+# (database, column, term, cap) -> count: see MemoryRows.tm_term_counts.
+_TERM_COUNTS: dict[tuple[str, str, str, int], int] = {}
 _FTS_DEFAULT_BUFFER = 1024 * 1024       # FTS5's own default
 _BULK_FTS_BUFFER = 64 * 1024 * 1024     # while one import's pairs go in
 
@@ -43,24 +45,31 @@ class MemoryRows:
         Counting reads the term's FTS5 posting list, so an exact count of a
         word like "the" in a million entries reads a million postings (~0.1-1 s);
         stopping at ``cap`` bounds every count (~1 us a posting).  Counts are
-        cached per connection (up to 200,000): they only choose which terms a
-        lookup asks the index for, so a slightly old count is harmless.
+        cached for the process, per database file (up to 200,000; the window
+        opens a Store per lookup): they only choose which terms a lookup asks
+        the index for, so a slightly old count is harmless.
 
         Parameters:
             terms: folded word tokens.
             column: 'source' or 'target'.
             cap: count no further than this."""
-        cache = self.__dict__.setdefault("_tm_term_cache", {})
+        cache = _TERM_COUNTS
+        database = str(getattr(self, "path", id(self)))
         found: dict[str, int] = {}
         for term in terms:
-            key = (column, term, cap)
-            if key not in cache:
-                if len(cache) > 200_000:
-                    cache.clear()
-                cache[key] = self.conn.execute(
+            key = (database, column, term, cap)
+            count = cache.get(key)
+            if count is None:
+                count = self.conn.execute(
                     "SELECT count(*) FROM (SELECT 1 FROM tm_fts WHERE tm_fts MATCH ? LIMIT ?)",
                     (f'{{{column}}} : "' + term.replace('"', '""') + '"', cap)).fetchone()[0]
-            found[term] = cache[key]
+                # A term no entry holds yet is not remembered: it would keep the
+                # next approval holding it from being found (and costs nothing to count).
+                if count:
+                    if len(cache) > 200_000:
+                        cache.clear()
+                    cache[key] = count
+            found[term] = count
         return found
 
     def tm_weighted_hits(self, weights: dict[str, float], column: str, *, limit: int) -> list[int]:
