@@ -187,8 +187,13 @@ with Store(sys.argv[2], backups=False) as store:
         t = time.perf_counter()
         candidates(store, q, "en", "ru")
         retrieval.append(time.perf_counter() - t)
-print(json.dumps({"times": times, "retrieval": retrieval, "best": best, "first": first,
-                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+# The peak of this process's own memory: VmHWM (ru_maxrss would count the pages it
+# shared, between fork and exec, with the parent that holds the generated memory).
+try:
+    peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")) / 1024
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"times": times, "retrieval": retrieval, "best": best, "first": first, "maxrss_mb": peak}))
 """
 
 
