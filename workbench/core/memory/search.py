@@ -13,12 +13,16 @@ measures how often this finds the best match a scan of every entry finds.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from workbench.core.errors import BadInputError
-from workbench.core.memory.similarity import Scorer, carry_numbers
+from workbench.core.memory.similarity import Scorer, carry_numbers, fold
 
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 12
@@ -26,8 +30,9 @@ MIN_TERMS = 4
 POSTINGS_BUDGET = 12000
 COUNT_CAP = POSTINGS_BUDGET  # a term held by more entries is never read whole
 CANDIDATES = 60
-COMMON_TERMS = 4
-COMMON_LIMIT = 30
+COMMON_TERMS = 3
+COMBINATION_LIMIT = 1000
+COMMON_POOL = 300
 _TOKEN = re.compile(r"[^\W_]+")
 
 
@@ -107,6 +112,20 @@ def _plan(store, terms: list[str], column: str) -> tuple[dict[str, int], list[st
     return counts, rare, ranked[len(rare):]
 
 
+def _common_candidates(store, common: list[str], column: str) -> list[int]:
+    """Entries holding several of the query's common words (when it has few rare
+    ones): FTS5 intersects each pair of the ``COMMON_TERMS`` rarest of them (an
+    intersection skips through the posting lists by their index; at most
+    ``COMBINATION_LIMIT`` entries each); entries are ranked by how many of the
+    pairs they hold (an entry with all three words is in every pair), the
+    ``COMMON_POOL`` first kept."""
+    held: dict[int, int] = {}
+    for combo in itertools.combinations(common[:COMMON_TERMS], 2):
+        for entry in store.tm_all_terms_hits(list(combo), column, limit=COMBINATION_LIMIT):
+            held[entry] = held.get(entry, 0) + 1
+    return sorted(held, key=lambda e: (-held[e], -e))[:COMMON_POOL]
+
+
 def candidates(store, text: str, source_lang: str, target_lang: str, *,
                limit: int = CANDIDATES) -> list[tuple[tuple, bool]]:
     """Entries that may match ``text``, each with whether it is stored reversed.
@@ -128,15 +147,8 @@ def candidates(store, text: str, source_lang: str, target_lang: str, *,
         weights = {term: math.log((total + 1) / (counts[term] + 0.5)) for term in rare}
         ids = store.tm_weighted_hits(weights, column, limit=limit)
         if len(rare) < MIN_TERMS and len(common) >= 2:
-            # Few rare words: entries holding pairs of the query's commonest-but-rarest words.
             seen = set(ids)
-            head = common[:COMMON_TERMS]
-            for i in range(len(head)):
-                for j in range(i + 1, len(head)):
-                    for entry in store.tm_all_terms_hits([head[i], head[j]], column, limit=COMMON_LIMIT):
-                        if entry not in seen:
-                            seen.add(entry)
-                            ids.append(entry)
+            ids += [e for e in _common_candidates(store, common, column) if e not in seen]
         for row in store.tm_entries_by_ids(ids):
             langs = (row[5], row[4]) if reversed_ else (row[4], row[5])
             if langs == (source_lang, target_lang):
@@ -173,7 +185,7 @@ def search(store, text: str, source_lang: str, target_lang: str, *, min_score: i
     rows = candidates(store, text, source_lang, target_lang)
     pending = store.tm_pending_documents(r[0][2] for r in rows)
     scorer = Scorer(text)
-    scored = []
+    kept = []
     seen: set[tuple[str, str]] = set()
     for row, reversed_ in rows:
         entry_id, unit_id, document_id, memory_id, _sl, _tl, source, target, status, changed, context = row
@@ -184,6 +196,17 @@ def search(store, text: str, source_lang: str, target_lang: str, *, min_score: i
         if (source, target) in seen:
             continue
         seen.add((source, target))
+        kept.append((row, source, target))
+    # The plain character score of every candidate in one C++ call; only those
+    # at 50 or above (or min_score, if lower) can score min_score, the exact
+    # classes included (``Scorer.score`` checks them only from 50), so only they
+    # are scored in full.
+    cutoff = min(min_score, 50) / 100 - 1e-9
+    scored = []
+    for _text, _plain, i in process.extract(scorer.folded, [fold(source) for _r, source, _t in kept],
+                                            scorer=Levenshtein.normalized_similarity, score_cutoff=cutoff,
+                                            limit=None):
+        row, source, target = kept[i]
         sim = scorer.score(source)
         if sim.score >= min_score:
             scored.append((sim, row, source, target))

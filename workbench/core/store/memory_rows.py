@@ -38,9 +38,8 @@ class MemoryRows:
 
     # -- lookups ------------------------------------------------------------
     def tm_term_counts(self, terms: Sequence[str], column: str, *, cap: int) -> dict[str, int]:
-        """How many memory entries hold each term in a column, counted up to ``cap``
-        (a term held by more is reported as ``cap``: it is common, that is all a
-        lookup needs to know).
+        """How many memory entries hold each term in a column: counted up to
+        ``cap``; above, estimated from its share of the newest ``cap`` entries.
 
         Counting reads the term's FTS5 posting list, so an exact count of a
         word like "the" in a million entries reads a million postings (~0.1-1 s);
@@ -60,9 +59,18 @@ class MemoryRows:
             key = (database, column, term, cap)
             count = cache.get(key)
             if count is None:
+                match = f'{{{column}}} : "' + term.replace('"', '""') + '"'
                 count = self.conn.execute(
                     "SELECT count(*) FROM (SELECT 1 FROM tm_fts WHERE tm_fts MATCH ? LIMIT ?)",
-                    (f'{{{column}}} : "' + term.replace('"', '""') + '"', cap)).fetchone()[0]
+                    (match, cap)).fetchone()[0]
+                if count >= cap:
+                    # Common: estimated from the newest ``cap`` entries (FTS5 seeks
+                    # to a rowid), so reading stays bounded by ``cap`` postings.
+                    newest = self.tm_entry_count_estimate()
+                    sample = self.conn.execute(
+                        "SELECT count(*) FROM tm_fts WHERE tm_fts MATCH ? AND rowid > ?",
+                        (match, newest - cap)).fetchone()[0]
+                    count = max(cap, round(sample * newest / cap))
                 # A term no entry holds yet is not remembered: it would keep the
                 # next approval holding it from being found (and costs nothing to count).
                 if count:
@@ -91,8 +99,9 @@ class MemoryRows:
         return [r[0] for r in self.conn.execute(sql, (*args, limit))]
 
     def tm_all_terms_hits(self, terms: Sequence[str], column: str, *, limit: int) -> list[int]:
-        """Ids of entries holding every one of ``terms`` in a column, newest first
-        (FTS5 intersects the posting lists, skipping through them by their index).
+        """Ids of entries holding every one of ``terms`` in a column, oldest first
+        (FTS5 intersects the posting lists, skipping through them by their index;
+        in its own order, which is the cheapest).
 
         Parameters:
             terms: word tokens.
@@ -102,7 +111,7 @@ class MemoryRows:
             return []
         match = f"{{{column}}} : (" + " AND ".join('"' + t.replace('"', '""') + '"' for t in terms) + ")"
         return [r[0] for r in self.conn.execute(
-            "SELECT rowid FROM tm_fts WHERE tm_fts MATCH ? ORDER BY rowid DESC LIMIT ?", (match, limit))]
+            "SELECT rowid FROM tm_fts WHERE tm_fts MATCH ? LIMIT ?", (match, limit))]
 
     def tm_entries_by_ids(self, entry_ids: Sequence[int]) -> list[tuple]:
         """Memory entries by id (``ENTRY_COLUMNS``), in the order given.
