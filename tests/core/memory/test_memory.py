@@ -228,3 +228,12 @@ def test_a_word_new_to_the_memory_is_found_once_approved(store, doc, db_path):
     with Store(db_path) as other:   # as the window does: a Store per lookup, the same process
         assert [m.unit_id for m in search(other, "Migrants have rights.", "en", "ru")] == [units[1]]
     assert [m.unit_id for m in search(store, "Migrants have rights.", "en", "ru")] == [units[1]]
+
+
+def test_min_score_zero_offers_everything_found(store):
+    store.tm_add_memory(name="m", source_lang="en", target_lang="ru", path=None, fmt="csv",
+                        rows=[("The council met in Tashkent.", "Совет собрался в Ташкенте.", None, None),
+                              ("Weather in Tashkent.", "Погода в Ташкенте.", None, None)],
+                        imported_at="2026-01-01T00:00:00Z")
+    scores = [m.score for m in search(store, "The council met in Tashkent.", "en", "ru", min_score=0)]
+    assert scores[0] == 100 and len(scores) == 2 and scores[1] < 70

@@ -29,7 +29,7 @@ MAX_TERMS = 12
 MIN_TERMS = 4
 POSTINGS_BUDGET = 12000
 COUNT_CAP = POSTINGS_BUDGET  # a term held by more entries is never read whole
-CANDIDATES = 60
+CANDIDATES = 150
 COMMON_TERMS = 3
 COMBINATION_LIMIT = 1000
 COMMON_POOL = 300
@@ -112,15 +112,14 @@ def _plan(store, terms: list[str], column: str) -> tuple[dict[str, int], list[st
     return counts, rare, ranked[len(rare):]
 
 
-def _common_candidates(store, common: list[str], column: str) -> list[int]:
-    """Entries holding several of the query's common words (when it has few rare
-    ones): FTS5 intersects each pair of the ``COMMON_TERMS`` rarest of them (an
+def _common_candidates(store, ranked: list[str], column: str) -> list[int]:
+    """Entries holding several of the query's words, for a query with few rare
+    ones: FTS5 intersects each pair of its ``COMMON_TERMS`` rarest words (an
     intersection skips through the posting lists by their index; at most
     ``COMBINATION_LIMIT`` entries each); entries are ranked by how many of the
-    pairs they hold (an entry with all three words is in every pair), the
-    ``COMMON_POOL`` first kept."""
+    pairs they hold, the ``COMMON_POOL`` first kept."""
     held: dict[int, int] = {}
-    for combo in itertools.combinations(common[:COMMON_TERMS], 2):
+    for combo in itertools.combinations(ranked[:COMMON_TERMS], 2):
         for entry in store.tm_all_terms_hits(list(combo), column, limit=COMBINATION_LIMIT):
             held[entry] = held.get(entry, 0) + 1
     return sorted(held, key=lambda e: (-held[e], -e))[:COMMON_POOL]
@@ -148,7 +147,7 @@ def candidates(store, text: str, source_lang: str, target_lang: str, *,
         ids = store.tm_weighted_hits(weights, column, limit=limit)
         if len(rare) < MIN_TERMS and len(common) >= 2:
             seen = set(ids)
-            ids += [e for e in _common_candidates(store, common, column) if e not in seen]
+            ids += [e for e in _common_candidates(store, rare + common, column) if e not in seen]
         for row in store.tm_entries_by_ids(ids):
             langs = (row[5], row[4]) if reversed_ else (row[4], row[5])
             if langs == (source_lang, target_lang):
@@ -201,7 +200,7 @@ def search(store, text: str, source_lang: str, target_lang: str, *, min_score: i
     # at 50 or above (or min_score, if lower) can score min_score, the exact
     # classes included (``Scorer.score`` checks them only from 50), so only they
     # are scored in full.
-    cutoff = min(min_score, 50) / 100 - 1e-9
+    cutoff = max(0.0, min(min_score, 50) / 100 - 1e-9)
     scored = []
     for _text, _plain, i in process.extract(scorer.folded, [fold(source) for _r, source, _t in kept],
                                             scorer=Levenshtein.normalized_similarity, score_cutoff=cutoff,
