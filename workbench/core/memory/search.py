@@ -1,15 +1,28 @@
 """Fuzzy lookup in the memory: FTS5 candidates, exact rescoring with rapidfuzz.
 
-Retrieval: the query's distinct word tokens (case-folded, as FTS5's
-``unicode61`` tokenizer sees them), the rarest first (fewest entries in the
-FTS vocabulary): at least ``MIN_TERMS``, more while their entries add up to
-at most ``POSTINGS_BUDGET`` (at most ``MAX_TERMS``), whose posting lists (FTS5, on the side of the memory in the query's language)
-are merged by SQLite (UNION ALL, GROUP BY), each entry weighted by the sum of the idf of the chosen
-terms it holds; the ``CANDIDATES`` heaviest are the candidates.  (The same
-terms OR-ed in one FTS5 query ranked by BM25 found the same candidates 1.7x
-slower: BM25 reads per-column statistics for every posting.)
-Every candidate is then scored exactly (``similarity``).  ``bench/tm_bench.py``
-measures how often this finds the best match a scan of every entry finds.
+Retrieval, per side of the memory in the query's language (measured at
+1,000,000 entries in docs/translation_memory.md):
+
+1. The query's distinct word tokens (case-folded, as FTS5's ``unicode61``
+   tokenizer sees them) are counted in the index, each up to ``COUNT_CAP``
+   postings; a word above is common, its count estimated from the newest
+   entries (``Store.tm_term_counts``), so no lookup reads a long posting list.
+2. Rare words, rarest first, while their postings add up to at most
+   ``POSTINGS_BUDGET`` (at most ``MAX_TERMS``): their posting lists are merged
+   by SQLite (UNION ALL, GROUP BY), each entry weighted by the idf of the
+   words it holds; the ``CANDIDATES`` heaviest are kept.  (The same words
+   OR-ed in one FTS5 query ranked by BM25 found the same candidates ~1.7x
+   slower: BM25 reads per-column statistics for every posting.)
+3. A query with fewer than ``MIN_TERMS`` rare words (a short sentence of
+   everyday words, or one whose rare words are new names) also gets the
+   entries holding pairs of its ``COMMON_TERMS`` rarest words (FTS5
+   intersections, which skip through posting lists by their index), ranked
+   by how many pairs they hold.
+4. Every candidate's plain character score is computed in one rapidfuzz call;
+   those that can reach ``min_score`` are scored exactly (``similarity``).
+
+``bench/tm_bench.py`` measures how often this finds the best match a scan of
+every entry finds.
 """
 from __future__ import annotations
 
