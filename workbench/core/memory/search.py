@@ -45,6 +45,7 @@ COUNT_CAP = POSTINGS_BUDGET  # a term held by more entries is never read whole
 CANDIDATES = 150
 COMMON_TERMS = 3
 COMBINATION_LIMIT = 1000
+COMBINATION_SCAN = 1000
 COMMON_POOL = 300
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -125,31 +126,42 @@ def _plan(store, terms: list[str], column: str) -> tuple[dict[str, int], list[st
     return counts, rare, ranked[len(rare):]
 
 
-def _common_candidates(store, ranked: list[str], column: str) -> list[int]:
+def _common_candidates(store, ranked: list[str], common: list[str], column: str,
+                       lengths: tuple[int, int] | None) -> list[int]:
     """Entries holding several of the query's words, for a query with few rare
     ones: FTS5 intersects each pair of its ``COMMON_TERMS`` rarest words (an
     intersection skips through the posting lists by their index; at most
     ``COMBINATION_LIMIT`` entries each); entries are ranked by how many of the
     pairs they hold, the ``COMMON_POOL`` first kept."""
     held: dict[int, int] = {}
-    for combo in itertools.combinations(ranked[:COMMON_TERMS], 2):
-        for entry in store.tm_all_terms_hits(list(combo), column, limit=COMBINATION_LIMIT):
+    pairs = list(itertools.combinations(ranked[:COMMON_TERMS], 2))
+    pairs += [p for p in itertools.combinations(common[:COMMON_TERMS], 2) if p not in pairs]
+    for combo in pairs:
+        for entry in store.tm_all_terms_hits(list(combo), column, limit=COMBINATION_LIMIT, lengths=lengths,
+                                             scan=COMBINATION_SCAN):
             held[entry] = held.get(entry, 0) + 1
     return sorted(held, key=lambda e: (-held[e], -e))[:COMMON_POOL]
 
 
 def candidates(store, text: str, source_lang: str, target_lang: str, *,
-               limit: int = CANDIDATES) -> list[tuple[tuple, bool]]:
+               limit: int = CANDIDATES, min_score: int = 0) -> list[tuple[tuple, bool]]:
     """Entries that may match ``text``, each with whether it is stored reversed.
 
     Parameters:
         store: an open ``Store``.
         text: the (checked) query.
         source_lang, target_lang: the query's language and the wanted one.
-        limit: FTS rows per direction."""
+        limit: FTS rows per direction.
+        min_score: the lowest score wanted: entries whose length cannot reach it
+            are left out of the common words' intersections."""
     terms = terms_of(text)
     if not terms:
         return []
+    # A character score s needs the shorter text to be at least s% of the longer
+    # (the exact classes 98-99 too, but for texts mostly punctuation or digits:
+    # a margin of 10 points covers them).
+    ratio = (min_score - 10) / 100
+    lengths = (int(len(text) * ratio), int(len(text) / ratio) + 1) if ratio > 0.3 else None
     found: list[tuple[tuple, bool]] = []
     for column, reversed_ in (("source", False), ("target", True)):
         if not store.tm_has_pair(*((target_lang, source_lang) if reversed_ else (source_lang, target_lang))):
@@ -160,7 +172,7 @@ def candidates(store, text: str, source_lang: str, target_lang: str, *,
         ids = store.tm_weighted_hits(weights, column, limit=limit)
         if len(rare) < MIN_TERMS and len(common) >= 2:
             seen = set(ids)
-            ids += [e for e in _common_candidates(store, rare + common, column) if e not in seen]
+            ids += [e for e in _common_candidates(store, rare + common, common, column, lengths) if e not in seen]
         for row in store.tm_entries_by_ids(ids):
             langs = (row[5], row[4]) if reversed_ else (row[4], row[5])
             if langs == (source_lang, target_lang):
@@ -194,7 +206,7 @@ def search(store, text: str, source_lang: str, target_lang: str, *, min_score: i
         raise BadInputError(f"--min-score must be 0-100, not {min_score}")
     if limit < 1:
         raise BadInputError(f"--limit must be at least 1, not {limit}")
-    rows = candidates(store, text, source_lang, target_lang)
+    rows = candidates(store, text, source_lang, target_lang, min_score=min_score)
     pending = store.tm_pending_documents(r[0][2] for r in rows)
     scorer = Scorer(text)
     kept = []

@@ -98,20 +98,30 @@ class MemoryRows:
                " LIMIT ?")
         return [r[0] for r in self.conn.execute(sql, (*args, limit))]
 
-    def tm_all_terms_hits(self, terms: Sequence[str], column: str, *, limit: int) -> list[int]:
-        """Ids of entries holding every one of ``terms`` in a column, oldest first
-        (FTS5 intersects the posting lists, skipping through them by their index;
-        in its own order, which is the cheapest).
+    def tm_all_terms_hits(self, terms: Sequence[str], column: str, *, limit: int,
+                          lengths: tuple[int, int] | None = None, scan: int = 1000) -> list[int]:
+        """Ids of entries holding every one of ``terms`` in a column, in the
+        index's order (FTS5 intersects the posting lists, skipping through them
+        by their index).
 
         Parameters:
             terms: word tokens.
             column: 'source' or 'target'.
-            limit: at most this many ids."""
-        if not terms:
+            limit: at most this many ids.
+            lengths: only entries whose text in ``column`` has from ... to characters.
+            scan: with ``lengths``, look at no more than this many entries of the intersection."""
+        if not terms or column not in ("source", "target"):
             return []
         match = f"{{{column}}} : (" + " AND ".join('"' + t.replace('"', '""') + '"' for t in terms) + ")"
+        if lengths is None:
+            return [r[0] for r in self.conn.execute(
+                "SELECT rowid FROM tm_fts WHERE tm_fts MATCH ? LIMIT ?", (match, limit))]
+        # The first ``scan`` entries of the intersection are looked at, at most: the
+        # length is read from the entry's row (a few us each).
         return [r[0] for r in self.conn.execute(
-            "SELECT rowid FROM tm_fts WHERE tm_fts MATCH ? LIMIT ?", (match, limit))]
+            f"SELECT f.id FROM (SELECT rowid AS id FROM tm_fts WHERE tm_fts MATCH ? LIMIT ?) f"
+            f" JOIN tm_entries e ON e.id = f.id WHERE length(e.{column}) BETWEEN ? AND ? LIMIT ?",
+            (match, scan, *lengths, limit))]
 
     def tm_entries_by_ids(self, entry_ids: Sequence[int]) -> list[tuple]:
         """Memory entries by id (``ENTRY_COLUMNS``), in the order given.
