@@ -146,3 +146,47 @@ def test_spelling_and_personal_words(qa_db, capsys):
     capsys.readouterr()
     run(db, "qa", "--json", "--checks", "spelling")
     assert json_lines(capsys) == []
+
+
+def _tiny_dictionaries(folder: Path) -> None:
+    """en_US and en_GB dictionaries of a few words each (Hunspell's file format)."""
+    for name, words in (("en_US", ["color", "the", "was", "good"]), ("en_GB", ["colour", "the", "was", "good"])):
+        (folder / f"{name}.aff").write_text("SET UTF-8\n", encoding="utf-8")
+        (folder / f"{name}.dic").write_text(f"{len(words)}\n" + "\n".join(words) + "\n", encoding="utf-8")
+
+
+def test_spelling_variant_is_a_project_setting(db_path, monkeypatch, tmp_path, capsys):
+    _tiny_dictionaries(tmp_path)
+    monkeypatch.setenv("WORKBENCH_HUNSPELL_PATH", str(tmp_path))
+    monkeypatch.setenv("WORKBENCH_HUNSPELL_ONLY", "1")
+    with Store(db_path) as s:
+        doc = s.add_document(title="GB", language="ru", target_language="en", source_path=None,
+                             checksum="gb", date=None)
+        s.add_segments(doc, [(0, "body", "Цвет был хорошим.", False), (1, "body", "Цвет был хорошим!", False)])
+        u1, u2 = s.unit_ids(doc)
+        s.conn.execute("UPDATE units SET target = 'The colour was good.', status = 'approved' WHERE id = ?", (u1,))
+        s.conn.execute("UPDATE units SET target = 'The color was good!', status = 'approved' WHERE id = ?", (u2,))
+    qa_run.forget_spellers()
+    try:
+        def flagged():
+            capsys.readouterr()
+            assert run(db_path, "qa", "--json", "--checks", "spelling") == 0
+            return {f["unit_id"] for f in json_lines(capsys)}
+
+        assert flagged() == {u1}              # default: en_US
+        assert run(db_path, "qa", "settings", "--spelling-variant", "en_GB", "--json") == 0
+        assert json_lines(capsys)[-1]["spelling_variants"] == {"en": "en_GB"}
+        assert flagged() == {u2}              # British spelling now
+        assert run(db_path, "qa", "settings", "--spelling-variant", "en") == 0   # back to the default
+        assert "the default of each language" in capsys.readouterr().out
+        assert flagged() == {u1}
+        # a variant that is not installed: kept, with the package to install; the check says it too
+        assert run(db_path, "qa", "settings", "--spelling-variant", "en_AU") == 0
+        assert "hunspell-en-au" in capsys.readouterr().err
+        assert run(db_path, "qa", "--checks", "spelling") == 0
+        assert "spelling check off for 'en'" in capsys.readouterr().err
+        assert run(db_path, "qa", "settings", "--spelling-variant", "british") == 1
+        err = capsys.readouterr().err
+        assert "is not a dictionary variant" in err and "\n" not in err.strip()
+    finally:
+        qa_run.forget_spellers()

@@ -153,3 +153,42 @@ def test_provenance_exported_as_tmx_props(memory_db, capsys):
     text = out.read_text(encoding="utf-8")
     assert '<prop type="x-status">tm</prop>' in text
     assert '<prop type="x-tm-origin">memory council</prop>' in text and '<prop type="x-tm-score">100</prop>' in text
+
+
+def test_a_memory_of_another_pair_is_refused_without_from_to(memory_db, capsys):
+    db, tmp = memory_db   # the database works in en-ru (the council memory)
+    de = tmp / "de.tmx"
+    de.write_text(TMX.replace('xml:lang="ru"', 'xml:lang="de"'), encoding="utf-8")
+    before = dump(db)
+    assert run(db, "tm", "import", de, "--name", "de") == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "de.tmx is a en-de memory, but this database works in en-ru" in err[0]
+    assert "--from en --to de" in err[0]
+    assert run(db, "tm", "import", de, "--name", "de", "--to", "ru") == 1   # one of the two given
+    assert "en-de memory, not en-ru" in capsys.readouterr().err
+    assert dump(db) == before
+    # the other direction of a pair the database works in is that pair
+    ru_en = tmp / "ru_en.tmx"
+    ru_en.write_text(TMX.replace('srclang="en"', 'srclang="ru"'), encoding="utf-8")
+    assert run(db, "tm", "import", ru_en, "--name", "back") == 0
+    # said explicitly, the other pair is imported
+    assert run(db, "tm", "import", de, "--name", "de", "--from", "en", "--to", "de") == 0
+    capsys.readouterr()
+    assert run(db, "tm", "list", "--json") == 0
+    assert {(m["name"], m["from"], m["to"]) for m in lines(capsys)} == {
+        ("de", "en", "de"), ("council", "en", "ru"), ("back", "ru", "en")}
+
+
+def test_the_pair_of_the_documents_decides(tmp_path, capsys):
+    from workbench.core.store.database import Store
+
+    db = tmp_path / "w.db"
+    with Store(db) as s:
+        s.add_document(title="D", language="ru", target_language="en", source_path=None, checksum="d", date=None)
+    tmx = tmp_path / "council.tmx"
+    tmx.write_text(TMX, encoding="utf-8")
+    assert run(db, "tm", "import", tmx) == 0          # en-ru: the documents' ru-en the other way round
+    de = tmp_path / "de.tmx"
+    de.write_text(TMX.replace('xml:lang="ru"', 'xml:lang="de"'), encoding="utf-8")
+    assert run(db, "tm", "import", de) == 1
+    assert "works in en-ru, ru-en" in capsys.readouterr().err

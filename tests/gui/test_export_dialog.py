@@ -166,3 +166,32 @@ def test_file_export_opens_the_dialog_for_the_current_document(qtbot, reviewed, 
     assert len(opened) == 1
     dialog = opened[0]
     assert dialog.current_document_id == doc and dialog.current_only.isChecked() and counted(dialog) == 2
+
+
+def test_the_count_leaves_out_units_with_open_qa_errors(qtbot, session, reviewed, tmp_path, no_modal_dialogs):
+    db, doc, ids = reviewed
+    from workbench.core.qa.run import units_with_open_errors
+
+    with Store(db) as store:  # unit 1 gets a clean translation; unit 2 keeps "Перевод 2." (a number
+        # the source lacks: an open error); the edited unit 4 is clean
+        history.apply(store, SetTarget(ids[1], "Министерство подсчитало мигрантов. Они уехали весной."))
+        history.apply(store, Approve((ids[1],)))
+        errors = units_with_open_errors(store, [doc])
+    assert errors & {ids[1], ids[2], ids[4]} == {ids[2]}
+    dialog = make_dialog(qtbot, session, doc)
+    dialog.set_status(("approved", "edited"))
+    qtbot.waitUntil(lambda: counted(dialog) == 3)
+    exported = {ids[1], ids[2], ids[4]}
+    dialog.qa_clean.setChecked(True)
+    expected = 2
+    qtbot.waitUntil(lambda: dialog.count is not None and counted(dialog) == expected, timeout=15000)
+    assert counted(dialog) == count_units(session.store, dialog.export_filter())
+    out = tmp_path / "clean.tmx"
+    dialog.path.setText(str(out))
+    qtbot.waitUntil(dialog.export_button.isEnabled)
+    with qtbot.waitSignal(dialog.exported, timeout=15000) as blocker:
+        dialog.export_button.click()
+    assert blocker.args == [expected]
+    assert {int(tu.get("tuid")) for tu in etree.parse(str(out)).findall(".//tu")} == exported - errors
+    dialog.qa_clean.setChecked(False)
+    qtbot.waitUntil(lambda: counted(dialog) == 3)

@@ -181,11 +181,16 @@ def qa_ignore_cmd(ctx: Context, finding_ids, undo: bool) -> None:
 @click.option("--on", "on", help="Turn these checks on again.")
 @click.option("--ask-on-approve/--no-ask-on-approve", default=None,
               help="The window asks before approving a unit with an error.")
+@click.option("--spelling-variant", "variants", multiple=True, metavar="VARIANT",
+              help="The spelling dictionary of a language, e.g. en_GB (or en_US); a bare language (en) goes"
+                   " back to the default. Repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_ctx
-def qa_settings_cmd(ctx: Context, off, on, ask_on_approve, as_json) -> None:
+def qa_settings_cmd(ctx: Context, off, on, ask_on_approve, variants, as_json) -> None:
     """Show or change the project's QA settings (stored in the database)."""
-    from workbench.core.qa.run import ASK_ON_APPROVE_SETTING, DISABLED_SETTING, parse_check_ids
+    from workbench.core.qa.run import (ASK_ON_APPROVE_SETTING, DISABLED_SETTING, parse_check_ids,
+                                       set_spelling_variant, spelling_variants)
+    from workbench.core.qa.spelling import find_dictionary, missing_message
 
     off_ids, on_ids = parse_check_ids(off) or set(), parse_check_ids(on) or set()
     disabled = set(ctx.store.qa_setting(DISABLED_SETTING, []))
@@ -194,12 +199,20 @@ def qa_settings_cmd(ctx: Context, off, on, ask_on_approve, as_json) -> None:
         ctx.store.set_qa_setting(DISABLED_SETTING, sorted(disabled))
     if ask_on_approve is not None:
         ctx.store.set_qa_setting(ASK_ON_APPROVE_SETTING, ask_on_approve)
+    for variant in variants:
+        language, chosen = set_spelling_variant(ctx.store, variant)
+        if chosen and find_dictionary(language, chosen) is None:
+            click.echo(f"workbench: {missing_message(language, chosen)}", err=True)
     ask = bool(ctx.store.qa_setting(ASK_ON_APPROVE_SETTING, True))
+    chosen_variants = spelling_variants(ctx.store)
     if as_json:
-        emit_json({"disabled_checks": sorted(disabled), "ask_on_approve": ask})
+        emit_json({"disabled_checks": sorted(disabled), "ask_on_approve": ask,
+                   "spelling_variants": chosen_variants})
     else:
         click.echo(f"checks off: {', '.join(sorted(disabled)) or 'none'}")
         click.echo(f"ask before approving a unit with an error: {'yes' if ask else 'no'}")
+        click.echo("spelling dictionaries: " + (", ".join(f"{k}: {v}" for k, v in sorted(chosen_variants.items()))
+                                                or "the default of each language"))
 
 
 @qa_group.command("add-word")

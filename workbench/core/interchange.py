@@ -60,7 +60,8 @@ def count_units(store: Store, flt: ExportFilter) -> int:
     :param store: the store to read.
     :param flt: which units."""
     statuses = flt.status_set()
-    return store.export_unit_count(flt.documents(store), statuses, include_excluded=flt.include_excluded)
+    return store.export_unit_count(flt.documents(store), statuses, include_excluded=flt.include_excluded,
+                                   exclude_unit_ids=flt.exclude_unit_ids)
 
 
 def iter_export_units(store: Store, flt: ExportFilter) -> Iterator[ExportUnit]:

@@ -58,6 +58,16 @@ STATUS_CHOICES = (
 ALL_DIRECTIONS = "all"
 
 
+def open_errors_job(db_path: str, document_ids: tuple[int, ...], *, progress, cancelled) -> frozenset[int]:
+    """Ids of the units with open QA errors in these documents (all: empty), through
+    a Store of its own (runs in a worker thread)."""
+    from workbench.core.qa.run import units_with_open_errors
+    from workbench.core.store.database import Store
+
+    with Store(db_path, create=False) as store:
+        return frozenset(units_with_open_errors(store, document_ids))
+
+
 class ExportDialog(QDialog):
     exported = Signal(int)     # units written
     export_failed = Signal(str)
@@ -104,6 +114,14 @@ class ExportDialog(QDialog):
         self.bom = QCheckBox("Start with a byte order mark (for Excel)")
         self.safe_formulas = QCheckBox("Neutralise cells a spreadsheet would run as formulas (= + - @)")
         self.safe_formulas.setChecked(True)
+        self.qa_clean = QCheckBox("Leave out units with open QA errors")
+        self.qa_clean.setToolTip("Units with an error finding of the quality checks that is not ignored"
+                                 " (as 'workbench export --qa-clean')")
+        # Units with open QA errors per document scope (the checks run in a worker:
+        # on a large project they take seconds); None while not known.
+        self._open_errors: dict[tuple[int, ...], frozenset[int]] = {}
+        self.qa_worker: CallWorker | None = None
+        self._qa_scope: tuple[int, ...] = ()
 
         self.count_label = QLabel()
         self.count_label.setObjectName("exportCount")
@@ -127,6 +145,7 @@ class ExportDialog(QDialog):
         form.addRow("Languages:", self.direction)
         form.addRow("Units:", self.status)
         form.addRow("", self.include_excluded)
+        form.addRow("", self.qa_clean)
         form.addRow("CSV/TSV:", self.bom)
         form.addRow("", self.safe_formulas)
         buttons = QHBoxLayout()
@@ -148,7 +167,7 @@ class ExportDialog(QDialog):
         self.current_only.toggled.connect(self._scope_changed)
         self.path.textChanged.connect(self._update_buttons)
         for signal in (self.direction.currentIndexChanged, self.status.currentIndexChanged,
-                       self.include_excluded.toggled):
+                       self.include_excluded.toggled, self.qa_clean.toggled):
             signal.connect(self._recount.start)
         self.export_button.clicked.connect(self.start_export)
         self.close_button.clicked.connect(self.reject)
@@ -191,9 +210,14 @@ class ExportDialog(QDialog):
         src, tgt = pair if isinstance(pair, tuple) else (None, None)
         documents = (self.current_document_id,) if self.current_only.isChecked() and \
             self.current_document_id is not None else ()
+        excluded = self._open_errors.get(documents, frozenset()) if self.qa_clean.isChecked() else frozenset()
         return ExportFilter(document_ids=documents, statuses=tuple(self.status.currentData()),
                             include_excluded=self.include_excluded.isChecked(),
-                            source_lang=src, target_lang=tgt)
+                            source_lang=src, target_lang=tgt, exclude_unit_ids=excluded)
+
+    def _scope_ids(self) -> tuple[int, ...]:
+        return (self.current_document_id,) if self.current_only.isChecked() and \
+            self.current_document_id is not None else ()
 
     def export_options(self) -> ExportOptions:
         flt = self.export_filter()
@@ -232,6 +256,12 @@ class ExportDialog(QDialog):
 
     # -- count ------------------------------------------------------------------------
     def update_count(self) -> None:
+        if self.qa_clean.isChecked() and self._scope_ids() not in self._open_errors:
+            self.count = None
+            self.count_label.setText("running the quality checks…")
+            self._check_qa()
+            self._update_buttons()
+            return
         try:
             self.count = count_units(self.session.store, self.export_filter())
         except WorkbenchError as exc:
@@ -241,11 +271,39 @@ class ExportDialog(QDialog):
             self.count_label.setText(f"{self.count:,} unit{'s' if self.count != 1 else ''} will be exported")
         self._update_buttons()
 
+    def _check_qa(self) -> None:
+        """Find the units with open QA errors of the current scope in a worker; recount when done."""
+        if self.qa_worker is not None:
+            return
+        scope = self._scope_ids()
+        worker = CallWorker("qa", open_errors_job, str(self.session.db_path), scope)
+        # bound methods (not lambdas): the signals arrive queued, on the GUI thread
+        worker.signals.finished.connect(self._qa_checked)
+        worker.signals.failed.connect(self._qa_failed)
+        worker.signals.cancelled.connect(self._qa_cancelled)
+        self.qa_worker = worker
+        self._qa_scope = scope
+        worker.start()
+
+    def _qa_checked(self, unit_ids: frozenset[int]) -> None:
+        self.qa_worker = None
+        self._open_errors[self._qa_scope] = unit_ids
+        self._recount.start()
+
+    def _qa_cancelled(self, message: str, _partial: object) -> None:
+        self._qa_failed(message)
+
+    def _qa_failed(self, message: str) -> None:
+        self.qa_worker = None
+        self.qa_clean.setChecked(False)
+        self.message.setText(f"Could not run the quality checks: {message}")
+
     def _update_buttons(self, *_args) -> None:
         running = self.worker is not None
-        self.export_button.setEnabled(not running and bool(self.path.text().strip()) and bool(self.count))
+        self.export_button.setEnabled(not running and self.qa_worker is None and bool(self.path.text().strip())
+                                      and bool(self.count))
         for widget in (self.format, self.path, self.browse, self.current_only, self.all_documents,
-                       self.status, self.include_excluded):
+                       self.status, self.include_excluded, self.qa_clean):
             widget.setEnabled(not running and (widget is not self.current_only or self.current_document_id
                                                in self._documents))
         self.direction.setEnabled(not running and self.direction.count() > 1)
@@ -335,6 +393,10 @@ class ExportDialog(QDialog):
         super().reject()
 
     def done(self, result: int) -> None:
+        if self.qa_worker is not None:
+            self.qa_worker.cancel()
+            self.qa_worker.done.wait(30)
+            self.qa_worker = None
         if self.worker is not None:  # closed from the window manager mid-export
             self.worker.cancel()
             self.worker.done.wait(30)

@@ -192,3 +192,48 @@ def test_a_change_in_another_process_is_in_the_index(db_path, doc, store):
         == {units[3]}
     with Store(db_path) as again:
         assert again.conn.execute("SELECT count(*) FROM tm_fts WHERE tm_fts MATCH 'tashkent'").fetchone()[0] == 2
+
+
+def test_a_bulk_import_is_indexed_whole_or_not_at_all(store):
+    rows = [(f"Sentence number {n} about the {'council' if n % 2 else 'ministry'} of item{n}.",
+             f"Предложение номер {n}.", None, None) for n in range(3000)]
+    assert store.tm_add_memory(name="bulk", source_lang="en", target_lang="ru", path=None, fmt="csv",
+                               rows=iter(rows), imported_at="2026-01-01T00:00:00Z") == 3000
+    store.conn.execute("INSERT INTO tm_fts(tm_fts) VALUES ('integrity-check')")
+    found = search(store, "Sentence number 1234 about the ministry of item1234.", "en", "ru")
+    assert found[0].score == 100 and found[0].memory == "bulk"
+    assert store.conn.execute("SELECT count(*) FROM temp.tm_import_stage").fetchone()[0] == 0
+
+    def broken():
+        yield "A pair that comes before the failure.", "Пара.", None, None
+        raise ValueError("the file broke off")
+
+    with pytest.raises(ValueError):
+        store.tm_add_memory(name="broken", source_lang="en", target_lang="ru", path=None, fmt="csv",
+                            rows=broken(), imported_at="2026-01-01T00:00:00Z")
+    assert not store.tm_memory_exists("broken") and store.tm_entry_count() == 3000
+    assert store.conn.execute("SELECT count(*) FROM temp.tm_import_stage").fetchone()[0] == 0
+    store.conn.execute("INSERT INTO tm_fts(tm_fts) VALUES ('integrity-check')")
+    # nothing of the broken import is searchable
+    assert search(store, "A pair that comes before the failure.", "en", "ru") == []
+
+
+def test_a_word_new_to_the_memory_is_found_once_approved(store, doc, db_path):
+    _doc, units = doc
+    store.tm_add_memory(name="m", source_lang="en", target_lang="ru", path=None, fmt="csv",
+                        rows=[("The council met.", "Совет собрался.", None, None)], imported_at="2026-01-01T00:00:00Z")
+    assert search(store, "Migrants have rights.", "en", "ru") == []   # counts 'migrants' etc. (none yet)
+    history.apply(store, SetTarget(units[1], "У мигрантов есть права."))
+    history.apply(store, approval(store, (units[1],)))
+    with Store(db_path) as other:   # as the window does: a Store per lookup, the same process
+        assert [m.unit_id for m in search(other, "Migrants have rights.", "en", "ru")] == [units[1]]
+    assert [m.unit_id for m in search(store, "Migrants have rights.", "en", "ru")] == [units[1]]
+
+
+def test_min_score_zero_offers_everything_found(store):
+    store.tm_add_memory(name="m", source_lang="en", target_lang="ru", path=None, fmt="csv",
+                        rows=[("The council met in Tashkent.", "Совет собрался в Ташкенте.", None, None),
+                              ("Weather in Tashkent.", "Погода в Ташкенте.", None, None)],
+                        imported_at="2026-01-01T00:00:00Z")
+    scores = [m.score for m in search(store, "The council met in Tashkent.", "en", "ru", min_score=0)]
+    assert scores[0] == 100 and len(scores) == 2 and scores[1] < 70

@@ -98,3 +98,24 @@ def test_missing_dictionary_names_the_package(monkeypatch, tmp_path):
     assert spelling.find_dictionary("ru") is None
     with pytest.raises(spelling.DictionaryMissing, match="hunspell-ru"):
         spelling.Speller("ru")
+
+
+@needs_ru
+@pytest.mark.parametrize("backend", ["hunspell", "spylls"])
+def test_both_dictionary_readers_agree(monkeypatch, backend):
+    if backend == "spylls":
+        monkeypatch.setenv("WORKBENCH_SPELLING_BACKEND", "spylls")
+    else:
+        pytest.importorskip("hunspell")
+    assert spelling.backend_class().name == backend
+    speller = spelling.Speller("ru")
+    text = ("Министр встретился с коллегами в Москве и обсудил сотрудничиство. Ёлка стоит, "
+            "а проэкт правительства утверждён.")
+    assert [m.word for m in speller.check(text)] == ["сотрудничиство", "проэкт"]
+
+
+def test_variant_names_its_package(monkeypatch, tmp_path):
+    monkeypatch.setenv("WORKBENCH_HUNSPELL_PATH", str(tmp_path))
+    monkeypatch.setenv("WORKBENCH_HUNSPELL_ONLY", "1")
+    with pytest.raises(spelling.DictionaryMissing, match="hunspell-en-gb"):
+        spelling.Speller("en", variant="en_GB")

@@ -17,6 +17,37 @@ _DOCUMENT_KINDS = {"html": "a web page", "docx": "a Word document", "odt": "an O
                    "po": "a PO file"}
 
 
+def check_pair(store, file_name: str, declared: tuple[str, str], source_lang: str | None,
+               target_lang: str | None) -> None:
+    """Refuse a memory whose language pair is not the one it is imported for.
+
+    The pair it is imported for is ``--from``/``--to`` when given (both, or
+    the one given and the file's other language).  When neither is given, it
+    must be a pair the database works in (``Store.tm_language_pairs``: its
+    documents' and memories', either direction, since a memory is searched
+    both ways); a database with no pair yet takes the file's.
+
+    Parameters:
+        store: an open ``Store``.
+        file_name: the file's name, for the message.
+        declared: the file's (source, target) languages.
+        source_lang, target_lang: what the user insisted on, or None.
+    Raises ``BadInputError`` (nothing is written) when the pair is not the wanted one."""
+    src, tgt = declared
+    if source_lang or target_lang:
+        wanted = (source_lang or src, target_lang or tgt)
+        if declared != wanted:
+            raise BadInputError(f"{file_name} is a {src}-{tgt} memory, not {wanted[0]}-{wanted[1]}: nothing was"
+                                f" imported")
+        return
+    pairs = store.tm_language_pairs()
+    if not pairs or declared in pairs or (tgt, src) in pairs:
+        return
+    known = ", ".join(f"{a}-{b}" for a, b in sorted(pairs))
+    raise BadInputError(f"{file_name} is a {src}-{tgt} memory, but this database works in {known}: nothing was"
+                        f" imported (to add a {src}-{tgt} memory all the same, say so: --from {src} --to {tgt})")
+
+
 def import_memory(store, path: str | Path, *, name: str | None = None, source_lang: str | None = None,
                   target_lang: str | None = None, progress: ProgressFn = no_progress,
                   cancelled: CancelledFn = never_cancelled) -> tuple[str, int]:
@@ -26,7 +57,9 @@ def import_memory(store, path: str | Path, *, name: str | None = None, source_la
         store: an open ``Store``.
         path: a TMX, CSV, TSV or XLIFF file.
         name: the memory's name (default: the file's stem); must be new.
-        source_lang, target_lang: the pair to insist on (a file of another pair is refused).
+        source_lang, target_lang: the pair to insist on (a file of another pair is refused);
+            when neither is given, the file's pair must be one the database works in
+            (``check_pair``).
         progress: (fraction, message); cancelled: polled before writing.
     Raises ``BadInputError`` (nothing written) for a malformed file, an article,
     a name in use, or a file in another language pair."""
@@ -49,9 +82,7 @@ def import_memory(store, path: str | Path, *, name: str | None = None, source_la
                             f" first with 'workbench tm remove {name}'")
     progress(0.0, f"checking {path.name}")
     corpus = get_importer(fmt).read(path)
-    if (source_lang or target_lang) and (corpus.source_lang, corpus.target_lang) != (source_lang, target_lang):
-        raise BadInputError(f"{path.name} is a {corpus.source_lang}-{corpus.target_lang} memory, not"
-                            f" {source_lang}-{target_lang}: nothing was imported")
+    check_pair(store, path.name, (corpus.source_lang, corpus.target_lang), source_lang, target_lang)
     if cancelled():
         from workbench.core.progress import Cancelled
 

@@ -1,30 +1,52 @@
 """Fuzzy lookup in the memory: FTS5 candidates, exact rescoring with rapidfuzz.
 
-Retrieval: the query's distinct word tokens (case-folded, as FTS5's
-``unicode61`` tokenizer sees them), the rarest first (fewest entries in the
-FTS vocabulary): at least ``MIN_TERMS``, more while their entries add up to
-at most ``POSTINGS_BUDGET`` (at most ``MAX_TERMS``), whose posting lists (FTS5, on the side of the memory in the query's language)
-are merged by SQLite (UNION ALL, GROUP BY), each entry weighted by the sum of the idf of the chosen
-terms it holds; the ``CANDIDATES`` heaviest are the candidates.  (The same
-terms OR-ed in one FTS5 query ranked by BM25 found the same candidates 1.7x
-slower: BM25 reads per-column statistics for every posting.)
-Every candidate is then scored exactly (``similarity``).  ``bench/tm_bench.py``
-measures how often this finds the best match a scan of every entry finds.
+Retrieval, per side of the memory in the query's language (measured at
+1,000,000 entries in docs/translation_memory.md):
+
+1. The query's distinct word tokens (case-folded, as FTS5's ``unicode61``
+   tokenizer sees them) are counted in the index, each up to ``COUNT_CAP``
+   postings; a word above is common, its count estimated from the newest
+   entries (``Store.tm_term_counts``), so no lookup reads a long posting list.
+2. Rare words, rarest first, while their postings add up to at most
+   ``POSTINGS_BUDGET`` (at most ``MAX_TERMS``): their posting lists are merged
+   by SQLite (UNION ALL, GROUP BY), each entry weighted by the idf of the
+   words it holds; the ``CANDIDATES`` heaviest are kept.  (The same words
+   OR-ed in one FTS5 query ranked by BM25 found the same candidates ~1.7x
+   slower: BM25 reads per-column statistics for every posting.)
+3. A query with fewer than ``MIN_TERMS`` rare words (a short sentence of
+   everyday words, or one whose rare words are new names) also gets the
+   entries holding pairs of its ``COMMON_TERMS`` rarest words (FTS5
+   intersections, which skip through posting lists by their index), ranked
+   by how many pairs they hold.
+4. Every candidate's plain character score is computed in one rapidfuzz call;
+   those that can reach ``min_score`` are scored exactly (``similarity``).
+
+``bench/tm_bench.py`` measures how often this finds the best match a scan of
+every entry finds.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from workbench.core.errors import BadInputError
-from workbench.core.memory.similarity import Scorer, carry_numbers
+from workbench.core.memory.similarity import Scorer, carry_numbers, fold
 
 MAX_QUERY_CHARS = 2000
-MAX_TERMS = 10
-MIN_TERMS = 6
-POSTINGS_BUDGET = 6000
-CANDIDATES = 40
+MAX_TERMS = 12
+MIN_TERMS = 4
+POSTINGS_BUDGET = 12000
+COUNT_CAP = POSTINGS_BUDGET  # a term held by more entries is never read whole
+CANDIDATES = 150
+COMMON_TERMS = 3
+COMBINATION_LIMIT = 1000
+COMBINATION_SCAN = 1000
+COMMON_POOL = 300
 _TOKEN = re.compile(r"[^\W_]+")
 
 
@@ -86,49 +108,72 @@ def fts_or(terms: list[str], column: str) -> str:
     return f"{{{column}}} : ({quoted})"
 
 
-def _rarest(store, terms: list[str], column: str) -> list[str]:
-    """The rarest terms, as many as fit ``POSTINGS_BUDGET`` (at least ``MIN_TERMS``).
-
-    The cost of an FTS5 OR query ranked by BM25 grows with the entries its
-    terms occur in (~4 us each on the bench machine); the rare terms are also
-    the ones that tell the best match from the rest."""
-    if len(terms) <= MIN_TERMS:
-        return terms
-    counts = store.tm_term_counts(terms)
-    # A term no entry holds cannot find anything: it must not take a place.
-    ranked = sorted((t for t in terms if counts.get(t, 0) > 0), key=lambda t: (counts[t], -len(t)))
-    chosen, postings = [], 0
+def _plan(store, terms: list[str], column: str) -> tuple[dict[str, int], list[str], list[str]]:
+    """(counts, rare, common): the query's terms the index holds in ``column``,
+    split into the rare ones the weighted union reads (rarest first, while
+    their postings fit ``POSTINGS_BUDGET``, at most ``MAX_TERMS``) and the rest,
+    rarest first."""
+    counts = store.tm_term_counts(terms, column, cap=COUNT_CAP)
+    ranked = sorted((t for t in terms if counts[t] > 0), key=lambda t: (counts[t], -len(t)))
+    rare: list[str] = []
+    postings = 0
     for term in ranked:
-        count = counts.get(term, 0)
-        if len(chosen) >= MIN_TERMS and (postings + count > POSTINGS_BUDGET or len(chosen) >= MAX_TERMS):
+        count = counts[term]
+        if count >= COUNT_CAP or len(rare) >= MAX_TERMS or postings + count > POSTINGS_BUDGET:
             break
-        chosen.append(term)
+        rare.append(term)
         postings += count
-    return chosen
+    return counts, rare, ranked[len(rare):]
+
+
+def _common_candidates(store, ranked: list[str], common: list[str], column: str,
+                       lengths: tuple[int, int] | None) -> list[int]:
+    """Entries holding several of the query's words, for a query with few rare
+    ones: FTS5 intersects each pair of its ``COMMON_TERMS`` rarest words (an
+    intersection skips through the posting lists by their index; at most
+    ``COMBINATION_LIMIT`` entries each); entries are ranked by how many of the
+    pairs they hold, the ``COMMON_POOL`` first kept."""
+    held: dict[int, int] = {}
+    pairs = list(itertools.combinations(ranked[:COMMON_TERMS], 2))
+    pairs += [p for p in itertools.combinations(common[:COMMON_TERMS], 2) if p not in pairs]
+    for combo in pairs:
+        for entry in store.tm_all_terms_hits(list(combo), column, limit=COMBINATION_LIMIT, lengths=lengths,
+                                             scan=COMBINATION_SCAN):
+            held[entry] = held.get(entry, 0) + 1
+    return sorted(held, key=lambda e: (-held[e], -e))[:COMMON_POOL]
 
 
 def candidates(store, text: str, source_lang: str, target_lang: str, *,
-               limit: int = CANDIDATES) -> list[tuple[tuple, bool]]:
+               limit: int = CANDIDATES, min_score: int = 0) -> list[tuple[tuple, bool]]:
     """Entries that may match ``text``, each with whether it is stored reversed.
 
     Parameters:
         store: an open ``Store``.
         text: the (checked) query.
         source_lang, target_lang: the query's language and the wanted one.
-        limit: FTS rows per direction."""
+        limit: FTS rows per direction.
+        min_score: the lowest score wanted: entries whose length cannot reach it
+            are left out of the common words' intersections."""
     terms = terms_of(text)
     if not terms:
         return []
+    # A character score s needs the shorter text to be at least s% of the longer
+    # (the exact classes 98-99 too, but for texts mostly punctuation or digits:
+    # a margin of 10 points covers them).
+    ratio = (min_score - 10) / 100
+    lengths = (int(len(text) * ratio), int(len(text) / ratio) + 1) if ratio > 0.3 else None
     found: list[tuple[tuple, bool]] = []
     for column, reversed_ in (("source", False), ("target", True)):
         if not store.tm_has_pair(*((target_lang, source_lang) if reversed_ else (source_lang, target_lang))):
             continue
-        chosen = _rarest(store, terms, column)
-        counts = store.tm_term_counts(chosen)
+        counts, rare, common = _plan(store, terms, column)
         total = max(1, store.tm_entry_count_estimate())
-        weights = {term: math.log((total + 1) / (counts.get(term, 0) + 0.5)) for term in chosen}
-        best = store.tm_weighted_hits(weights, column, limit=limit)
-        for row in store.tm_entries_by_ids(best):
+        weights = {term: math.log((total + 1) / (counts[term] + 0.5)) for term in rare}
+        ids = store.tm_weighted_hits(weights, column, limit=limit)
+        if len(rare) < MIN_TERMS and len(common) >= 2:
+            seen = set(ids)
+            ids += [e for e in _common_candidates(store, rare + common, common, column, lengths) if e not in seen]
+        for row in store.tm_entries_by_ids(ids):
             langs = (row[5], row[4]) if reversed_ else (row[4], row[5])
             if langs == (source_lang, target_lang):
                 found.append((row, reversed_))
@@ -161,10 +206,10 @@ def search(store, text: str, source_lang: str, target_lang: str, *, min_score: i
         raise BadInputError(f"--min-score must be 0-100, not {min_score}")
     if limit < 1:
         raise BadInputError(f"--limit must be at least 1, not {limit}")
-    rows = candidates(store, text, source_lang, target_lang)
+    rows = candidates(store, text, source_lang, target_lang, min_score=min_score)
     pending = store.tm_pending_documents(r[0][2] for r in rows)
     scorer = Scorer(text)
-    scored = []
+    kept = []
     seen: set[tuple[str, str]] = set()
     for row, reversed_ in rows:
         entry_id, unit_id, document_id, memory_id, _sl, _tl, source, target, status, changed, context = row
@@ -175,6 +220,17 @@ def search(store, text: str, source_lang: str, target_lang: str, *, min_score: i
         if (source, target) in seen:
             continue
         seen.add((source, target))
+        kept.append((row, source, target))
+    # The plain character score of every candidate in one C++ call; only those
+    # at 50 or above (or min_score, if lower) can score min_score, the exact
+    # classes included (``Scorer.score`` checks them only from 50), so only they
+    # are scored in full.
+    cutoff = max(0.0, min(min_score, 50) / 100 - 1e-9)
+    scored = []
+    for _text, _plain, i in process.extract(scorer.folded, [fold(source) for _r, source, _t in kept],
+                                            scorer=Levenshtein.normalized_similarity, score_cutoff=cutoff,
+                                            limit=None):
+        row, source, target = kept[i]
         sim = scorer.score(source)
         if sim.score >= min_score:
             scored.append((sim, row, source, target))

@@ -38,7 +38,7 @@ def fold(text: str) -> str:
 
     Parameters:
         text: any text."""
-    return _SPACE.sub(" ", text.casefold()).strip()
+    return " ".join(text.casefold().split())  # split(): runs of any whitespace, as \s+
 
 
 def _no_punct(text: str) -> str:

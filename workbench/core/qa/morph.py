@@ -22,12 +22,16 @@ _morph = None
 _morph_failed = False
 
 
-def words(text: str) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=4096)
+def words(text: str) -> tuple[tuple[str, int, int], ...]:
     """The words of a text as ``(word, start, end)``.
+
+    Cached (the last few thousand texts): the checks of one unit split its
+    source and target several times (terms, spelling, numbers, untranslated).
 
     Parameters:
         text: any text."""
-    return [(m.group(), m.start(), m.end()) for m in WORD_RE.finditer(text)]
+    return tuple((m.group(), *m.span()) for m in WORD_RE.finditer(text))
 
 
 def _analyzer():

@@ -16,6 +16,7 @@ from workbench.core.qa.spelling import DictionaryMissing, Speller
 
 DISABLED_SETTING = "disabled_checks"
 ASK_ON_APPROVE_SETTING = "ask_before_approving_errors"
+SPELLING_VARIANTS_SETTING = "spelling_variants"  # {"en": "en_GB"}: the dictionary per language
 
 
 def default_target_language(language: str, target_language: str | None) -> str:
@@ -54,27 +55,63 @@ def enabled_checks(store, only: set[str] | None = None) -> set[str]:
     return (set(CHECKS) if only is None else set(only)) - disabled
 
 
-_spellers: dict[str, Speller | str] = {}
+def spelling_variants(store) -> dict[str, str]:
+    """The project's dictionary variant per language (``{"en": "en_GB"}``; unset: the default).
+
+    Parameters:
+        store: the open Store."""
+    return dict(store.qa_setting(SPELLING_VARIANTS_SETTING, {}) or {})
+
+
+def set_spelling_variant(store, variant: str) -> tuple[str, str | None]:
+    """Choose the project's spelling dictionary for a language: ``en_GB``
+    sets it, a bare language (``en``) goes back to the default.  Returns
+    (language, variant or None).
+
+    Parameters:
+        store: the open Store.
+        variant: ``language_REGION`` or a language code.
+
+    Raises ``BadInputError`` for anything else."""
+    from workbench.core.qa.spelling import check_variant
+
+    variants = spelling_variants(store)
+    if "_" in (variant or ""):
+        language = check_variant(variant).split("_")[0]
+        variants[language] = variant
+    else:
+        language = (variant or "").lower()
+        if not language or not language.isalpha() or len(language) not in (2, 3):
+            check_variant(variant)  # raises, with the message saying what a variant looks like
+        variants.pop(language, None)
+    store.set_qa_setting(SPELLING_VARIANTS_SETTING, variants)
+    return language, variants.get(language)
+
+
+_spellers: dict[tuple[str, str | None], Speller | str] = {}
 
 
 def speller_for(store, language: str) -> tuple[Speller | None, str | None]:
-    """A speller for ``language`` with the personal word list, or None and
-    the message saying why the spelling check is off.
+    """A speller for ``language`` (the project's variant of its dictionary)
+    with the personal word list, or None and the message saying why the
+    spelling check is off.
 
     Parameters:
-        store: the open Store (personal words).
+        store: the open Store (personal words, spelling variants).
         language: ISO 639-1 code."""
-    cached = _spellers.get(language)
+    variant = spelling_variants(store).get(language)
+    key = (language, variant)
+    cached = _spellers.get(key)
     if isinstance(cached, str):
         return None, cached
     personal = store.spelling_words(language)
     if cached is None:
         try:
-            cached = Speller(language, personal)
+            cached = Speller(language, personal, variant=variant)
         except DictionaryMissing as exc:
-            _spellers[language] = str(exc)
+            _spellers[key] = str(exc)
             return None, str(exc)
-        _spellers[language] = cached
+        _spellers[key] = cached
     else:
         for word in personal - cached.personal:
             cached.add_personal(word)

@@ -1,29 +1,44 @@
-"""Spell checking with Hunspell dictionaries (read by spylls, pure Python).
+"""Spell checking with Hunspell dictionaries.
+
+The dictionaries are read by Hunspell itself (the C++ library, through the
+``chunspell`` wheel, which bundles it: no system package needed) and, where
+that wheel cannot be installed, by ``spylls`` (pure Python).  Loading the
+Russian dictionary takes ~0.1-0.4 s with Hunspell and ~2.3 s with spylls
+(measured in docs/quality.md, with the alternatives: a pickled spylls
+dictionary loads *slower* than the files, 2.8 s).
 
 Dictionaries are looked for in ``WORKBENCH_HUNSPELL_PATH`` (folders separated
-by the OS path separator) and the usual system folders.  A missing one turns
-only the spelling check off, with a message naming the package to install.
-Lookups are cached per word form; a personal word list (kept in the
+by the OS path separator) and the usual system folders; a project may choose
+the variant per language (``en_GB`` rather than ``en_US``).  A missing one
+turns only the spelling check off, with a message naming the package to
+install.  Lookups are cached per word form; a personal word list (kept in the
 database) is accepted as correct.
 """
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.core.errors import BadInputError
 from workbench.core.qa.morph import words
 
 SYSTEM_FOLDERS = ("/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell/dicts",
                   "/usr/local/share/hunspell", "/Library/Spelling", "~/Library/Spelling")
 PREFERRED = {"ru": "ru_RU", "en": "en_US", "de": "de_DE", "fr": "fr_FR", "es": "es_ES", "uk": "uk_UA",
              "it": "it_IT", "pt": "pt_PT", "pl": "pl_PL"}
-PACKAGES = {"ru": "hunspell-ru", "en": "hunspell-en-us", "de": "hunspell-de-de", "fr": "hunspell-fr",
+PACKAGES = {"ru": "hunspell-ru", "ru_RU": "hunspell-ru", "en": "hunspell-en-us", "en_US": "hunspell-en-us",
+            "en_GB": "hunspell-en-gb", "en_AU": "hunspell-en-au", "en_CA": "hunspell-en-ca",
+            "en_ZA": "hunspell-en-za", "de": "hunspell-de-de", "fr": "hunspell-fr",
             "es": "hunspell-es", "uk": "hunspell-uk", "it": "hunspell-it", "pt": "hunspell-pt-pt",
             "pl": "hunspell-pl"}
 CYRILLIC_LANGS = {"ru", "uk", "be", "bg", "sr", "mk", "kk"}
+# A letter of the other script: words holding one are not this language's to judge.
+_CYRILLIC = re.compile("[а-яА-ЯёЁ]")
+_NOT_CYRILLIC = re.compile(r"[^\W\d_а-яА-ЯёЁ]")
 
 _cache: dict[str, object] = {}
 _lock = threading.Lock()
@@ -42,11 +57,31 @@ def search_folders() -> list[Path]:
     return folders
 
 
-def find_dictionary(language: str) -> Path | None:
+VARIANT = re.compile(r"[a-z]{2,3}_[A-Z]{2}")
+
+
+def check_variant(variant: str) -> str:
+    """A dictionary variant name (``en_GB``), or ``BadInputError`` saying what one looks like.
+
+    Parameters:
+        variant: what the user gave."""
+    if not VARIANT.fullmatch(variant or ""):
+        raise BadInputError(f"'{variant}' is not a dictionary variant: give language_REGION, e.g. en_GB or"
+                            f" en_US (or just the language, e.g. en, for the default)")
+    return variant
+
+
+def find_dictionary(language: str, variant: str | None = None) -> Path | None:
     """The ``.dic``/``.aff`` base path (no suffix) for a language, or None.
 
     Parameters:
-        language: ISO 639-1 code."""
+        language: ISO 639-1 code.
+        variant: only this variant (e.g. ``en_GB``); None: the preferred one, else any."""
+    if variant:
+        for folder in search_folders():
+            if (folder / f"{variant}.dic").is_file() and (folder / f"{variant}.aff").is_file():
+                return folder / variant
+        return None
     names = [PREFERRED.get(language, ""), language]
     for folder in search_folders():
         for name in names:
@@ -59,24 +94,76 @@ def find_dictionary(language: str) -> Path | None:
     return None
 
 
-def missing_message(language: str) -> str:
+def missing_message(language: str, variant: str | None = None) -> str:
     """The one line that says the spelling check is off and what to install.
 
     Parameters:
-        language: ISO 639-1 code."""
+        language: ISO 639-1 code.
+        variant: the variant the project chose (e.g. ``en_GB``), if any."""
+    if variant:
+        package = PACKAGES.get(variant, "hunspell-" + variant.lower().replace("_", "-"))
+        return (f"spelling check off for '{language}': the project's dictionary {variant} is not installed"
+                f" (install the package {package}, e.g. 'apt-get install {package}', put {variant}.aff/.dic in a"
+                f" folder named by WORKBENCH_HUNSPELL_PATH, or go back to the default with"
+                f" 'workbench qa settings --spelling-variant {language}')")
     package = PACKAGES.get(language, f"hunspell-{language}")
     return (f"spelling check off for '{language}': no Hunspell dictionary found (install the package"
             f" {package}, e.g. 'apt-get install {package}', or put {PREFERRED.get(language, language)}.aff/.dic"
             f" in a folder named by WORKBENCH_HUNSPELL_PATH)")
 
 
+class _HunspellBackend:
+    """A dictionary read by the Hunspell C++ library (``chunspell``)."""
+    name = "hunspell"
+
+    def __init__(self, base: Path):
+        from hunspell import Hunspell
+
+        self._h = Hunspell(base.name, hunspell_data_dir=str(base.parent))
+        self._lock = threading.Lock()  # one Hunspell object is not safe to share between threads
+
+    def lookup(self, word: str) -> bool:
+        with self._lock:
+            return bool(self._h.spell(word))
+
+    def suggest(self, word: str) -> Iterable[str]:
+        with self._lock:
+            return list(self._h.suggest(word))
+
+
+class _SpyllsBackend:
+    """A dictionary read by spylls (pure Python: slower to load, ~2.3 s for Russian)."""
+    name = "spylls"
+
+    def __init__(self, base: Path):
+        from spylls.hunspell import Dictionary
+
+        self._d = Dictionary.from_files(str(base))
+
+    def lookup(self, word: str) -> bool:
+        return bool(self._d.lookup(word))
+
+    def suggest(self, word: str) -> Iterable[str]:
+        return self._d.suggest(word)
+
+
+def backend_class():
+    """The class that reads dictionaries: Hunspell (C++) when its wheel is installed, else spylls."""
+    if os.environ.get("WORKBENCH_SPELLING_BACKEND") == "spylls":
+        return _SpyllsBackend
+    try:
+        import hunspell  # noqa: F401  (the chunspell wheel)
+    except ImportError:
+        return _SpyllsBackend
+    return _HunspellBackend
+
+
 def _load(base: Path):
-    key = str(base)
+    cls = backend_class()
+    key = f"{cls.name}:{base}"
     with _lock:
         if key not in _cache:
-            from spylls.hunspell import Dictionary
-
-            _cache[key] = Dictionary.from_files(key)
+            _cache[key] = cls(base)
         return _cache[key]
 
 
@@ -91,16 +178,18 @@ class Misspelling:
 class Speller:
     """Checks the words of one language."""
 
-    def __init__(self, language: str, personal: Iterable[str] = ()):
+    def __init__(self, language: str, personal: Iterable[str] = (), variant: str | None = None):
         """Parameters:
             language: ISO 639-1 code.
             personal: words always accepted (the personal dictionary).
+            variant: the dictionary to use (e.g. ``en_GB``); None: the preferred one.
 
         Raises ``DictionaryMissing`` when no dictionary is installed."""
-        base = find_dictionary(language)
+        base = find_dictionary(language, variant)
         if base is None:
-            raise DictionaryMissing(missing_message(language))
+            raise DictionaryMissing(missing_message(language, variant))
         self.language = language
+        self.variant = base.name
         self.dictionary = _load(base)
         self.personal = {w.lower() for w in personal}
         self._known: dict[str, bool] = {}
@@ -138,12 +227,12 @@ class Speller:
             text: the text.
             skip: words to accept here (e.g. those of the source)."""
         skip = set(skip)
-        cyrillic = self.language in CYRILLIC_LANGS
+        foreign = _NOT_CYRILLIC if self.language in CYRILLIC_LANGS else _CYRILLIC
         out = []
         for word, start, end in words(text):
             if word in skip or len(word) < 2 or word.isupper():
                 continue
-            if any(("а" <= c.lower() <= "я" or c in "ёЁ") != cyrillic for c in word if c.isalpha()):
+            if foreign.search(word):
                 continue
             if word[0].isupper() and not _sentence_start(text, start):
                 continue

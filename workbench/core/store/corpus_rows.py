@@ -7,6 +7,8 @@ import it.
 """
 from __future__ import annotations
 
+import json
+
 import sqlite3
 from collections.abc import Callable, Collection, Iterator, Sequence
 
@@ -50,18 +52,24 @@ class CorpusQueries:
     read_connection: Callable[[], sqlite3.Connection]
 
     def export_unit_count(self, document_ids: Collection[int], statuses: Collection[Status], *,
-                          include_excluded: bool) -> int:
+                          include_excluded: bool, exclude_unit_ids: Collection[int] = ()) -> int:
         """How many units ``export_rows`` yields once the caller has left out
-        units with an excluded or boilerplate segment (unless ``include_excluded``).
+        units with an excluded or boilerplate segment (unless ``include_excluded``)
+        and the units of ``exclude_unit_ids``.
 
         :param document_ids: the documents exported.
         :param statuses: the statuses exported.
-        :param include_excluded: count units with excluded or boilerplate segments too."""
+        :param include_excluded: count units with excluded or boilerplate segments too.
+        :param exclude_unit_ids: units left out (e.g. with open QA errors)."""
         where = _export_where(document_ids, statuses)
+        args: list = []
         if not include_excluded:
             where += (" AND NOT EXISTS (SELECT 1 FROM unit_segments x JOIN segments s ON s.id = x.segment_id"
                       " WHERE x.unit_id = u.id AND (s.excluded = 1 OR s.kind = 'boilerplate'))")
-        return self.conn.execute(f"SELECT count(*) FROM units u WHERE {where}").fetchone()[0]
+        if exclude_unit_ids:
+            where += " AND u.id NOT IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(sorted(exclude_unit_ids)))
+        return self.conn.execute(f"SELECT count(*) FROM units u WHERE {where}", args).fetchone()[0]
 
     def export_rows(self, document_ids: Collection[int], statuses: Collection[Status]) -> Iterator[tuple]:
         """The units an export takes, one row per (unit, segment) in document

@@ -15,31 +15,69 @@ ENTRY_COLUMNS = ("e.id, e.unit_id, e.document_id, e.memory_id, e.source_lang, e.
                  " e.target, e.status, e.changed, e.context")
 
 
+# (database, column, term, cap) -> count: see MemoryRows.tm_term_counts.
+_TERM_COUNTS: dict[tuple[str, str, str, int], int] = {}
+_FTS_DEFAULT_BUFFER = 1024 * 1024       # FTS5's own default
+_BULK_FTS_BUFFER = 64 * 1024 * 1024     # while one import's pairs go in
+
+
+def _fts_buffer(conn: sqlite3.Connection, size: int) -> bool:
+    """Set how much FTS5 keeps in memory before writing an index segment
+    (its 'hashsize' option); False when this SQLite does not have it."""
+    try:
+        conn.execute("INSERT INTO tm_fts (tm_fts, rank) VALUES ('hashsize', ?)", (size,))
+    except sqlite3.Error:
+        return False
+    return True
+
+
 class MemoryRows:
     """Reads and writes of ``tm_entries``, ``tm_memories`` and ``tm_settings``."""
 
     conn: sqlite3.Connection
 
     # -- lookups ------------------------------------------------------------
-    def tm_term_counts(self, terms: Sequence[str]) -> dict[str, int]:
-        """About how many memory entries hold each term (FTS vocabulary, both columns).
+    def tm_term_counts(self, terms: Sequence[str], column: str, *, cap: int) -> dict[str, int]:
+        """How many memory entries hold each term in a column: counted up to
+        ``cap``; above, estimated from its share of the newest ``cap`` entries.
 
-        Counts are cached per connection (up to 200,000 terms): they only choose
-        which terms a lookup asks the index for, so a slightly old count is
-        harmless, and the vocabulary lookup of a common word reads its whole
-        posting list (1-5 ms).
+        Counting reads the term's FTS5 posting list, so an exact count of a
+        word like "the" in a million entries reads a million postings (~0.1-1 s);
+        stopping at ``cap`` bounds every count (~1 us a posting).  Counts are
+        cached for the process, per database file (up to 200,000; the window
+        opens a Store per lookup): they only choose which terms a lookup asks
+        the index for, so a slightly old count is harmless.
 
         Parameters:
-            terms: folded word tokens."""
-        cache = self.__dict__.setdefault("_tm_term_cache", {})
+            terms: folded word tokens.
+            column: 'source' or 'target'.
+            cap: count no further than this."""
+        cache = _TERM_COUNTS
+        database = str(getattr(self, "path", id(self)))
         found: dict[str, int] = {}
         for term in terms:
-            if term not in cache:
-                if len(cache) > 200_000:
-                    cache.clear()
-                cache[term] = self.conn.execute("SELECT coalesce(sum(doc), 0) FROM tm_vocab WHERE term = ?",
-                                                (term,)).fetchone()[0]
-            found[term] = cache[term]
+            key = (database, column, term, cap)
+            count = cache.get(key)
+            if count is None:
+                match = f'{{{column}}} : "' + term.replace('"', '""') + '"'
+                count = self.conn.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM tm_fts WHERE tm_fts MATCH ? LIMIT ?)",
+                    (match, cap)).fetchone()[0]
+                if count >= cap:
+                    # Common: estimated from the newest ``cap`` entries (FTS5 seeks
+                    # to a rowid), so reading stays bounded by ``cap`` postings.
+                    newest = self.tm_entry_count_estimate()
+                    sample = self.conn.execute(
+                        "SELECT count(*) FROM tm_fts WHERE tm_fts MATCH ? AND rowid > ?",
+                        (match, newest - cap)).fetchone()[0]
+                    count = max(cap, round(sample * newest / cap))
+                # A term no entry holds yet is not remembered: it would keep the
+                # next approval holding it from being found (and costs nothing to count).
+                if count:
+                    if len(cache) > 200_000:
+                        cache.clear()
+                    cache[key] = count
+            found[term] = count
         return found
 
     def tm_weighted_hits(self, weights: dict[str, float], column: str, *, limit: int) -> list[int]:
@@ -59,6 +97,31 @@ class MemoryRows:
         sql = (f"SELECT id FROM ({' UNION ALL '.join(parts)}) GROUP BY id ORDER BY sum(w) DESC, id DESC"
                " LIMIT ?")
         return [r[0] for r in self.conn.execute(sql, (*args, limit))]
+
+    def tm_all_terms_hits(self, terms: Sequence[str], column: str, *, limit: int,
+                          lengths: tuple[int, int] | None = None, scan: int = 1000) -> list[int]:
+        """Ids of entries holding every one of ``terms`` in a column, in the
+        index's order (FTS5 intersects the posting lists, skipping through them
+        by their index).
+
+        Parameters:
+            terms: word tokens.
+            column: 'source' or 'target'.
+            limit: at most this many ids.
+            lengths: only entries whose text in ``column`` has from ... to characters.
+            scan: with ``lengths``, look at no more than this many entries of the intersection."""
+        if not terms or column not in ("source", "target"):
+            return []
+        match = f"{{{column}}} : (" + " AND ".join('"' + t.replace('"', '""') + '"' for t in terms) + ")"
+        if lengths is None:
+            return [r[0] for r in self.conn.execute(
+                "SELECT rowid FROM tm_fts WHERE tm_fts MATCH ? LIMIT ?", (match, limit))]
+        # The first ``scan`` entries of the intersection are looked at, at most: the
+        # length is read from the entry's row (a few us each).
+        return [r[0] for r in self.conn.execute(
+            f"SELECT f.id FROM (SELECT rowid AS id FROM tm_fts WHERE tm_fts MATCH ? LIMIT ?) f"
+            f" JOIN tm_entries e ON e.id = f.id WHERE length(e.{column}) BETWEEN ? AND ? LIMIT ?",
+            (match, scan, *lengths, limit))]
 
     def tm_entries_by_ids(self, entry_ids: Sequence[int]) -> list[tuple]:
         """Memory entries by id (``ENTRY_COLUMNS``), in the order given.
@@ -158,6 +221,16 @@ class MemoryRows:
         return row[0], row[1]
 
     # -- imported memories ----------------------------------------------------
+    def tm_language_pairs(self) -> set[tuple[str, str]]:
+        """The language pairs the database works in: of its documents that have a
+        target language (a translation's language first) and of its imported memories."""
+        rows = self.conn.execute(
+            "SELECT d.language, coalesce((SELECT t.language FROM units u JOIN documents t"
+            " ON t.id = u.target_document_id WHERE u.document_id = d.id AND u.target_document_id IS NOT NULL"
+            " LIMIT 1), d.target_language) FROM documents d WHERE d.pending IS NULL"
+            " UNION SELECT source_lang, target_lang FROM tm_memories").fetchall()
+        return {(a, b) for a, b in rows if a and b}
+
     def tm_memories(self) -> list[tuple]:
         """(name, source_lang, target_lang, entries, path, imported_at) per imported memory."""
         return self.conn.execute(
@@ -186,11 +259,25 @@ class MemoryRows:
             memory_id = conn.execute(
                 "INSERT INTO tm_memories (name, source_lang, target_lang, path, format, imported_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)", (name, source_lang, target_lang, path, fmt, imported_at)).lastrowid
-            conn.executemany(
-                "INSERT INTO tm_entries (memory_id, source_lang, target_lang, source, target, status, changed,"
-                " context) VALUES (?, ?, ?, ?, ?, 'approved', ?, ?)",
-                ((memory_id, source_lang, target_lang, s, t, changed, context)
-                 for s, t, changed, context in rows))
+            # Bulk: the pairs go to a temporary table first, then into tm_entries
+            # in ONE statement, with FTS5 allowed a large in-memory buffer meanwhile.
+            # Row by row, FTS5 writes its buffer out at every statement (a tiny
+            # index segment per pair, merged again and again): 1,000,000 pairs
+            # took 5 min that way; see docs/translation_memory.md for the figures.
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS tm_import_stage"
+                         " (source TEXT NOT NULL, target TEXT NOT NULL, changed TEXT, context TEXT)")
+            conn.execute("DELETE FROM temp.tm_import_stage")
+            conn.executemany("INSERT INTO temp.tm_import_stage VALUES (?, ?, ?, ?)", rows)
+            big_buffer = _fts_buffer(conn, _BULK_FTS_BUFFER)
+            try:
+                conn.execute(
+                    "INSERT INTO tm_entries (memory_id, source_lang, target_lang, source, target, status, changed,"
+                    " context) SELECT ?, ?, ?, source, target, 'approved', changed, context"
+                    " FROM temp.tm_import_stage ORDER BY rowid", (memory_id, source_lang, target_lang))
+            finally:
+                if big_buffer:
+                    _fts_buffer(conn, _FTS_DEFAULT_BUFFER)
+                conn.execute("DELETE FROM temp.tm_import_stage")
             return conn.execute("SELECT count(*) FROM tm_entries WHERE memory_id = ?", (memory_id,)).fetchone()[0]
 
     def tm_remove_memory(self, name: str) -> int:
