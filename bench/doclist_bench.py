@@ -58,7 +58,7 @@ def run(db: str, mode: str) -> None:
         meter.start()
         QTimer.singleShot(0, lambda: turned.append(time.perf_counter()))
         wait_until(app, lambda: bool(turned))
-        wait_until(app, lambda: window.doc_model.rowCount() > 0 and not window.doc_model.loading)
+        wait_until(app, lambda: window.doc_model.rowCount() > 0 and not getattr(window.doc_model, "loading", False))
         rows = time.perf_counter()
         wait_until(app, lambda: window.doc_list.current_document_id() is not None)
         for _ in range(20):  # let the first document's table settle
@@ -73,7 +73,7 @@ def run(db: str, mode: str) -> None:
         started = time.perf_counter()
         window.doc_model.reload()
         returned = time.perf_counter()
-        wait_until(app, lambda: not window.doc_model.loading)
+        wait_until(app, lambda: not getattr(window.doc_model, "loading", False))
         done = time.perf_counter()
         for _ in range(20):
             app.processEvents()

@@ -355,8 +355,7 @@ class MainWindow(QMainWindow):
         last = self.settings.value("database/last_document")
         wanted = int(last) if last is not None and str(last).isdigit() else None
         if wanted is None or self.doc_model.row_of(wanted) is None:
-            ids = self.doc_model.document_ids()
-            wanted = ids[0] if ids else None
+            wanted = self.doc_model.first_document_id()
         if wanted is not None:
             self.doc_list.select_document(wanted)
         else:

@@ -47,8 +47,20 @@ def document_rows(db_path: str, read_rows: Callable[[Store], list]) -> list:
     imports no widget code."""
     from workbench.core.store.database import Store
 
-    with Store(db_path, create=False, backups=False) as store:
-        return read_rows(store)
+    import gc
+
+    # 100,000 rows are ~300,000 new objects: they would set off the cyclic
+    # collector's full passes over the whole process (0.1-0.5 s each, the GIL
+    # held, the GUI thread stalled).  Reference counting still frees them;
+    # the collector resumes when the read ends.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        with Store(db_path, create=False, backups=False) as store:
+            return read_rows(store)
+    finally:
+        if paused:
+            gc.enable()
 
 
 # -- File → Deliver translated document… ------------------------------------------------
