@@ -337,20 +337,30 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"Workbench — {Path(session.db_path).name}{read_only}")
             session.history_changed.connect(self._update_undo_actions)
             session.external_change.connect(self._document_changed)
-            last = self.settings.value("database/last_document")
-            ids = self.doc_model.document_ids()
-            wanted = int(last) if last is not None and str(last).isdigit() and int(last) in ids else (
-                ids[0] if ids else None)
-            if wanted is not None:
-                self.doc_list.select_document(wanted)
-            else:
+            if self.doc_model.loading:  # a large database: its rows arrive from a worker
                 self.show_document(None)
+                self.doc_model.when_loaded(self._select_first_document)
+            else:
+                self._select_first_document()
         else:
             self.setWindowTitle("Workbench — no database")
             self.show_document(None)
         self._update_enabled()
 
     # -- documents --------------------------------------------------------------------
+    def _select_first_document(self) -> None:
+        """The document open last time, else the first (unless one was chosen meanwhile)."""
+        if self.doc_list.current_document_id() is not None:
+            return
+        last = self.settings.value("database/last_document")
+        wanted = int(last) if last is not None and str(last).isdigit() else None
+        if wanted is None or self.doc_model.row_of(wanted) is None:
+            wanted = self.doc_model.first_document_id()
+        if wanted is not None:
+            self.doc_list.select_document(wanted)
+        else:
+            self.show_document(None)
+
     def show_document(self, document_id: int | None) -> None:
         self.controller.flush()
         if self.session is not None:

@@ -508,6 +508,10 @@ class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows, MemoryRows, Q
         return [Document(*row) for row in self.conn.execute(
             f"SELECT {self._DOC_COLUMNS} FROM documents WHERE pending IS NULL ORDER BY id")]
 
+    def document_count(self) -> int:
+        """How many visible documents there are (pending imports left out): one cheap COUNT."""
+        return self.conn.execute("SELECT count(*) FROM documents WHERE pending IS NULL").fetchone()[0]
+
     def documents_by_ids(self, document_ids: Iterable[int]) -> list[Document]:
         """The visible documents among these ids, by id (unknown or pending ids left out).
 
