@@ -53,3 +53,17 @@ def seeded_store(db_path):
         s.add_segments(doc, [(0, "body", f"Sentence number {n}.", False) for n in range(4)])
         unit_ids = s.unit_ids(doc)
     return db_path, doc, unit_ids
+
+
+# News-like words for the cluster tests' generated documents.
+CLUSTER_WORDS = ("the council ministry migration workers approved budget bank rate inflation talks neighbours "
+                 "company profit quarter rescuers evacuated residents river border strategy meeting").split()
+
+
+@pytest.fixture(scope="module")
+def local_cluster():
+    """One Dask LocalCluster of two worker processes per test module that asks for it."""
+    from workbench.core.cluster import Cluster, ClusterSpec
+
+    with Cluster(ClusterSpec(None, 2)) as running:
+        yield running

@@ -13,6 +13,8 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
+from tests.conftest import CLUSTER_WORDS as WORDS  # noqa: E402
+
 from workbench.core import cluster as cluster_module  # noqa: E402
 from workbench.core.batch_pairs import ALREADY, IMPORTED, import_pairs, run_inline  # noqa: E402
 from workbench.core.cluster import (Cluster, ClusterSpec, PackageRef, package_bytes, package_ref,  # noqa: E402
@@ -24,15 +26,7 @@ from workbench.core.store.database import Store  # noqa: E402
 from workbench.core.translating import translate_document, translate_documents  # noqa: E402
 from workbench.testing.pairs import write_pair_folders  # noqa: E402
 
-WORDS = ("the council ministry migration workers approved budget bank rate inflation talks neighbours "
-         "company profit quarter rescuers evacuated residents river border strategy meeting").split()
 
-
-@pytest.fixture(scope="module")
-def local_cluster():
-    """One LocalCluster of two worker processes for the whole module."""
-    with Cluster(ClusterSpec(None, 2)) as running:
-        yield running
 
 
 def fill(store: Store, documents: int = 6, sentences: int = 30) -> list[int]:

@@ -9,21 +9,15 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
+from tests.conftest import CLUSTER_WORDS as WORDS  # noqa: E402
+
 from workbench.core import cluster as cluster_module  # noqa: E402
-from workbench.core.cluster import Cluster, ClusterSpec  # noqa: E402
+from workbench.core.cluster import Cluster  # noqa: E402
 from workbench.core.store.database import Store  # noqa: E402
 from workbench.gui.cluster_dialog import SETTINGS_KEY, ClusterDialog, cluster_address  # noqa: E402
 from workbench.gui.main_window import MainWindow  # noqa: E402
 
-WORDS = ("the council ministry migration workers approved budget bank rate inflation talks neighbours "
-         "company profit quarter rescuers evacuated residents river border strategy meeting").split()
 
-
-@pytest.fixture(scope="module")
-def local_cluster():
-    """One LocalCluster of two worker processes for the whole module."""
-    with Cluster(ClusterSpec(None, 2)) as running:
-        yield running
 
 
 def fill(db_path, documents: int = 5, sentences: int = 24) -> list[int]:

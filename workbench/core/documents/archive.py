@@ -59,6 +59,22 @@ def open_zip(data: bytes, name: str, what: str, required: tuple[str, ...]) -> zi
     return archive
 
 
+def load_package(loader, data: bytes, name: str, what: str):
+    """``loader(file object)`` over a checked archive's bytes; whatever the
+    library raises on a broken package (python-docx and odfpy raise many
+    kinds) becomes one BadInputError line naming the file.
+
+    :param loader: the library's load function (``docx.Document``, ``odf.opendocument.load``).
+    :param data: the file's bytes (already checked by ``open_zip``).
+    :param name: the file's name, for messages.
+    :param what: what the file should be."""
+    try:
+        return loader(io.BytesIO(data))
+    except Exception as error:  # noqa: BLE001 - libraries raise many kinds on a broken package
+        detail = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
+        raise BadInputError(f"{name} is damaged or not {what}: {detail}") from None
+
+
 def read_member(archive: zipfile.ZipFile, part: str, name: str, what: str) -> bytes:
     """One member of a checked archive, inflated.
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from workbench.core.documents.archive import open_zip
+from workbench.core.documents.archive import load_package, open_zip
 from workbench.core.documents.inline import Empty, TagNamer, escape_lookalikes, flatten, parse
 from workbench.core.documents.model import Block, ExtractedDocument
 from workbench.core.errors import BadInputError
@@ -355,11 +355,7 @@ class DocxFormat:
         import docx
 
         open_zip(data, name, WHAT, ("[Content_Types].xml", "word/document.xml"))
-        try:
-            return docx.Document(io.BytesIO(data))
-        except Exception as error:  # noqa: BLE001 - python-docx raises many kinds on a broken package
-            detail = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
-            raise BadInputError(f"{name} is damaged or not {WHAT}: {detail}") from None
+        return load_package(docx.Document, data, name, WHAT)
 
     def read(self, data: bytes, *, path: str | None = None) -> ExtractedDocument:
         """The paragraphs of a Word document as blocks, with its title, author and language.

@@ -22,7 +22,7 @@ import io
 import re
 from collections.abc import Mapping
 
-from workbench.core.documents.archive import open_zip
+from workbench.core.documents.archive import load_package, open_zip
 from workbench.core.documents.inline import Empty, TagNamer, escape_lookalikes, parse
 from workbench.core.documents.model import Block, ExtractedDocument
 from workbench.core.errors import BadInputError
@@ -217,11 +217,7 @@ class OdtFormat:
             mimetype = ""
         if mimetype and mimetype != "application/vnd.oasis.opendocument.text":
             raise BadInputError(f"{name} is {mimetype}, not {WHAT}")
-        try:
-            return load(io.BytesIO(data))
-        except Exception as error:  # noqa: BLE001 - odfpy raises many kinds on a broken package
-            detail = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
-            raise BadInputError(f"{name} is damaged or not {WHAT}: {detail}") from None
+        return load_package(load, data, name, WHAT)
 
     def read(self, data: bytes, *, path: str | None = None) -> ExtractedDocument:
         """The paragraphs of an ODT file as blocks, with its title, author, date and language.
