@@ -19,6 +19,22 @@ from workbench.core.errors import (
 )
 
 
+# Values bound in one ``IN (...)`` list: far below SQLite's variable limit,
+# and small enough that a page's query stays one quick statement.
+IN_CHUNK = 500
+
+
+def in_chunks(values, size: int = IN_CHUNK):
+    """``(chunk, marks)`` for each run of ``size`` values: the values to bind
+    and the ``?,?,...`` to put inside ``IN (...)``.
+
+    :param values: a sequence (sliced as it is: order kept).
+    :param size: values per chunk."""
+    for start in range(0, len(values), size):
+        chunk = list(values[start:start + size])
+        yield chunk, ",".join("?" * len(chunk))
+
+
 def busy_timeout() -> float:
     """Seconds a writer waits for another process's write transaction
     (``WORKBENCH_BUSY_TIMEOUT``, default 30).  Long jobs commit in short

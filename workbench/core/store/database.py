@@ -42,6 +42,7 @@ from workbench.core.store.connection import (  # noqa: F401 - also imported from
     busy_timeout,
     damaged_message,
     explain_sqlite_error,
+    in_chunks,
     quick_check,
     read_only_connection,
 )
@@ -518,10 +519,9 @@ class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows, MemoryRows, Q
         :param document_ids: the ids wanted (read 500 at a time: no scan of the documents table)."""
         wanted = sorted(set(document_ids))
         found: list[Document] = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
+        for chunk, marks in in_chunks(wanted):
             found += [Document(*row) for row in self.conn.execute(
-                f"SELECT {self._DOC_COLUMNS} FROM documents WHERE id IN ({','.join('?' * len(chunk))})"
+                f"SELECT {self._DOC_COLUMNS} FROM documents WHERE id IN ({marks})"
                 " AND pending IS NULL ORDER BY id", chunk)]
         return found
 
@@ -611,9 +611,7 @@ class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows, MemoryRows, Q
     def units_by_ids(self, unit_ids: Sequence[int]) -> list[Unit]:
         """Units for the given ids, in the order given (missing ids skipped)."""
         found: dict[int, Unit] = {}
-        for start in range(0, len(unit_ids), 500):
-            chunk = list(unit_ids[start:start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(unit_ids):
             for row in self.conn.execute(
                     f"{_UNIT_SELECT} WHERE u.id IN ({marks}) AND u.document_id {_NOT_PENDING}", chunk):
                 unit = _unit_from_row(row)
@@ -758,9 +756,7 @@ class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows, MemoryRows, Q
         :param model: the cache key of the model chain (code, version, content hash).
         :param sources: the source texts to look up."""
         found: dict[str, str] = {}
-        for start in range(0, len(sources), 500):
-            chunk = list(sources[start:start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(sources):
             found.update(self.conn.execute(
                 f"SELECT source, translation FROM mt_cache WHERE model = ? AND source IN ({marks})",
                 (model, *chunk)))
@@ -796,9 +792,7 @@ class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows, MemoryRows, Q
         """The current source text of each unit, as ``Unit.source`` builds it
         (ids of units that no longer exist are absent)."""
         found: dict[int, str] = {}
-        for start in range(0, len(unit_ids), 500):
-            chunk = list(unit_ids[start:start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(unit_ids):
             found.update((uid, source or "") for uid, source in self.conn.execute(
                 "SELECT u.id, (SELECT group_concat(text, ' ') FROM ("
                 " SELECT s.text FROM unit_segments us JOIN segments s ON s.id = us.segment_id"

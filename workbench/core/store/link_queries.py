@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from workbench.core.model import Status
+from workbench.core.store.connection import in_chunks
 from workbench.core.store.database import Store
 
 # Below this confidence a link is worth a second look.
@@ -178,9 +179,7 @@ def link_summary(store: Store, document_id: int,
 def link_rows(store: Store, unit_ids: Sequence[int]) -> dict[int, LinkRow]:
     """The links of ``unit_ids`` (a page), in two queries."""
     found: dict[int, LinkRow] = {}
-    for start in range(0, len(unit_ids), 500):
-        chunk = list(unit_ids[start:start + 500])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(unit_ids):
         sides: dict[int, tuple[list[tuple[int, str]], list[tuple[int, str]]]] = {uid: ([], []) for uid in chunk}
         for uid, side, sid, text in store.conn.execute(
                 f"""SELECT us.unit_id, us.side, s.id, s.text FROM unit_segments us

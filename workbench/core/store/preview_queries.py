@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from workbench.core.model import SegmentKind, Status
+from workbench.core.store.connection import in_chunks
 from workbench.core.store.database import Store
 
 
@@ -34,9 +35,7 @@ def preview_rows(store: Store, unit_ids: Sequence[int]) -> list[PreviewRow]:
         store: the open store.
         unit_ids: a page of a document's unit ids (any number; read 500 at a time)."""
     found: dict[int, list] = {}
-    for start in range(0, len(unit_ids), 500):
-        chunk = list(unit_ids[start:start + 500])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(unit_ids):
         for uid, target, mt, status, text, paragraph, kind, excluded in store.conn.execute(
                 f"""SELECT u.id, u.target, u.mt, u.status, s.text, s.paragraph, s.kind, s.excluded
                     FROM units u

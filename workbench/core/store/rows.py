@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from workbench.core.model import Status, sql_list
 from workbench.core.store.clock import utc_now
+from workbench.core.store.connection import in_chunks
 
 # The columns of each table in the order a Snapshot stores them.
 SEGMENT_COLUMNS = ("id", "document_id", "seq", "paragraph", "kind", "excluded", "text")
@@ -24,9 +25,6 @@ UNIT_COLUMNS = ("id", "document_id", "target_document_id", "seq", "target", "mt"
                 "mt_model", "mt_version", "status", "confirmed", "confidence", "created_at",
                 "updated_at", "pe_chrf", "pe_ter")
 LINK_COLUMNS = ("segment_id", "unit_id", "side")
-
-# Ids per ``IN (...)`` list: well below SQLite's limit on bound parameters.
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -95,9 +93,7 @@ class EditRows:
     def _select_in(self, table: str, columns: Sequence[str], key: str, ids: Iterable[int]) -> list[tuple]:
         ids = sorted(ids)
         rows: list[tuple] = []
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start:start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             rows.extend(self.conn.execute(
                 f"SELECT {', '.join(columns)} FROM {table} WHERE {key} IN ({marks})", chunk))
         return rows
