@@ -9,14 +9,23 @@ from workbench.cli.app import emit_json, Context, pass_ctx, cli
 from workbench.cli.translation import cluster_option, cluster_session
 
 
+def _alignment_options(source: str = "Source language", target: str = "Target language"):
+    """--src-lang, --tgt-lang, --presegmented, --no-mt: how the files of a pair are read and aligned."""
+    def add(command):
+        command = click.option("--no-mt", is_flag=True,
+                               help="Do not use an installed MT model as a signal.")(command)
+        command = click.option("--presegmented", is_flag=True,
+                               help="One sentence per line; never re-split (blank lines are paragraph "
+                                    "breaks).")(command)
+        command = click.option("--tgt-lang", help=f"{target} (detected when omitted).")(command)
+        return click.option("--src-lang", help=f"{source} (detected when omitted).")(command)
+    return add
+
+
 @cli.command("align")
 @click.argument("source_file", type=click.Path(dir_okay=False))
 @click.argument("target_file", type=click.Path(dir_okay=False))
-@click.option("--src-lang", help="Source language (detected when omitted).")
-@click.option("--tgt-lang", help="Target language (detected when omitted).")
-@click.option("--presegmented", is_flag=True,
-              help="One sentence per line; never re-split (blank lines are paragraph breaks).")
-@click.option("--no-mt", is_flag=True, help="Do not use an installed MT model as a signal.")
+@_alignment_options()
 @click.option("--json", "as_json", is_flag=True,
               help="JSON lines: indices, link type, confidence and the sentences of each link.")
 def align_cmd(source_file, target_file, src_lang, tgt_lang, presegmented, no_mt, as_json) -> None:
@@ -72,11 +81,7 @@ def _aligning(run):
 @cli.command("import-pair")
 @click.argument("source_file", type=click.Path(dir_okay=False))
 @click.argument("target_file", type=click.Path(dir_okay=False))
-@click.option("--src-lang", help="Source language (detected when omitted).")
-@click.option("--tgt-lang", help="Target language (detected when omitted).")
-@click.option("--presegmented", is_flag=True,
-              help="One sentence per line; never re-split (blank lines are paragraph breaks).")
-@click.option("--no-mt", is_flag=True, help="Do not use an installed MT model as a signal.")
+@_alignment_options()
 @_post_edit_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_ctx
@@ -103,11 +108,7 @@ def import_pair_cmd(ctx: Context, source_file, target_file, src_lang, tgt_lang, 
 @click.option("--match", type=click.Choice(["name", "list"]), default="name", show_default=True,
               help="Pair files by name (same name, same stem, or same stem but a language code: "
                    "a.en.txt with a.ru.txt), or by LIST_FILE: source<TAB>target paths per line.")
-@click.option("--src-lang", help="Language of the articles (detected when omitted).")
-@click.option("--tgt-lang", help="Language of the translations (detected when omitted).")
-@click.option("--presegmented", is_flag=True,
-              help="One sentence per line; never re-split (blank lines are paragraph breaks).")
-@click.option("--no-mt", is_flag=True, help="Do not use an installed MT model as a signal.")
+@_alignment_options(source="Language of the articles", target="Language of the translations")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Align in this many processes (the database is written by this one).")
 @cluster_option
