@@ -145,12 +145,12 @@ def deliver_cmd(ctx: Context, doc_id: int, out: str, fallback: str, force: bool,
             emit_json({"unit": unit.unit_id, "paragraph": unit.paragraph, "status": unit.status,
                        "used": unit.used, "reason": unit.reason})
         return
-    from workbench.core.documents.deliver import BILINGUAL_FORMATS
+    from workbench.core.documents.registry import is_bilingual
 
     click.echo(result.describe())
     if result.fallbacks:
         ids = [str(unit.unit_id) for unit in result.fallbacks]
         shown = " ".join(ids[:30]) + (f" ... (+{len(ids) - 30}, see --json)" if len(ids) > 30 else "")
         what = ("units without a target (left as in the file)"
-                if result.format in BILINGUAL_FORMATS else f"units with the {result.fallback} fallback")
+                if is_bilingual(result.format) else f"units with the {result.fallback} fallback")
         click.echo(f"{what}: {shown}")

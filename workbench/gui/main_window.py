@@ -627,7 +627,7 @@ class MainWindow(QMainWindow):
     def deliver_document(self) -> bool:
         """File → Deliver translated document…: the selected document's
         translation in its original format, written by a worker."""
-        from workbench.core.documents.deliver import BILINGUAL_FORMATS
+        from workbench.core.documents.registry import is_bilingual
 
         doc_id = self.doc_list.current_document_id()
         if self.session is None or doc_id is None:
@@ -645,7 +645,7 @@ class MainWindow(QMainWindow):
         format_name = info[0] if info else "text"
         suffix = Path(document.source_path or "").suffix or ".txt"
         fallback = "source"
-        if format_name not in BILINGUAL_FORMATS:
+        if not is_bilingual(format_name):
             fallback = dialogs.ask_choice(
                 self, "Deliver translated document",
                 "Units without an approved target: what goes into the document?",

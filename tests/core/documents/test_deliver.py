@@ -188,6 +188,9 @@ class FakeBilingual:
 
     name = "fakebi"
     extensions = (".fakebi",)
+    # Not saved back as XLIFF/PO are (tests/cli/test_documents_cli.py): delivered
+    # like a monolingual document, so the fallback path runs over imported targets.
+    bilingual = False
 
     def read(self, data: bytes, *, path: str | None = None) -> ExtractedDocument:
         blocks = []

@@ -44,8 +44,6 @@ FALLBACKS = ("source", "mt")
 # What an existing output may look like (``outputs.sniff``) to be replaced without force.
 _REPLACEABLE = {"docx": {"zip"}, "odt": {"zip"}, "html": {"xml", "text"},
                 "text": {"text", "csv", "tsv"}, "xliff": {"xliff", "xml"}, "po": {"text"}}
-# Formats that carry their own translations: saved back, never filled with a fallback.
-BILINGUAL_FORMATS = frozenset(("xliff", "po"))
 # Statuses from least to most finished, for a block's status in bilingual formats.
 _ORDER = [Status.NEW, Status.MACHINE, Status.TM, Status.EDITED, Status.APPROVED]
 
@@ -106,6 +104,7 @@ def deliver_document(store: Store, document_id: int, out_path: str | Path, *,
         ``Cancelled`` and nothing is written.
     Returns the report: counts and the units that used the fallback.
     """
+    from workbench.core.documents.registry import is_bilingual
     from workbench.core.outputs import check_output_path, write_bytes_atomically
 
     if fallback not in FALLBACKS:
@@ -116,7 +115,7 @@ def deliver_document(store: Store, document_id: int, out_path: str | Path, *,
                             f"(or has no units): deliver the document it translates")
     info = store.document_file_info(document_id)
     format_name = info[0] if info else "text"
-    bilingual = format_name in BILINGUAL_FORMATS
+    bilingual = is_bilingual(format_name)
     out = Path(out_path).expanduser()
     try:
         out = check_output_path(out, format_name=format_name, database=store.path, force=force)

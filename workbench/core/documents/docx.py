@@ -350,6 +350,7 @@ class DocxFormat:
 
     name = "docx"
     extensions = (".docx",)
+    bilingual = False
 
     def _open(self, data: bytes, name: str):
         import docx

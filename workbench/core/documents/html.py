@@ -312,6 +312,7 @@ class HtmlFormat:
 
     name = "html"
     extensions = (".html", ".htm", ".xhtml", ".shtml")
+    bilingual = False
 
     def read(self, data: bytes, *, path: str | None = None) -> ExtractedDocument:
         """The article of a web page as blocks, with its title, date, author, URL and language.

@@ -49,6 +49,9 @@ class DocumentFormat(Protocol):
 
     name: str                       # "docx", "xliff", ...
     extensions: tuple[str, ...]     # (".docx",)
+    # Carries its own translations (XLIFF, PO): delivering saves the file back
+    # with the reviewed targets and states, never a fallback over the file's own.
+    bilingual: bool
 
     def read(self, data: bytes, *, path: str | None = None) -> ExtractedDocument:
         """Extract the blocks of ``data``; raise ``BadInputError`` with one clear message on bad input."""

@@ -205,6 +205,7 @@ class OdtFormat:
 
     name = "odt"
     extensions = (".odt",)
+    bilingual = False
 
     def _open(self, data: bytes, name: str):
         from odf.opendocument import load

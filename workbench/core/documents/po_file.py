@@ -329,6 +329,7 @@ class PoFile:
     """
     name = "po"
     extensions = (".po", ".pot")
+    bilingual = True
 
     def read(self, data: bytes, *, path: str | None = None) -> ExtractedDocument:
         """The messages of a PO or POT file.

@@ -47,6 +47,14 @@ def get_format(name: str) -> DocumentFormat:
     return getattr(importlib.import_module(module), cls)()
 
 
+def is_bilingual(name: str) -> bool:
+    """Whether documents of this format carry their own translations (XLIFF,
+    PO), so that delivering saves them back rather than filling them in.
+
+    :param name: a format name as stored for a document ("text" for an article without an original)."""
+    return name in _FORMATS and get_format(name).bilingual
+
+
 def names() -> list[str]:
     """The registered formats' names."""
     return sorted(_FORMATS)

@@ -628,6 +628,7 @@ class XliffFile:
     """
     name = "xliff"
     extensions = (".xlf", ".xliff")
+    bilingual = True
 
     def read(self, data: bytes, *, path: str | None = None) -> ExtractedDocument:
         """The translatable segments of an XLIFF file.
