@@ -140,3 +140,78 @@ def memory_migration() -> list[str]:
         " WHERE u.status = 'approved' OR u.confirmed = 1)"
         " WHERE tl IS NOT NULL AND coalesce(src, '') != '' AND coalesce(tgt, '') != ''",
     ]
+
+
+def index_migration() -> list[str]:
+    """The statements of migration 10: the memory's word index for large memories.
+
+    ``tm_fts`` stays the index every write keeps in step (triggers, same
+    transaction).  Above ``workbench.core.memory.index.INDEX_MIN_ENTRIES``
+    entries a lookup also reads this second, rebuilt index: per side and
+    language pair (a *shard*) the entries ordered by length, and per word the
+    sorted positions of the entries holding it, as packed integers, so one
+    lookup reads whole posting lists of even the commonest words in a few
+    milliseconds (``workbench.core.memory.index`` explains why); a word held
+    by more than 1/32 of the entries is kept as a bitmap instead.  It covers the
+    entries up to ``tm_settings['index_covers']``; newer ones are looked up
+    through ``tm_fts``, removed ones are dropped when read.  A rebuild writes a
+    new *generation* beside the active one and switches in one transaction.
+
+    ``tm_entries`` is rebuilt with AUTOINCREMENT (ids kept): the index covers
+    entries up to an id, so an id must never be given again to a new entry
+    (without it, approving, undoing and approving again reused the top id)."""
+    columns = ("id, unit_id, document_id, memory_id, source_lang, target_lang, source, target, status,"
+               " changed, context")
+    return [
+        "CREATE TEMP TABLE IF NOT EXISTS _tm_top AS SELECT coalesce(max(id), 0) AS top FROM tm_entries",
+        """CREATE TABLE tm_entries_v10 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            unit_id INTEGER UNIQUE,
+            document_id INTEGER,
+            memory_id INTEGER REFERENCES tm_memories(id) ON DELETE CASCADE,
+            source_lang TEXT NOT NULL,
+            target_lang TEXT NOT NULL,
+            source TEXT NOT NULL,
+            target TEXT NOT NULL,
+            status TEXT,
+            changed TEXT,
+            context TEXT
+        )""",
+        f"INSERT INTO tm_entries_v10 ({columns}) SELECT {columns} FROM tm_entries ORDER BY id",
+        "DROP TABLE tm_entries",
+        # legacy: the triggers on units name tm_entries, which does not exist
+        # between the DROP and the RENAME; a modern RENAME re-checks them and fails
+        "PRAGMA legacy_alter_table = ON",
+        "ALTER TABLE tm_entries_v10 RENAME TO tm_entries",
+        "PRAGMA legacy_alter_table = OFF",
+        "CREATE INDEX tm_entries_memory ON tm_entries(memory_id)",
+        "CREATE INDEX tm_entries_document ON tm_entries(document_id)",
+        "CREATE INDEX tm_entries_pair ON tm_entries(source_lang, target_lang)",
+        "DELETE FROM sqlite_sequence WHERE name = 'tm_entries'",
+        "INSERT INTO sqlite_sequence (name, seq) SELECT 'tm_entries', top FROM temp._tm_top",
+        "DROP TABLE temp._tm_top",
+        # the external-content triggers went with the old table
+        "CREATE TRIGGER tm_entries_ai AFTER INSERT ON tm_entries BEGIN"
+        " INSERT INTO tm_fts (rowid, source, target) VALUES (NEW.id, NEW.source, NEW.target); END",
+        "CREATE TRIGGER tm_entries_ad AFTER DELETE ON tm_entries BEGIN"
+        " INSERT INTO tm_fts (tm_fts, rowid, source, target) VALUES ('delete', OLD.id, OLD.source, OLD.target);"
+        " END",
+        """CREATE TABLE tm_index_shards (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            generation INTEGER NOT NULL,
+            side TEXT NOT NULL CHECK (side IN ('source', 'target')),
+            source_lang TEXT NOT NULL,
+            target_lang TEXT NOT NULL,
+            entries INTEGER NOT NULL,
+            entry_ids BLOB NOT NULL,
+            lengths BLOB NOT NULL,
+            UNIQUE (generation, side, source_lang, target_lang)
+        )""",
+        """CREATE TABLE tm_index_terms (
+            shard_id INTEGER NOT NULL REFERENCES tm_index_shards(id) ON DELETE CASCADE,
+            term TEXT NOT NULL,
+            encoding TEXT NOT NULL CHECK (encoding IN ('positions', 'bitmap')),
+            postings BLOB NOT NULL,
+            PRIMARY KEY (shard_id, term)
+        )""",
+    ]

@@ -52,6 +52,7 @@ from workbench.core.store.document_files import DocumentFileRows
 from workbench.core.store.documents import DocumentQueries
 from workbench.core.store.history_rows import HistoryRows
 from workbench.core.store.memory_rows import MemoryRows
+from workbench.core.store.memory_index_rows import MemoryIndexRows
 from workbench.core.store.qa_rows import QaRows
 from workbench.core.store.rows import EditRows, rescore
 from workbench.core.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -157,7 +158,7 @@ def _unit_from_row(row: Sequence) -> Unit:
     )
 
 
-class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows, MemoryRows, QaRows,
+class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows, MemoryRows, MemoryIndexRows, QaRows,
             DocumentFileRows, BulkRows):
     """The one owner of the workbench's SQLite file.
 

@@ -15,8 +15,8 @@ ENTRY_COLUMNS = ("e.id, e.unit_id, e.document_id, e.memory_id, e.source_lang, e.
                  " e.target, e.status, e.changed, e.context")
 
 
-# (database, column, term, cap) -> count: see MemoryRows.tm_term_counts.
-_TERM_COUNTS: dict[tuple[str, str, str, int], int] = {}
+# (database, column, term, cap, floor) -> count: see MemoryRows.tm_term_counts.
+_TERM_COUNTS: dict[tuple[str, str, str, int, int], int] = {}
 _FTS_DEFAULT_BUFFER = 1024 * 1024       # FTS5's own default
 _BULK_FTS_BUFFER = 64 * 1024 * 1024     # while one import's pairs go in
 
@@ -37,7 +37,7 @@ class MemoryRows:
     conn: sqlite3.Connection
 
     # -- lookups ------------------------------------------------------------
-    def tm_term_counts(self, terms: Sequence[str], column: str, *, cap: int) -> dict[str, int]:
+    def tm_term_counts(self, terms: Sequence[str], column: str, *, cap: int, floor: int = 0) -> dict[str, int]:
         """How many memory entries hold each term in a column: counted up to
         ``cap``; above, estimated from its share of the newest ``cap`` entries.
 
@@ -51,25 +51,26 @@ class MemoryRows:
         Parameters:
             terms: folded word tokens.
             column: 'source' or 'target'.
-            cap: count no further than this."""
+            cap: count no further than this.
+            floor: count only entries with a larger id (those the word index does not cover)."""
         cache = _TERM_COUNTS
         database = str(getattr(self, "path", id(self)))
         found: dict[str, int] = {}
         for term in terms:
-            key = (database, column, term, cap)
+            key = (database, column, term, cap, floor)
             count = cache.get(key)
             if count is None:
                 match = f'{{{column}}} : "' + term.replace('"', '""') + '"'
                 count = self.conn.execute(
-                    "SELECT count(*) FROM (SELECT 1 FROM tm_fts WHERE tm_fts MATCH ? LIMIT ?)",
-                    (match, cap)).fetchone()[0]
+                    "SELECT count(*) FROM (SELECT 1 FROM tm_fts WHERE tm_fts MATCH ? AND rowid > ? LIMIT ?)",
+                    (match, floor, cap)).fetchone()[0]
                 if count >= cap:
                     # Common: estimated from the newest ``cap`` entries (FTS5 seeks
                     # to a rowid), so reading stays bounded by ``cap`` postings.
                     newest = self.tm_entry_count_estimate()
                     sample = self.conn.execute(
                         "SELECT count(*) FROM tm_fts WHERE tm_fts MATCH ? AND rowid > ?",
-                        (match, newest - cap)).fetchone()[0]
+                        (match, max(floor, newest - cap))).fetchone()[0]
                     count = max(cap, round(sample * newest / cap))
                 # A term no entry holds yet is not remembered: it would keep the
                 # next approval holding it from being found (and costs nothing to count).
@@ -80,26 +81,28 @@ class MemoryRows:
             found[term] = count
         return found
 
-    def tm_weighted_hits(self, weights: dict[str, float], column: str, *, limit: int) -> list[int]:
+    def tm_weighted_hits(self, weights: dict[str, float], column: str, *, limit: int,
+                         floor: int = 0) -> list[int]:
         """Ids of the entries with the largest sum of term weights over the terms
         they hold in a column (the terms' FTS5 posting lists merged by SQLite).
 
         Parameters:
             weights: term -> weight (e.g. its idf).
             column: 'source' or 'target'.
-            limit: at most this many ids, heaviest first."""
+            limit: at most this many ids, heaviest first.
+            floor: only entries with a larger id."""
         if not weights:
             return []
         parts, args = [], []
         for term, weight in weights.items():
-            parts.append("SELECT rowid AS id, ? AS w FROM tm_fts WHERE tm_fts MATCH ?")
-            args += [weight, f'{{{column}}} : "' + term.replace('"', '""') + '"']
+            parts.append("SELECT rowid AS id, ? AS w FROM tm_fts WHERE tm_fts MATCH ? AND rowid > ?")
+            args += [weight, f'{{{column}}} : "' + term.replace('"', '""') + '"', floor]
         sql = (f"SELECT id FROM ({' UNION ALL '.join(parts)}) GROUP BY id ORDER BY sum(w) DESC, id DESC"
                " LIMIT ?")
         return [r[0] for r in self.conn.execute(sql, (*args, limit))]
 
     def tm_all_terms_hits(self, terms: Sequence[str], column: str, *, limit: int,
-                          lengths: tuple[int, int] | None = None, scan: int = 1000) -> list[int]:
+                          lengths: tuple[int, int] | None = None, scan: int = 1000, floor: int = 0) -> list[int]:
         """Ids of entries holding every one of ``terms`` in a column, in the
         index's order (FTS5 intersects the posting lists, skipping through them
         by their index).
@@ -109,19 +112,20 @@ class MemoryRows:
             column: 'source' or 'target'.
             limit: at most this many ids.
             lengths: only entries whose text in ``column`` has from ... to characters.
-            scan: with ``lengths``, look at no more than this many entries of the intersection."""
+            scan: with ``lengths``, look at no more than this many entries of the intersection.
+            floor: only entries with a larger id."""
         if not terms or column not in ("source", "target"):
             return []
         match = f"{{{column}}} : (" + " AND ".join('"' + t.replace('"', '""') + '"' for t in terms) + ")"
         if lengths is None:
             return [r[0] for r in self.conn.execute(
-                "SELECT rowid FROM tm_fts WHERE tm_fts MATCH ? LIMIT ?", (match, limit))]
+                "SELECT rowid FROM tm_fts WHERE tm_fts MATCH ? AND rowid > ? LIMIT ?", (match, floor, limit))]
         # The first ``scan`` entries of the intersection are looked at, at most: the
         # length is read from the entry's row (a few us each).
         return [r[0] for r in self.conn.execute(
-            f"SELECT f.id FROM (SELECT rowid AS id FROM tm_fts WHERE tm_fts MATCH ? LIMIT ?) f"
+            f"SELECT f.id FROM (SELECT rowid AS id FROM tm_fts WHERE tm_fts MATCH ? AND rowid > ? LIMIT ?) f"
             f" JOIN tm_entries e ON e.id = f.id WHERE length(e.{column}) BETWEEN ? AND ? LIMIT ?",
-            (match, scan, *lengths, limit))]
+            (match, floor, scan, *lengths, limit))]
 
     def tm_entries_by_ids(self, entry_ids: Sequence[int]) -> list[tuple]:
         """Memory entries by id (``ENTRY_COLUMNS``), in the order given.

@@ -222,4 +222,13 @@ MIGRATIONS.append([
 MIGRATIONS.append([
     "CREATE INDEX IF NOT EXISTS units_by_status ON units(status, document_id)",
 ])
+
+
+# 10: the memory's rebuilt word index for large memories (a second index
+# beside ``tm_fts``, which stays the one kept by triggers): entries per side
+# and language pair in length order, and per word the packed positions of the
+# entries holding it.  See ``workbench.core.memory.schema.index_migration``.
+from workbench.core.memory.schema import index_migration  # noqa: E402
+
+MIGRATIONS.append(index_migration())
 SCHEMA_VERSION = len(MIGRATIONS)
