@@ -157,7 +157,7 @@ def _common_candidates(store, ranked: list[str], common: list[str], column: str,
 
 
 def candidates(store, text: str, source_lang: str, target_lang: str, *,
-               limit: int = CANDIDATES, min_score: int = 0) -> list[tuple[tuple, bool]]:
+               limit: int = CANDIDATES, min_score: int = 0, use_index: bool = True) -> list[tuple[tuple, bool]]:
     """Entries that may match ``text``, each with whether it is stored reversed.
 
     The word index (``workbench.core.memory.index``), when the memory has one,
@@ -170,11 +170,13 @@ def candidates(store, text: str, source_lang: str, target_lang: str, *,
         source_lang, target_lang: the query's language and the wanted one.
         limit: FTS rows per direction.
         min_score: the lowest score wanted: entries whose length cannot reach it
-            are left out."""
+            are left out.
+        use_index: False: ``tm_fts`` alone, over every entry (the bench's comparison)."""
     terms = terms_of(text)
     if not terms:
         return []
-    covers, indexed = index_candidates(store, text, source_lang, target_lang, min_score=min_score)
+    covers, indexed = (index_candidates(store, text, source_lang, target_lang, min_score=min_score)
+                       if use_index else (0, []))
     ids: list[int] = [entry for entry, _reversed in indexed]
     reversed_of = dict(indexed)
     if store.tm_entry_count_estimate() > covers:
@@ -219,7 +221,8 @@ def _check_pair(source_lang: str, target_lang: str) -> None:
 
 
 def search(store, text: str, source_lang: str, target_lang: str, *, min_score: int = 70,
-           limit: int = 5, exclude_units: frozenset[int] | set[int] = frozenset()) -> list[Match]:
+           limit: int = 5, exclude_units: frozenset[int] | set[int] = frozenset(),
+           use_index: bool = True) -> list[Match]:
     """The best memory matches for a source text, best first.
 
     Parameters:
@@ -229,6 +232,7 @@ def search(store, text: str, source_lang: str, target_lang: str, *, min_score: i
         min_score: leave out matches scoring lower (0-100).
         limit: at most this many matches.
         exclude_units: units of the database not to offer (e.g. the unit itself).
+        use_index: False: leave the word index out (``candidates``).
     Raises ``BadInputError`` for an empty or over-long query or a bad language pair."""
     text = check_query(text)
     _check_pair(source_lang, target_lang)
@@ -236,7 +240,7 @@ def search(store, text: str, source_lang: str, target_lang: str, *, min_score: i
         raise BadInputError(f"--min-score must be 0-100, not {min_score}")
     if limit < 1:
         raise BadInputError(f"--limit must be at least 1, not {limit}")
-    rows = candidates(store, text, source_lang, target_lang, min_score=min_score)
+    rows = candidates(store, text, source_lang, target_lang, min_score=min_score, use_index=use_index)
     pending = store.tm_pending_documents(r[0][2] for r in rows)
     scorer = Scorer(text)
     kept = []
