@@ -192,3 +192,61 @@ def test_the_pair_of_the_documents_decides(tmp_path, capsys):
     de.write_text(TMX.replace('xml:lang="ru"', 'xml:lang="de"'), encoding="utf-8")
     assert run(db, "tm", "import", de) == 1
     assert "works in en-ru, ru-en" in capsys.readouterr().err
+
+
+def _tmx_of(pairs) -> str:
+    units = "".join(f'<tu><tuv xml:lang="en"><seg>{s}</seg></tuv><tuv xml:lang="ru"><seg>{t}</seg></tuv></tu>\n'
+                    for s, t in pairs)
+    return TMX.split("<body>")[0] + "<body>\n" + units + "</body></tmx>\n"
+
+
+def test_reindex_json_and_imports_keep_the_word_index_fresh(memory_db, capsys, monkeypatch):
+    import workbench.core.memory.index as index
+    from workbench.core.store.database import Store
+
+    db, folder = memory_db
+    assert run(db, "tm", "reindex", "--json") == 0
+    [built] = lines(capsys)
+    assert set(built) == {"entries", "shards", "terms", "covers", "seconds"}
+    assert (built["entries"], built["shards"]) == (2, 2)  # the English and the Russian side of en-ru
+    monkeypatch.setattr(index, "INDEX_MIN_ENTRIES", 10)
+    big = folder / "big.tmx"
+    big.write_text(_tmx_of([(f"Delegates from city {n} met again.", f"Делегаты из города {n}.")
+                            for n in range(40)]), encoding="utf-8")
+    assert run(db, "tm", "import", big, "--json") == 0
+    assert lines(capsys) == [{"name": "big", "pairs": 40}]  # stdout stays one JSON line
+    with Store(db, backups=False) as store:
+        generation, covers, entries, _built = store.tm_index_state()
+        assert entries == 42 and covers == store.tm_entry_count_estimate()
+    small = folder / "small.tmx"
+    small.write_text(_tmx_of([(f"One more sentence, number {n}.", "Ещё одно.") for n in range(3)]),
+                     encoding="utf-8")
+    assert run(db, "tm", "import", small) == 0
+    assert "memory index" not in capsys.readouterr().err  # 3 new of 42: not stale, not rebuilt
+    with Store(db, backups=False) as store:
+        assert store.tm_index_state()[1] == covers
+        assert store.tm_entry_count_estimate() == covers + 3
+    assert run(db, "tm", "remove", "big") == 0  # 5 entries left, below the threshold: the index goes
+    with Store(db, backups=False) as store:
+        assert store.tm_index_state()[0] == 0
+        assert store.conn.execute("SELECT count(*) FROM tm_index_shards").fetchone() == (0,)
+
+
+def test_a_corpus_import_indexes_its_units_in_the_memory(tmp_path, capsys, monkeypatch):
+    import workbench.core.memory.index as index
+    from workbench.core.store.database import Store
+
+    monkeypatch.setattr(index, "INDEX_MIN_ENTRIES", 10)
+    corpus = tmp_path / "corpus.tmx"
+    corpus.write_text(_tmx_of([(f"The ministry answered question {n} today.", f"Министерство ответило {n}.")
+                               for n in range(30)]), encoding="utf-8")
+    db = tmp_path / "w.db"
+    assert run(db, "import", corpus, "--json") == 0
+    [imported] = lines(capsys)
+    assert imported["units"] == 30
+    with Store(db, backups=False) as store:
+        assert store.tm_index_state()[2] == 30  # the corpus's approved units, indexed
+    assert run(db, "tm", "search", "The ministry answered question 7 yesterday.", "--from", "en", "--to", "ru",
+               "--json", "--limit", "1") == 0
+    [match] = lines(capsys)
+    assert match["source"] == "The ministry answered question 7 today."

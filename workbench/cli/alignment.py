@@ -179,6 +179,10 @@ def import_pairs_cmd(ctx: Context, source_dir, target_dir, list_file, match, src
         click.echo(f"imported {summary['imported']} pair(s), {summary['already']} imported before, "
                    f"{summary['failed']} skipped, {summary['unmatched']} unmatched file(s) "
                    f"in {result.seconds:.1f} s ({rate:.1f} pairs/s)")
+    if summary["imported"]:
+        from workbench.cli.memory import refresh_memory_index
+
+        refresh_memory_index(ctx.store, quiet=as_json)
     if summary["imported"] + summary["already"] == 0:
         raise BadInputError("no pair could be imported" + (
             "" if result.outcomes or result.unmatched else f": no files in {source_dir} and {target_dir}"))

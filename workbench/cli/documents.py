@@ -64,6 +64,10 @@ def import_cmd(ctx: Context, paths, lang, target_lang, encoding, as_document, as
         elif not quiet:
             note = "" if r.created else "  (already imported)"
             click.echo(f"{r.document_id}\t{r.language}\t{r.segments} segments\t{r.title}{note}")
+    if imports_corpus(paths, as_document=as_document):
+        from workbench.cli.memory import refresh_memory_index
+
+        refresh_memory_index(store, quiet=as_json or quiet)  # a corpus's units join the memory
 
 
 @cli.command("docs")

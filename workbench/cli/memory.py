@@ -6,6 +6,30 @@ import click
 from workbench.cli.app import emit_json, Context, pass_ctx, cli
 
 
+def refresh_memory_index(store, *, quiet: bool = False) -> None:
+    """After bulk work: rebuild the memory's word index if the work left it
+    stale (a progress bar on a terminal; one line on stderr, so JSON output
+    stays clean).  Ctrl+C stops the rebuild only: the work before it is kept.
+
+    Parameters:
+        store: the command's Store.
+        quiet: print nothing."""
+    from workbench.cli.progress import progress_bar
+    from workbench.core.memory.index import index_is_stale, refresh_index
+    from workbench.core.progress import Cancelled
+
+    if not index_is_stale(store):
+        return
+    try:
+        with progress_bar("memory index", enabled=not quiet) as bar:
+            summary = refresh_index(store, progress=bar)
+    except KeyboardInterrupt:
+        raise Cancelled("the memory index rebuild was interrupted: what was imported is kept and the index"
+                        " in use is unchanged ('workbench tm reindex' rebuilds it)") from None
+    if summary is not None and not quiet:
+        click.echo(f"memory index rebuilt: {summary.entries:,} entries in {summary.seconds:.1f} s", err=True)
+
+
 def _match_line(match) -> str:
     return f"{match.score:>3}%  {match.source}\n      -> {match.target}\n      ({match.origin})"
 
@@ -34,6 +58,7 @@ def tm_import_cmd(ctx: Context, path: str, name, source_lang, target_lang, as_js
         emit_json({"name": name, "pairs": count})
     else:
         click.echo(f"{count:,} pairs imported into memory {name!r}")
+    refresh_memory_index(ctx.store, quiet=as_json)
 
 
 @tm_group.command("list")
@@ -56,6 +81,24 @@ def tm_remove_cmd(ctx: Context, name: str) -> None:
     """Remove an imported memory."""
     count = ctx.store.tm_remove_memory(name)
     click.echo(f"memory {name!r} removed ({count:,} pairs)")
+    refresh_memory_index(ctx.store)
+
+
+@tm_group.command("reindex")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON line.")
+@pass_ctx
+def tm_reindex_cmd(ctx: Context, as_json: bool) -> None:
+    """Rebuild the memory's word index now (imports and the window keep it fresh by themselves)."""
+    from workbench.cli.progress import progress_bar
+    from workbench.core.memory.index import rebuild_index
+
+    with progress_bar("memory index", enabled=not as_json) as bar:
+        summary = rebuild_index(ctx.store, progress=bar)
+    if as_json:
+        emit_json(summary.to_json())
+    else:
+        click.echo(f"memory index: {summary.entries:,} entries, {summary.terms:,} words,"
+                   f" {summary.shards} shard(s) in {summary.seconds:.1f} s")
 
 
 @tm_group.command("search")

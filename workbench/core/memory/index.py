@@ -175,12 +175,14 @@ def rebuild_index(store, *, progress: ProgressFn = no_progress,
                         seconds=time.perf_counter() - started)
 
 
-def index_is_stale(store, *, min_entries: int = INDEX_MIN_ENTRIES) -> bool:
+def index_is_stale(store, *, min_entries: int | None = None) -> bool:
     """Whether ``refresh_index`` would rebuild (or drop) the index.
 
     Parameters:
         store: an open ``Store``.
-        min_entries: below this many entries the memory needs no index."""
+        min_entries: below this many entries the memory needs no index
+            (default ``INDEX_MIN_ENTRIES``)."""
+    min_entries = INDEX_MIN_ENTRIES if min_entries is None else min_entries
     _generation, covers, indexed, _built = store.tm_index_state()
     entries, newer, _top = store.tm_index_counts(covers)
     if entries < min_entries:
@@ -189,7 +191,7 @@ def index_is_stale(store, *, min_entries: int = INDEX_MIN_ENTRIES) -> bool:
     return not _generation or (newer + removed) > STALE_FRACTION * max(indexed, 1)
 
 
-def refresh_index(store, *, min_entries: int = INDEX_MIN_ENTRIES, progress: ProgressFn = no_progress,
+def refresh_index(store, *, min_entries: int | None = None, progress: ProgressFn = no_progress,
                   cancelled: CancelledFn = never_cancelled) -> IndexSummary | None:
     """Rebuild the index if the memory has moved on by more than ``STALE_FRACTION``
     since it was built (or drop it if the memory has shrunk below ``min_entries``);
@@ -197,8 +199,9 @@ def refresh_index(store, *, min_entries: int = INDEX_MIN_ENTRIES, progress: Prog
 
     Parameters:
         store: an open ``Store``.
-        min_entries: the smallest memory worth an index.
+        min_entries: the smallest memory worth an index (default ``INDEX_MIN_ENTRIES``).
         progress, cancelled: as ``rebuild_index``."""
+    min_entries = INDEX_MIN_ENTRIES if min_entries is None else min_entries
     if not index_is_stale(store, min_entries=min_entries):
         return None
     if store.tm_entry_count() < min_entries:
