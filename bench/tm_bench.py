@@ -1,25 +1,38 @@
-"""Translation memory: index build, fuzzy lookup speed, and recall against brute force.
+"""Translation memory: memory import, word-index build, fuzzy lookup speed with
+and without the word index, and recall against brute force, side by side.
 
     .venv/bin/python bench/tm_bench.py [--units 1000000] [--queries 1000] [--brute 1000]
+        [--keep tm.db] [--brute-cache brute.json] [--gui 200]
 
 The memory is generated, reproducibly (seeded), from the seed articles: a
 bigram chain over their sentences (English side) writes new sentences of
-8-35 words, one word in ten is replaced by a name from a pool of 50,000 made-up
-names, and content words are drawn from a Zipf-distributed vocabulary of
-100,000 made-up words (see ``generator``); 30% of the units are
+8-35 words, one word in twenty is replaced by a name from a pool of 50,000
+made-up names, and content words are drawn from a Zipf-distributed vocabulary
+of 100,000 made-up words (see ``generator``); 30% of the units are
 near-duplicates of an earlier unit (a word changed, dropped or inserted, a
 number changed, case or punctuation changed).  They go in as one imported
-memory (``tm_add_memory``: one transaction, the FTS index kept by triggers).
+memory (``tm_add_memory``: one transaction, the FTS5 index kept by triggers),
+timed.  Then the word index is built (``rebuild_index``) in a child process,
+timed, with that process's peak RSS; the database size is printed before and
+after, and the index's bytes (posting lists plus the shards' entry id and
+length arrays).  ``--keep`` reuses a database at that path (created there
+when missing); a kept database without an index gets one built (timed).
 
 Queries: 70% are edited copies of memory sentences (so a match >= 70 exists),
 30% new sentences from the same chain.  Lookups run in a child process (its
-peak RSS is the lookup's memory), ``search(..., min_score=70, limit=5)``.
+peak RSS is the lookup's memory), ``search(..., min_score=70, limit=5)``, once
+with the word index and once without (``use_index=False``: FTS5 alone), and
+the two are printed as the two columns of one table.
 
 Recall: for every query, the best score a scan of every entry gives
 (rapidfuzz ``process.extract`` with the same character Levenshtein on the
 folded texts, its top 20 rescored with ``similarity``) against the best score
-the index returned; counted over queries whose brute-force best is >= 70.
-The scan is printed side by side as the reference speed.
+the lookup returned; counted over queries whose brute-force best is >= 70.
+The scan is printed as the reference speed.  ``--gui`` runs lookups (with the
+index) as the window runs them, in a worker, and measures the longest stall
+of the GUI thread.
+
+The database is only ever opened through ``Store``.
 """
 from __future__ import annotations
 
@@ -173,19 +186,20 @@ sys.path.insert(0, sys.argv[1])
 from workbench.core.store.database import Store
 from workbench.core.memory.search import candidates, search
 queries = json.load(open(sys.argv[3], encoding="utf-8"))
+use_index = sys.argv[4] == "1"
 times, retrieval, best, first = [], [], [], None
 with Store(sys.argv[2], backups=False) as store:
     for n, q in enumerate(queries):
         t = time.perf_counter()
-        found = search(store, q, "en", "ru", min_score=70, limit=5)
+        found = search(store, q, "en", "ru", min_score=70, limit=5, use_index=use_index)
         elapsed = time.perf_counter() - t
         if n == 0:
-            first = elapsed  # a cold connection: no term counts cached yet
+            first = elapsed  # a cold connection: no term counts or shard arrays cached yet
         times.append(elapsed)
         best.append(found[0].score if found else None)
     for q in queries:  # the candidate retrieval alone (warm): what the index costs
         t = time.perf_counter()
-        candidates(store, q, "en", "ru")
+        candidates(store, q, "en", "ru", min_score=70, use_index=use_index)
         retrieval.append(time.perf_counter() - t)
 # The peak of this process's own memory: VmHWM (ru_maxrss would count the pages it
 # shared, between fork and exec, with the parent that holds the generated memory).
@@ -194,6 +208,21 @@ try:
 except OSError:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"times": times, "retrieval": retrieval, "best": best, "first": first, "maxrss_mb": peak}))
+"""
+
+
+INDEX = r"""
+import json, resource, sys
+sys.path.insert(0, sys.argv[1])
+from workbench.core.store.database import Store
+from workbench.core.memory.index import rebuild_index
+with Store(sys.argv[2], backups=False) as store:
+    summary = rebuild_index(store)
+try:
+    peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")) / 1024
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({**summary.to_json(), "seconds": summary.seconds, "maxrss_mb": peak}))
 """
 
 
@@ -245,15 +274,14 @@ def brute_force(db: Path, queries: list[str], timed: int) -> tuple[list[int | No
     ``process.extract`` scan, one query at a time, timed over the first ``timed``
     queries; the scores of all queries come from the same scorer in blocks on
     every core (``process.cdist``), which gives the same numbers sooner."""
-    import sqlite3
-
     import numpy as np
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    sources = [row[0] for row in conn.execute("SELECT source FROM tm_entries")]
-    conn.close()
+    from workbench.core.store.database import Store
+
+    with Store(db, backups=False) as store:
+        sources = [row[0] for row in store.conn.execute("SELECT source FROM tm_entries")]
     folded = [fold(s) for s in sources]
     times = []
     for q in queries[:timed]:
@@ -280,13 +308,48 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+def db_size(db: Path) -> int:
+    """The database's bytes on disk (its WAL included)."""
+    return sum(os.path.getsize(p) for p in (db, Path(f"{db}-wal")) if p.exists())
+
+
+def index_state(db: Path) -> tuple[int, int, int]:
+    """(active generation, index bytes, entries covered): the bytes are the
+    posting lists plus the shards' entry id and length arrays."""
+    from workbench.core.store.database import Store
+
+    with Store(db, backups=False) as store:
+        generation, _covers, entries, _built = store.tm_index_state()
+        postings = store.conn.execute(
+            "SELECT coalesce(sum(length(t.postings)), 0) FROM tm_index_terms t"
+            " JOIN tm_index_shards s ON s.id = t.shard_id WHERE s.generation = ?", (generation,)).fetchone()[0]
+        arrays = store.conn.execute(
+            "SELECT coalesce(sum(length(entry_ids) + length(lengths)), 0) FROM tm_index_shards"
+            " WHERE generation = ?", (generation,)).fetchone()[0]
+    return generation, postings + arrays, entries
+
+
+def run_child(code: str, *argv: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT), *argv], capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def recall(brute: list[int | None], found: list[int | None]) -> tuple[int, int]:
+    """(queries whose brute-force best the lookup found, queries with a brute-force best >= 70)."""
+    relevant = [(b, i) for b, i in zip(brute, found) if b is not None]
+    return sum(1 for b, i in relevant if i is not None and i >= b), len(relevant)
+
+
 def main() -> None:
     global args
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--units", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--brute", type=int, default=1000, help="queries also scanned by brute force")
-    parser.add_argument("--keep", help="keep the database at this path (an existing one is reused, not rebuilt)")
+    parser.add_argument("--keep", help="keep the database at this path (an existing one is reused, not rebuilt;"
+                        " its word index is built if it has none)")
     parser.add_argument("--gui", type=int, default=200, help="lookups run as the window runs them, while a"
                         " timer on the GUI thread measures the longest stall (0: skip)")
     parser.add_argument("--brute-timed", type=int, default=100, help="queries the plain scan is timed on")
@@ -296,56 +359,82 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="tm_bench_"))
     db = Path(args.keep) if args.keep else folder / "tm.db"
     seconds, queries = build(db, args.units)
-    size = sum(os.path.getsize(p) for p in (db, Path(f"{db}-wal")) if p.exists())
-    built = f"build (insert + FTS index, one transaction) {seconds:.1f} s" if seconds is not None else \
+    before = db_size(db)
+    built = f"import (insert + FTS5 index, one transaction) {seconds:.1f} s" if seconds is not None else \
         "reused an existing database"
-    print(f"memory: {args.units:,} units; {built}; database {size / 2**20:.0f} MiB")
+    print(f"memory: {args.units:,} units; {built}; database {before / 2**20:.0f} MiB")
+    generation, index_bytes, _entries = index_state(db)
+    if generation:
+        print(f"word index: reused the database's (generation {generation}); index {index_bytes / 2**20:.0f} MiB")
+    else:
+        summary = run_child(INDEX, str(db))
+        after = db_size(db)
+        generation, index_bytes, _entries = index_state(db)
+        print(f"word index (rebuild_index, a child process): {summary['seconds']:.1f} s for {summary['entries']:,}"
+              f" entries, {summary['shards']} shards, {summary['terms']:,} words; peak RSS"
+              f" {summary['maxrss_mb']:.0f} MB")
+        print(f"  database {before / 2**20:.0f} MiB before, {after / 2**20:.0f} MiB after;"
+              f" index {index_bytes / 2**20:.0f} MiB (posting lists + shard arrays, both sides)")
     qfile = folder / "queries.json"
     qfile.write_text(json.dumps(queries), encoding="utf-8")
-    out = subprocess.run([sys.executable, "-c", LOOKUP, str(ROOT), str(db), str(qfile)], capture_output=True,
-                         text=True)
-    if out.returncode:
-        sys.exit(out.stderr)
-    result = json.loads(out.stdout)
-    times = [t * 1000 for t in result["times"]]
-    retrieval = [t * 1000 for t in result["retrieval"]]
-    print(f"index lookup top-5 (min 70) over {len(times):,} queries: p50 {pct(times, 50):.1f} ms,"
-          f" p95 {pct(times, 95):.1f} ms, max {max(times):.1f} ms (first, cold: {result['first'] * 1000:.0f} ms);"
-          f" peak RSS {result['maxrss_mb']:.0f} MB")
-    print(f"  of which candidate retrieval (FTS5, warm): p50 {pct(retrieval, 50):.1f} ms,"
-          f" p95 {pct(retrieval, 95):.1f} ms")
-    if args.gui:
-        out = subprocess.run([sys.executable, "-c", GUI, str(ROOT), str(db), str(qfile), str(args.gui)],
-                             capture_output=True, text=True)
-        if out.returncode:
-            sys.exit(out.stderr)
-        gui = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"window: {args.gui:,} lookups in a worker (the Matches pane's job, a Store each) in"
-              f" {gui['seconds']:.1f} s; a 5 ms timer on the GUI thread: longest gap {max(gui['gaps']):.0f} ms,"
-              f" p99 {pct(gui['gaps'], 99):.0f} ms")
+    results = {}
+    for label, flag in (("index", "1"), ("fts", "0")):
+        results[label] = run_child(LOOKUP, str(db), str(qfile), flag)
+
     n = min(args.brute, len(queries))
     cache = Path(args.brute_cache) if args.brute_cache else None
     key = f"{args.units}:{hashlib.sha1(json.dumps(queries[:n]).encode()).hexdigest()}"
     cached = json.loads(cache.read_text()) if cache and cache.exists() else {}
     if cached.get("key") == key:
         brute, bt = cached["best"], cached["times_ms"]
-        print("brute force: results read from the cache file (timings of the run that wrote it)")
+        brute_note = "results read from the cache file (timings of the run that wrote it)"
     else:
+        if cache and cached:
+            print(f"brute force: the cache file's key does not match ({cached.get('key')} != {key}): scanning")
         brute, brute_times = brute_force(db, queries[:n], min(n, args.brute_timed))
         bt = [t * 1000 for t in brute_times]
+        brute_note = "scanned in this run"
         if cache:
             cache.write_text(json.dumps({"key": key, "queries": queries[:n], "best": brute, "times_ms": bt}))
-    print(f"brute force (rapidfuzz.process.extract over every entry, one query at a time) over {len(bt):,}"
-          f" queries: p50 {pct(bt, 50):.0f} ms, p95 {pct(bt, 95):.0f} ms")
-    relevant = [(b, i) for b, i in zip(brute, result["best"][:n]) if b is not None]
-    hit = sum(1 for b, i in relevant if i is not None and i >= b)
-    print(f"recall: the index found the brute-force best score in {hit:,} of {len(relevant):,} queries"
-          f" with a match >= 70 ({100 * hit / max(1, len(relevant)):.2f}%)")
-    misses = [(queries[k], brute[k], result["best"][k]) for k in range(n)
-              if brute[k] is not None and (result["best"][k] or 0) < brute[k]]
-    for q, b, i in misses[:10]:
-        print(f"  missed: brute {b}, index {i}: {q[:90]}")
 
+    rows = [("", "with word index", "FTS5 only (use_index=False)")]
+    cells = {}
+    for label, result in results.items():
+        times = [t * 1000 for t in result["times"]]
+        retrieval = [t * 1000 for t in result["retrieval"]]
+        hit, relevant = recall(brute, result["best"][:n])
+        cells[label] = [
+            f"{pct(times, 50):.1f} / {pct(times, 95):.1f} / {max(times):.1f}",
+            f"{pct(retrieval, 50):.1f} / {pct(retrieval, 95):.1f}",
+            f"{result['first'] * 1000:.0f}",
+            f"{result['maxrss_mb']:.0f}",
+            f"{hit:,} / {relevant:,} = {100 * hit / max(1, relevant):.2f}%",
+        ]
+    names = [f"top-5 lookup (min 70), {len(queries):,} queries: p50 / p95 / max ms",
+             "  of which candidate retrieval (warm): p50 / p95 ms",
+             "first lookup of the process (cold) ms",
+             "peak RSS of the lookup process MB",
+             f"recall: brute-force best found (of {n:,} queries, best >= 70)"]
+    rows += [(name, cells["index"][k], cells["fts"][k]) for k, name in enumerate(names)]
+    widths = [max(len(r[c]) for r in rows) for c in range(3)]
+    print()
+    for r in rows:
+        print(f"  {r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}")
+    print()
+    print(f"brute force (rapidfuzz.process.extract over every entry, one query at a time, {brute_note}) over"
+          f" {len(bt):,} queries: p50 {pct(bt, 50):.0f} ms, p95 {pct(bt, 95):.0f} ms")
+    if args.gui:
+        gui = run_child(GUI, str(db), str(qfile), str(args.gui))
+        print(f"window (with the word index): {args.gui:,} lookups in a worker (the Matches pane's job, a Store"
+              f" each) in {gui['seconds']:.1f} s; a 5 ms timer on the GUI thread: longest gap"
+              f" {max(gui['gaps']):.0f} ms, p99 {pct(gui['gaps'], 99):.0f} ms")
+    for label, name in (("index", "with word index"), ("fts", "FTS5 only")):
+        found = results[label]["best"]
+        misses = [(queries[k], brute[k], found[k]) for k in range(n)
+                  if brute[k] is not None and (found[k] or 0) < brute[k]]
+        print(f"misses {name}: {len(misses)}")
+        for q, b, i in misses[:10]:
+            print(f"  brute {b}, lookup {i}: {q[:90]}")
 
 if __name__ == "__main__":
     main()
