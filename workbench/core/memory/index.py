@@ -228,7 +228,7 @@ def _shard_arrays(store, shard_id: int) -> tuple[np.ndarray, np.ndarray] | None:
         return None
     found = (np.frombuffer(row[0], dtype=_IDS), np.frombuffer(row[1], dtype=_LENGTHS))
     with _ARRAYS_LOCK:
-        if len(_ARRAYS) > 64:
+        if len(_ARRAYS) >= 8:  # a lookup reads two shards; ~10 MB each at a million entries
             _ARRAYS.clear()
         _ARRAYS[key] = found
     return found
