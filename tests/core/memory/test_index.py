@@ -5,7 +5,6 @@ run beside lookups of other processes, and the migration that brought it."""
 from __future__ import annotations
 
 import random
-import sqlite3
 import subprocess
 import sys
 
@@ -22,6 +21,7 @@ from workbench.core.memory.index import index_is_stale, rebuild_index, refresh_i
 from workbench.core.memory.search import search
 from workbench.core.memory.similarity import fold
 from workbench.core.progress import Cancelled
+from tests.core.memory.helpers import database_at_schema
 from workbench.core.store.database import Store
 from workbench.core.store.schema import MIGRATIONS
 
@@ -175,6 +175,7 @@ def test_refresh_rebuilds_only_when_a_tenth_has_changed(store, framed):
 _LOOKUPS = """
 import sys
 from workbench.core.memory.search import search
+from tests.core.memory.helpers import database_at_schema
 from workbench.core.store.database import Store
 found = set()
 with Store(sys.argv[1], create=False, backups=False) as store:
@@ -204,11 +205,7 @@ def test_other_processes_look_up_while_the_index_is_rebuilt(store, framed, tmp_p
 
 def test_migration_10_keeps_entry_ids_and_never_reuses_them(tmp_path):
     db = tmp_path / "old.db"
-    conn = sqlite3.connect(db, isolation_level=None)
-    for migration in MIGRATIONS[:9]:
-        for statement in migration:
-            conn.execute(statement)
-    conn.execute("PRAGMA user_version = 9")
+    conn = database_at_schema(db, 9)
     conn.execute("INSERT INTO tm_memories (id, name, source_lang, target_lang, imported_at)"
                  " VALUES (1, 'm', 'en', 'ru', 'x')")
     for n in (1, 2, 3):

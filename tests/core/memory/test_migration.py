@@ -1,19 +1,13 @@
 """Schema 5 on a database of schema 4: units rebuilt with ids, links and the
 AUTOINCREMENT counter kept; approved units join the memory."""
-import sqlite3
-
+from tests.core.memory.helpers import database_at_schema
 from workbench.core.store.database import Store
 from workbench.core.store.schema import MIGRATIONS
 
 
 def test_upgrade_from_schema_4_keeps_everything(tmp_path):
     db = tmp_path / "old.db"
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.execute("PRAGMA foreign_keys = ON")
-    for migration in MIGRATIONS[:4]:
-        for statement in migration:
-            conn.execute(statement)
-    conn.execute("PRAGMA user_version = 4")
+    conn = database_at_schema(db, 4, foreign_keys=True)
     conn.execute("INSERT INTO documents (id, title, language, target_language, checksum, imported_at)"
                  " VALUES (1, 'Doc', 'en', 'ru', 'x', '2025-01-01T00:00:00Z')")
     for sid, text in ((1, "Approved sentence."), (2, "New sentence."), (3, "Gone.")):
