@@ -23,6 +23,10 @@ class DatabaseBusyError(DatabaseError):
     """Another process held the write lock for longer than the busy timeout."""
 
 
+class IndexBusyError(WorkbenchError):
+    """Another process is rebuilding the memory's word index."""
+
+
 class NotFoundError(WorkbenchError):
     """An id that names nothing in the store."""
 

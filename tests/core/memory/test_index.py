@@ -224,3 +224,62 @@ def test_migration_10_keeps_entry_ids_and_never_reuses_them(tmp_path):
         assert store.conn.execute("SELECT id FROM tm_entries WHERE source = 'A new sentence.'").fetchone() == (3,)
         assert search(store, "Sentence number 1!", "en", "ru")[0].entry_id == 1
         store.conn.execute("INSERT INTO tm_fts(tm_fts) VALUES ('integrity-check')")
+
+
+def _hold_claim(store, pid: int, heartbeat: float) -> None:
+    import json
+    import socket
+
+    store.tm_set_setting("index_builder", json.dumps({"token": "theirs", "pid": pid, "host": socket.gethostname(),
+                                                      "heartbeat": heartbeat}))
+
+
+def test_one_rebuild_at_a_time(store, framed):
+    import os
+    import time
+
+    from workbench.core.errors import IndexBusyError
+
+    rebuild_index(store)
+    before = store.tm_index_state()
+    _hold_claim(store, os.getppid(), time.time())  # a live process is rebuilding
+    with pytest.raises(IndexBusyError, match="is rebuilding the memory index already"):
+        rebuild_index(store)
+    store.tm_add_memory(name="more", source_lang="en", target_lang="ru", path=None, fmt="tmx",
+                        rows=[(f"Another sentence number {n}.", "Ещё.", None, None) for n in range(400)],
+                        imported_at="2026-01-02T00:00:00Z")
+    assert refresh_index(store, min_entries=1_000) is None  # stale, but theirs to rebuild
+    assert store.tm_index_state() == before
+    assert store.conn.execute("SELECT count(*) FROM tm_index_shards").fetchone() == (2,)  # theirs untouched
+    # a claim whose process is gone is taken over
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    _hold_claim(store, int(dead), time.time())
+    assert refresh_index(store, min_entries=1_000).entries == 3400
+    assert store.tm_setting("index_builder", "") == ""  # given back
+
+
+def test_two_rebuilds_at_once_never_break_each_other(store, framed):
+    import threading
+
+    from workbench.core.errors import IndexBusyError
+
+    outcomes = []
+
+    def rebuild():
+        with Store(store.path, backups=False) as other:
+            try:
+                outcomes.append(rebuild_index(other).entries)
+            except IndexBusyError:
+                outcomes.append("busy")
+
+    for _round in range(4):
+        threads = [threading.Thread(target=rebuild) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(outcomes) == 12 and 3000 in outcomes and set(outcomes) <= {3000, "busy"}
+    assert store.conn.execute("SELECT count(DISTINCT generation) FROM tm_index_shards").fetchone() == (1,)
+    query = _edited_queries(framed, 1)[0]
+    assert search(store, query, "en", "ru", min_score=50)

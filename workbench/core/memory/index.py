@@ -45,6 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workbench.core.errors import IndexBusyError
 from workbench.core.progress import Cancelled, CancelledFn, ProgressFn, never_cancelled, no_progress
 from workbench.core.store.clock import utc_now
 
@@ -128,10 +129,24 @@ def rebuild_index(store, *, progress: ProgressFn = no_progress,
     Parameters:
         store: an open ``Store``.
         progress: (fraction, message).
-        cancelled: polled every 20,000 entries."""
+        cancelled: polled every 20,000 entries.
+    Raises ``IndexBusyError`` while another process rebuilds it."""
     import time
 
     started = time.perf_counter()
+    token, holder = store.tm_index_claim()
+    if token is None:
+        raise IndexBusyError(f"{holder} is rebuilding the memory index already: nothing was changed"
+                             " (lookups use the index in place meanwhile)")
+    try:
+        return _rebuild(store, started, progress, cancelled)
+    finally:
+        store.tm_index_release(token)
+
+
+def _rebuild(store, started: float, progress: ProgressFn, cancelled: CancelledFn) -> IndexSummary:
+    import time
+
     covers = store.tm_entry_count_estimate()
     total = max(1, store.tm_entry_count())
     groups = store.tm_index_groups(covers)
@@ -195,7 +210,7 @@ def refresh_index(store, *, min_entries: int | None = None, progress: ProgressFn
                   cancelled: CancelledFn = never_cancelled) -> IndexSummary | None:
     """Rebuild the index if the memory has moved on by more than ``STALE_FRACTION``
     since it was built (or drop it if the memory has shrunk below ``min_entries``);
-    None when nothing was needed.
+    None when nothing was needed (or another process is rebuilding it).
 
     Parameters:
         store: an open ``Store``.
@@ -205,9 +220,17 @@ def refresh_index(store, *, min_entries: int | None = None, progress: ProgressFn
     if not index_is_stale(store, min_entries=min_entries):
         return None
     if store.tm_entry_count() < min_entries:
-        store.tm_index_clear()
+        token, _holder = store.tm_index_claim()
+        if token is not None:  # else: a rebuild of another process decides
+            try:
+                store.tm_index_clear()
+            finally:
+                store.tm_index_release(token)
         return None
-    return rebuild_index(store, progress=progress, cancelled=cancelled)
+    try:
+        return rebuild_index(store, progress=progress, cancelled=cancelled)
+    except IndexBusyError:
+        return None  # another process is doing it
 
 
 # -- looking up ---------------------------------------------------------------

@@ -7,7 +7,12 @@ switched to in one: ``tm_settings`` keys ``index_generation`` (the active
 one) and ``index_covers`` (the largest entry id it covers)."""
 from __future__ import annotations
 
+import json
+import os
+import socket
 import sqlite3
+import time
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 
 from workbench.core.store.connection import in_chunks
@@ -16,6 +21,10 @@ GENERATION_KEY = "index_generation"
 COVERS_KEY = "index_covers"
 ENTRIES_KEY = "index_entries"
 BUILT_KEY = "index_built"
+BUILDER_KEY = "index_builder"
+# A rebuild whose process cannot be checked (another host, a reused pid) is
+# taken for dead when it has written nothing for this long.
+STALE_BUILD_SECONDS = 600.0
 # A shard's posting lists go in per transaction up to about this many bytes
 # (~0.1 s of writing), so no other writer waits long for the lock.
 _WRITE_CHUNK_BYTES = 8 * 1024 * 1024
@@ -113,9 +122,45 @@ class MemoryIndexRows:
         return entries, newer, self.tm_entry_count_estimate()  # type: ignore[attr-defined]
 
     # -- writing -----------------------------------------------------------------
+    def tm_index_claim(self) -> tuple[str | None, str | None]:
+        """Claim the right to rebuild: (token, None), or (None, who) while a
+        rebuild of a live process holds it (two rebuilds would remove each
+        other's half-written generation)."""
+        from workbench.core.store.database import _process_alive
+
+        token = uuid.uuid4().hex
+        with self.transaction() as conn:  # type: ignore[attr-defined]
+            row = conn.execute("SELECT value FROM tm_settings WHERE key = ?", (BUILDER_KEY,)).fetchone()
+            if row is not None:
+                holder = json.loads(row[0])
+                alive = _process_alive(holder["pid"]) if holder["host"] == socket.gethostname() else None
+                if alive is None or alive:  # a live pid may be a reused one
+                    alive = time.time() - holder["heartbeat"] < STALE_BUILD_SECONDS
+                if alive:
+                    return None, f"process {holder['pid']} on {holder['host']}"
+            conn.execute("INSERT INTO tm_settings (key, value) VALUES (?, ?)"
+                         " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                         (BUILDER_KEY, json.dumps({"token": token, "pid": os.getpid(),
+                                                   "host": socket.gethostname(), "heartbeat": time.time()})))
+        return token, None
+
+    def _tm_index_touch(self, conn: sqlite3.Connection) -> None:
+        """Refresh the claim's heartbeat (inside a write transaction of the rebuild)."""
+        conn.execute("UPDATE tm_settings SET value = json_set(value, '$.heartbeat', ?) WHERE key = ?",
+                     (time.time(), BUILDER_KEY))
+
+    def tm_index_release(self, token: str) -> None:
+        """Give the claim back (when it is still this rebuild's).
+
+        Parameters:
+            token: from ``tm_index_claim``."""
+        with self.transaction() as conn:  # type: ignore[attr-defined]
+            conn.execute("DELETE FROM tm_settings WHERE key = ? AND json_extract(value, '$.token') = ?",
+                         (BUILDER_KEY, token))
+
     def tm_index_new_generation(self) -> int:
-        """A generation number for a rebuild; removes what an interrupted
-        rebuild left (shards of generations that never became active)."""
+        """A generation number for a rebuild holding the claim; removes what an
+        interrupted rebuild left (shards of generations that never became active)."""
         with self.transaction() as conn:  # type: ignore[attr-defined]
             active = self.tm_index_state()[0]
             top = conn.execute("SELECT coalesce(max(generation), 0) FROM tm_index_shards").fetchone()[0]
@@ -139,6 +184,7 @@ class MemoryIndexRows:
                 "INSERT INTO tm_index_shards (generation, side, source_lang, target_lang, entries, entry_ids,"
                 " lengths) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (generation, side, source_lang, target_lang, entries, entry_ids, lengths)).lastrowid
+            self._tm_index_touch(conn)
         batch: list[tuple[int, str, str, bytes]] = []
         size = 0
         for term, encoding, blob in postings:
@@ -155,6 +201,7 @@ class MemoryIndexRows:
         with self.transaction() as conn:  # type: ignore[attr-defined]
             conn.executemany("INSERT INTO tm_index_terms (shard_id, term, encoding, postings) VALUES (?, ?, ?, ?)",
                              batch)
+            self._tm_index_touch(conn)
 
     def tm_index_activate(self, generation: int, covers: int, entries: int, built_at: str) -> None:
         """Make a written generation the one lookups read (one transaction).
@@ -192,7 +239,7 @@ class MemoryIndexRows:
         return len(shards)
 
     def tm_index_clear(self) -> None:
-        """Drop the index (lookups then use ``tm_fts`` alone)."""
+        """Drop the index (lookups then use ``tm_fts`` alone); the caller holds the claim."""
         with self.transaction() as conn:  # type: ignore[attr-defined]
             conn.execute("DELETE FROM tm_settings WHERE key IN (?, ?, ?, ?)",
                          (GENERATION_KEY, COVERS_KEY, ENTRIES_KEY, BUILT_KEY))
