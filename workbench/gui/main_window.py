@@ -50,6 +50,7 @@ from workbench.gui.review.unit_table import UnitTableModel, UnitTableView
 from workbench.gui.jobs.tasks import deliver_job, import_files
 from workbench.gui.cluster_dialog import ClusterDialog, ClusterLink, cluster_address
 from workbench.gui.jobs.workers import CallWorker, TranslateWorker, TranslationOutcome
+from workbench.gui.memory_index import MemoryIndexKeeper
 from workbench.gui.memory_tools import MemoryTools
 from workbench.gui.review.matches_pane import MatchActions, MatchesPane
 
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self.matches_pane = MatchesPane()
         self.matches = MatchActions(self.context, self.controller, self.matches_pane)
         self.memory = MemoryTools(self)
+        self.memory_index = MemoryIndexKeeper(self.context)  # rebuilds a stale word index in the background
         self.preview_pane = PreviewPane()
         self.preview = PreviewController(self.preview_pane, self.table, self.context)
 
@@ -127,6 +129,9 @@ class MainWindow(QMainWindow):
         self.context.message_shown.connect(self.statusBar().showMessage)
         self.context.enabled_changed.connect(self._update_enabled)
         self.pairs.aligned.connect(self._pair_aligned)
+        # Imports add to the memory: its word index may have gone stale.
+        self.pairs.finished.connect(lambda result: result is not None and self.memory_index.request_soon())
+        self.import_finished.connect(lambda ids: bool(ids) and self.memory_index.request_soon())
         self.center_tabs.currentChanged.connect(self._center_tab_changed)
         self.metrics.unit_clicked.connect(self.table.go_to_unit)
         self.jobs.ended.connect(self._update_enabled)
@@ -342,6 +347,7 @@ class MainWindow(QMainWindow):
                 self.doc_model.when_loaded(self._select_first_document)
             else:
                 self._select_first_document()
+            self.doc_model.when_loaded(self.memory_index.request_soon)  # after the list and first paint
         else:
             self.setWindowTitle("Workbench — no database")
             self.show_document(None)

@@ -6,7 +6,9 @@ belong to one thread) and reports through ``progress`` and ``cancelled``.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,20 +49,53 @@ def document_rows(db_path: str, read_rows: Callable[[Store], list]) -> list:
     imports no widget code."""
     from workbench.core.store.database import Store
 
+    # 100,000 rows are ~300,000 new objects: see ``collector_paused``.
+    with collector_paused(), Store(db_path, create=False, backups=False) as store:
+        return read_rows(store)
+
+
+@contextmanager
+def gil_handed_back(seconds: float = 0.001):
+    """A shorter GIL switch interval while a worker runs Python for seconds
+    on end: the GUI thread, which lets go of the GIL at every SQLite or Qt
+    call, waits up to the interval (5 ms) to get it back each time, and a
+    reload of the rows shown after another connection's commit added up to
+    50-80 ms.  The interval is the process's: restored after."""
+    import sys
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, seconds))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
+
+
+@contextmanager
+def collector_paused():
+    """The cyclic garbage collector off while a worker makes hundreds of
+    thousands of objects: they would set off its full passes over the whole
+    process (0.1-0.5 s each, the GIL held, the GUI thread stalled).
+    Reference counting still frees them; the collector resumes after the
+    last of the workers that paused it (they may overlap)."""
     import gc
 
-    # 100,000 rows are ~300,000 new objects: they would set off the cyclic
-    # collector's full passes over the whole process (0.1-0.5 s each, the GIL
-    # held, the GUI thread stalled).  Reference counting still frees them;
-    # the collector resumes when the read ends.
-    paused = gc.isenabled()
-    gc.disable()
+    with _PAUSES_LOCK:
+        if _PAUSES[0] == 0:
+            _PAUSES[1] = gc.isenabled()
+            gc.disable()
+        _PAUSES[0] += 1
     try:
-        with Store(db_path, create=False, backups=False) as store:
-            return read_rows(store)
+        yield
     finally:
-        if paused:
-            gc.enable()
+        with _PAUSES_LOCK:
+            _PAUSES[0] -= 1
+            if _PAUSES[0] == 0 and _PAUSES[1]:
+                gc.enable()
+
+
+_PAUSES_LOCK = threading.Lock()
+_PAUSES = [0, False]  # workers in ``collector_paused``, whether the collector ran before the first
 
 
 # -- File → Deliver translated document… ------------------------------------------------
@@ -196,3 +231,36 @@ def run_analysis(db_path: str, document_ids: list[int], *, progress, cancelled) 
 
     with Store(db_path, create=False, backups=False) as store:
         return analyse(store, document_ids, progress=progress, cancelled=cancelled).rows()
+
+
+# -- the memory's word index (kept fresh in the background) ---------------------------
+
+def memory_index_stale(db_path: str) -> bool:
+    """Worker job: whether the memory's word index wants a rebuild (or
+    dropping): a couple of count queries, ~10 ms at a million entries.
+
+    Parameters:
+        db_path: the database."""
+    from workbench.core.memory import index
+    from workbench.core.store.database import Store
+
+    with Store(db_path, create=False, backups=False) as store:
+        return index.index_is_stale(store, min_entries=index.INDEX_MIN_ENTRIES)
+
+
+def refresh_memory_index(db_path: str, *, progress: ProgressFn, cancelled: CancelledFn):
+    """Worker job: rebuild the memory's word index if it is stale (checked
+    again here: the memory may have moved since); its ``IndexSummary``, or
+    None when nothing was needed.  Cancelled, the index in use stays.
+
+    Parameters:
+        db_path: the database; progress, cancelled: the job's callbacks."""
+    from workbench.core.memory import index
+    from workbench.core.store.database import Store
+
+    # A rebuild makes an array per word of the memory (``collector_paused``)
+    # and is Python bytecode for seconds on end (``gil_handed_back``).
+    with collector_paused(), gil_handed_back(), Store(db_path, create=False, backups=False) as store:
+        # The threshold is read now, not bound at import: tests lower it.
+        return index.refresh_index(store, min_entries=index.INDEX_MIN_ENTRIES, progress=progress,
+                                   cancelled=cancelled)
