@@ -160,3 +160,21 @@ def integrity_problems(conn: sqlite3.Connection, limit: int = 100) -> list[str]:
     except sqlite3.DatabaseError as exc:
         problems.append(str(exc))
     return problems
+
+
+def process_alive(pid: int) -> bool | None:
+    """Whether process ``pid`` of this host runs: True/False when the OS can
+    tell (POSIX), None when it cannot.
+
+    :param pid: a process id."""
+    if os.name != "posix":
+        return None  # os.kill(pid, 0) would terminate the process on Windows
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    except OSError:
+        return None
+    return True

@@ -44,6 +44,7 @@ from workbench.core.store.connection import (  # noqa: F401 - also imported from
     explain_sqlite_error,
     in_chunks,
     quick_check,
+    process_alive,
     read_only_connection,
 )
 from workbench.core.store.bulk_rows import BulkRows
@@ -123,21 +124,6 @@ STALE_IMPORT_SECONDS = 600.0
 # Imports running in this process (their pid is ours, so it proves nothing).
 _live_imports: set[str] = set()
 _live_lock = threading.Lock()
-
-
-def _process_alive(pid: int) -> bool | None:
-    """True/False when the OS can tell (POSIX), None when it cannot."""
-    if os.name != "posix":
-        return None  # os.kill(pid, 0) would terminate the process on Windows
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, another user's
-        return True
-    except OSError:
-        return None
-    return True
 
 
 def _ids(text: str | None) -> tuple[int, ...]:
@@ -688,7 +674,7 @@ class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows, MemoryRows, M
                 with _live_lock:
                     alive = token in _live_imports
             else:
-                alive = _process_alive(pid) if their_host == host else None
+                alive = process_alive(pid) if their_host == host else None
                 if alive is None or alive:  # a live pid may be a reused one
                     alive = now - heartbeat < STALE_IMPORT_SECONDS
             if not alive:

@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 
-from workbench.core.store.connection import in_chunks
+from workbench.core.store.connection import in_chunks, process_alive
 
 GENERATION_KEY = "index_generation"
 COVERS_KEY = "index_covers"
@@ -126,14 +126,13 @@ class MemoryIndexRows:
         """Claim the right to rebuild: (token, None), or (None, who) while a
         rebuild of a live process holds it (two rebuilds would remove each
         other's half-written generation)."""
-        from workbench.core.store.database import _process_alive
 
         token = uuid.uuid4().hex
         with self.transaction() as conn:  # type: ignore[attr-defined]
             row = conn.execute("SELECT value FROM tm_settings WHERE key = ?", (BUILDER_KEY,)).fetchone()
             if row is not None:
                 holder = json.loads(row[0])
-                alive = _process_alive(holder["pid"]) if holder["host"] == socket.gethostname() else None
+                alive = process_alive(holder["pid"]) if holder["host"] == socket.gethostname() else None
                 if alive is None or alive:  # a live pid may be a reused one
                     alive = time.time() - holder["heartbeat"] < STALE_BUILD_SECONDS
                 if alive:
