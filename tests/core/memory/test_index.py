@@ -134,7 +134,7 @@ def test_bitmaps_and_position_lists_add_up_the_same(store, framed, monkeypatch):
         rebuild_index(store)
         encodings = {r[0] for r in store.conn.execute("SELECT DISTINCT encoding FROM tm_index_terms")}
         assert encodings == ({"positions"} if share else {"bitmap"})
-        [(shard, *_rest)] = store.tm_index_shards([("source", "en", "ru")])
+        [(shard, *_rest)] = store.tm_index_shards(store.tm_index_state()[0], [("source", "en", "ru")])
         results.append(shard_candidates(store, shard, words(query), len(query), 50, limit=40))
     assert results[0] == results[1] and len(results[0]) == 40
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -131,8 +132,6 @@ def rebuild_index(store, *, progress: ProgressFn = no_progress,
         progress: (fraction, message).
         cancelled: polled every 20,000 entries.
     Raises ``IndexBusyError`` while another process rebuilds it."""
-    import time
-
     started = time.perf_counter()
     token, holder = store.tm_index_claim()
     if token is None:
@@ -145,8 +144,6 @@ def rebuild_index(store, *, progress: ProgressFn = no_progress,
 
 
 def _rebuild(store, started: float, progress: ProgressFn, cancelled: CancelledFn) -> IndexSummary:
-    import time
-
     covers = store.tm_entry_count_estimate()
     total = max(1, store.tm_entry_count())
     groups = store.tm_index_groups(covers)
@@ -199,7 +196,7 @@ def index_is_stale(store, *, min_entries: int | None = None) -> bool:
             (default ``INDEX_MIN_ENTRIES``)."""
     min_entries = INDEX_MIN_ENTRIES if min_entries is None else min_entries
     _generation, covers, indexed, _built = store.tm_index_state()
-    entries, newer, _top = store.tm_index_counts(covers)
+    entries, newer = store.tm_index_counts(covers)
     if entries < min_entries:
         return bool(_generation)
     removed = max(0, indexed - (entries - newer))
@@ -257,18 +254,19 @@ def _shard_arrays(store, shard_id: int) -> tuple[np.ndarray, np.ndarray] | None:
     return found
 
 
-def length_window(length: int, min_score: int) -> tuple[int, int]:
+def length_window(length: int, min_score: int) -> tuple[int, int] | None:
     """The entry lengths that can score ``min_score`` against a text of ``length``
-    characters: a character score s needs the shorter text to be s% of the
-    longer; 10 points of margin keep the exact classes (98/99: texts that
-    differ in punctuation, case or numbers), as the FTS5 path does.
+    characters, (shortest, longest + 1), or None when any length can: a
+    character score s needs the shorter text to be s% of the longer; 10 points
+    of margin keep the exact classes (98/99: texts that differ in punctuation,
+    case or numbers).  Both indexes take it.
 
     Parameters:
         length: the query's length in characters.
         min_score: the lowest score wanted."""
     ratio = (min_score - 10) / 100
     if ratio <= 0.3:
-        return 0, _MAX_LENGTH + 1
+        return None
     return int(length * ratio), int(length / ratio) + 1
 
 
@@ -288,9 +286,13 @@ def shard_candidates(store, shard_id: int, query_words: set[str], length: int, m
     if arrays is None or not query_words:
         return []
     entry_ids, lengths = arrays
-    low, high = length_window(length, min_score)
-    start = int(np.searchsorted(lengths, np.asarray(min(low, _MAX_LENGTH), dtype=_LENGTHS)))
-    stop = len(lengths) if high > _MAX_LENGTH else int(np.searchsorted(lengths, np.asarray(high, dtype=_LENGTHS)))
+    window = length_window(length, min_score)
+    high = max(window[1], length) if window else _MAX_LENGTH + 1
+    start, stop = 0, len(lengths)
+    if window:
+        start = int(np.searchsorted(lengths, np.asarray(min(window[0], _MAX_LENGTH), dtype=_LENGTHS)))
+        if high <= _MAX_LENGTH:
+            stop = int(np.searchsorted(lengths, np.asarray(high, dtype=_LENGTHS)))
     if stop <= start:
         return []
     size = stop - start
@@ -321,7 +323,7 @@ def shard_candidates(store, shard_id: int, query_words: set[str], length: int, m
     above = np.cumsum(counts[::-1])
     rank = int(np.searchsorted(above, min(limit, int(above[-1]))))
     floor_value = max(1, len(counts) - 1 - rank)
-    hit = np.flatnonzero(shared >= max(1, int(floor_value * length / max(high, length, 1))))
+    hit = np.flatnonzero(shared >= max(1, int(floor_value * length / max(high, 1))))
     if not len(hit):
         return []
     estimate = shared[hit] / np.maximum(lengths[start + hit], length).astype(np.float32)
@@ -350,7 +352,7 @@ def index_candidates(store, text: str, source_lang: str, target_lang: str, *,
     query_words = words(text)
     length = len(text)
     found: list[tuple[int, bool]] = []
-    for shard_id, side, *_pair, _count in store.tm_index_shards(wanted):
+    for shard_id, side, *_pair, _count in store.tm_index_shards(generation, wanted):
         reversed_ = side == "target"
         found += [(entry, reversed_) for entry in shard_candidates(store, shard_id, query_words, length,
                                                                    min_score)]

@@ -47,7 +47,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from workbench.core.errors import BadInputError
-from workbench.core.memory.index import index_candidates
+from workbench.core.memory.index import index_candidates, length_window
 from workbench.core.memory.similarity import Scorer, carry_numbers, fold
 
 MAX_QUERY_CHARS = 2000
@@ -180,14 +180,14 @@ def candidates(store, text: str, source_lang: str, target_lang: str, *,
     ids: list[int] = [entry for entry, _reversed in indexed]
     reversed_of = dict(indexed)
     if store.tm_entry_count_estimate() > covers:
-        ratio = (min_score - 10) / 100
-        lengths = (int(len(text) * ratio), int(len(text) / ratio) + 1) if ratio > 0.3 else None
+        lengths = length_window(len(text), min_score)
         for column, reversed_ in (("source", False), ("target", True)):
             if not store.tm_has_pair(*((target_lang, source_lang) if reversed_ else (source_lang, target_lang))):
                 continue
-            fts_ids = _fts_candidates(store, terms, column, limit, lengths, covers)
-            ids += [e for e in fts_ids if e not in reversed_of]
-            reversed_of.update((e, reversed_) for e in fts_ids if e not in reversed_of)
+            for entry in _fts_candidates(store, terms, column, limit, lengths, covers):
+                if entry not in reversed_of:
+                    reversed_of[entry] = reversed_
+                    ids.append(entry)
     found: list[tuple[tuple, bool]] = []
     for row in store.tm_entries_by_ids(ids):
         reversed_ = reversed_of[row[0]]

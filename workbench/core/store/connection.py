@@ -5,7 +5,9 @@ use these, and neither imports the other's module for them."""
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -178,3 +180,19 @@ def process_alive(pid: int) -> bool | None:
     except OSError:
         return None
     return True
+
+
+def owner_alive(pid: int, host: str, heartbeat: float, stale_seconds: float) -> bool:
+    """Whether the process that left a claim (a chunked import, a memory index
+    rebuild) may still be working: on this host, whether ``pid`` runs; where
+    that cannot be told (another host, or a live pid that may be a reused
+    one), whether its heartbeat is younger than ``stale_seconds``.
+
+    :param pid: the claimant's process id.
+    :param host: its host name.
+    :param heartbeat: its last sign of life (``time.time()``).
+    :param stale_seconds: how long silence is taken for life."""
+    alive = process_alive(pid) if host == socket.gethostname() else None
+    if alive is None or alive:  # a live pid may be a reused one
+        alive = time.time() - heartbeat < stale_seconds
+    return alive

@@ -44,7 +44,7 @@ from workbench.core.store.connection import (  # noqa: F401 - also imported from
     explain_sqlite_error,
     in_chunks,
     quick_check,
-    process_alive,
+    owner_alive,
     read_only_connection,
 )
 from workbench.core.store.bulk_rows import BulkRows
@@ -667,16 +667,14 @@ class Store(DocumentQueries, CorpusQueries, EditRows, HistoryRows, MemoryRows, M
     def stale_imports(self) -> list[str]:
         """Tokens of imports that will never finish: their process is gone (or
         silent for ``STALE_IMPORT_SECONDS``), or pending rows without an import."""
-        host, now, stale = socket.gethostname(), time.time(), []
+        host, stale = socket.gethostname(), []
         for token, pid, their_host, heartbeat in self.conn.execute(
                 "SELECT token, pid, host, heartbeat FROM imports"):
             if pid == os.getpid() and their_host == host:
                 with _live_lock:
                     alive = token in _live_imports
             else:
-                alive = process_alive(pid) if their_host == host else None
-                if alive is None or alive:  # a live pid may be a reused one
-                    alive = now - heartbeat < STALE_IMPORT_SECONDS
+                alive = owner_alive(pid, their_host, heartbeat, STALE_IMPORT_SECONDS)
             if not alive:
                 stale.append(token)
         stale += [r[0] for r in self.conn.execute(

@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 
-from workbench.core.store.connection import in_chunks, process_alive
+from workbench.core.store.connection import in_chunks, owner_alive
 
 GENERATION_KEY = "index_generation"
 COVERS_KEY = "index_covers"
@@ -45,15 +45,14 @@ class MemoryIndexRows:
         return (int(values.get(GENERATION_KEY, 0)), int(values.get(COVERS_KEY, 0)),
                 int(values.get(ENTRIES_KEY, 0)), values.get(BUILT_KEY))
 
-    def tm_index_shards(self, wanted: Sequence[tuple[str, str, str]]) -> list[tuple[int, str, str, str, int]]:
-        """(shard id, side, source_lang, target_lang, entries) of the active
-        generation's shards among ``wanted``.
+    def tm_index_shards(self, generation: int,
+                        wanted: Sequence[tuple[str, str, str]]) -> list[tuple[int, str, str, str, int]]:
+        """(shard id, side, source_lang, target_lang, entries) of a generation's
+        shards among ``wanted``.
 
         Parameters:
+            generation: the active one (``tm_index_state``).
             wanted: (side, source_lang, target_lang) triples."""
-        generation = self.tm_index_state()[0]
-        if not generation or not wanted:
-            return []
         found = []
         for side, source_lang, target_lang in wanted:
             row = self.conn.execute(
@@ -111,15 +110,15 @@ class MemoryIndexRows:
             " WHERE source_lang = ? AND target_lang = ? AND id <= ? ORDER BY n, id",
             (source_lang, target_lang, covers))
 
-    def tm_index_counts(self, covers: int) -> tuple[int, int, int]:
-        """(entries, entries above ``covers``, largest entry id): how far the
-        memory has moved past an index covering ids up to ``covers``.
+    def tm_index_counts(self, covers: int) -> tuple[int, int]:
+        """(entries, entries above ``covers``): how far the memory has moved
+        past an index covering ids up to ``covers``.
 
         Parameters:
             covers: the index's largest entry id."""
         entries = self.conn.execute("SELECT count(*) FROM tm_entries").fetchone()[0]
         newer = self.conn.execute("SELECT count(*) FROM tm_entries WHERE id > ?", (covers,)).fetchone()[0]
-        return entries, newer, self.tm_entry_count_estimate()  # type: ignore[attr-defined]
+        return entries, newer
 
     # -- writing -----------------------------------------------------------------
     def tm_index_claim(self) -> tuple[str | None, str | None]:
@@ -132,10 +131,7 @@ class MemoryIndexRows:
             row = conn.execute("SELECT value FROM tm_settings WHERE key = ?", (BUILDER_KEY,)).fetchone()
             if row is not None:
                 holder = json.loads(row[0])
-                alive = process_alive(holder["pid"]) if holder["host"] == socket.gethostname() else None
-                if alive is None or alive:  # a live pid may be a reused one
-                    alive = time.time() - holder["heartbeat"] < STALE_BUILD_SECONDS
-                if alive:
+                if owner_alive(holder["pid"], holder["host"], holder["heartbeat"], STALE_BUILD_SECONDS):
                     return None, f"process {holder['pid']} on {holder['host']}"
             conn.execute("INSERT INTO tm_settings (key, value) VALUES (?, ?)"
                          " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
