@@ -55,14 +55,14 @@ class MemoryIndexKeeper(QObject):
 
     def request(self) -> None:
         """Refresh the index of the open database if it is stale (in the background)."""
-        session = self.context.session
-        if session is None or session.store.read_only:
+        path = self._current_path()
+        if path is None:
             return
         if self._check is not None or self._waiting is not None or self._running:
             self._again = True
             return
         self._soon.stop()
-        worker = CallWorker("memory index check", memory_index_stale, str(session.db_path), pass_callbacks=False)
+        worker = CallWorker("memory index check", memory_index_stale, path, pass_callbacks=False)
         worker.signals.finished.connect(self._checked)
         worker.signals.failed.connect(self._check_failed)
         self._check = worker

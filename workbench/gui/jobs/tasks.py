@@ -245,7 +245,7 @@ def memory_index_stale(db_path: str) -> bool:
     from workbench.core.store.database import Store
 
     with Store(db_path, create=False, backups=False) as store:
-        return index.index_is_stale(store, min_entries=index.INDEX_MIN_ENTRIES)
+        return index.index_is_stale(store)
 
 
 def refresh_memory_index(db_path: str, *, progress: ProgressFn, cancelled: CancelledFn):
@@ -261,6 +261,4 @@ def refresh_memory_index(db_path: str, *, progress: ProgressFn, cancelled: Cance
     # A rebuild makes an array per word of the memory (``collector_paused``)
     # and is Python bytecode for seconds on end (``gil_handed_back``).
     with collector_paused(), gil_handed_back(), Store(db_path, create=False, backups=False) as store:
-        # The threshold is read now, not bound at import: tests lower it.
-        return index.refresh_index(store, min_entries=index.INDEX_MIN_ENTRIES, progress=progress,
-                                   cancelled=cancelled)
+        return index.refresh_index(store, progress=progress, cancelled=cancelled)
