@@ -24,7 +24,8 @@ from workbench.core.edits.links import ConfirmLinks, MergeLinks
 from workbench.core.edits.commands import Approve, SetTarget
 from workbench.core.errors import BadInputError
 from workbench.core.importing import import_paths
-from workbench.core.pairing import attach_translation, import_pair, replace_units
+from tests.pairs import add_linked_pair
+from workbench.core.pairing import attach_translation, import_pair
 from workbench.core.progress import Cancelled
 from workbench.core.store.database import Store
 
@@ -366,13 +367,7 @@ def test_realigning_asks_about_confirmed_links_and_keeps_those_unchanged(store, 
 # -- defect 8: confirming a link is a change of the unit ----------------------------------
 
 def test_confirming_and_editing_links_update_the_change_time(store):
-    src = store.add_document(title="S", language="en", target_language="ru", source_path=None,
-                             checksum="s", date=None)
-    tgt = store.add_document(title="T", language="ru", target_language=None, source_path=None,
-                             checksum="t", date=None, translation_of=src)
-    s_ids = store.add_segments(src, [(0, "body", t, False) for t in ("One.", "Two.", "Three.")])
-    t_ids = store.add_segments(tgt, [(0, "body", t, False) for t in ("Раз.", "Два.", "Три.")], with_units=False)
-    replace_units(store, src, tgt, [([s], [t], 0.9) for s, t in zip(s_ids, t_ids)])
+    src, _tgt, _s_ids, _t_ids = add_linked_pair(store, ("One.", "Two.", "Three."), ("Раз.", "Два.", "Три."))
     store.conn.execute("UPDATE units SET updated_at = '2000-01-01T00:00:00Z'")
     ids = store.unit_ids(src)
     history.apply(store, ConfirmLinks((ids[0],)))

@@ -18,7 +18,7 @@ from workbench.core.edits.links import (
     RealignRange,
     SplitLink,
 )
-from workbench.core.pairing import replace_units
+from tests.pairs import add_linked_pair
 from workbench.core.store.database import Store
 from workbench.gui import dialogs
 from workbench.gui.actions import ALIGNMENT_ACTIONS
@@ -36,14 +36,8 @@ LINKS = [((0,), (0,), 0.95), ((1,), (1,), 0.30), ((2, 3), (2,), 0.8), ((4,), (3,
 def build_pair(path) -> int:
     """A document pair aligned by hand: 1:1, 1:1 (low confidence), 2:1, 1:2, 1:1."""
     with Store(path) as store:
-        src = store.add_document(title="Pair", language="en", target_language="ru", source_path=None,
-                                 checksum="pair-src", date=None)
-        tgt = store.add_document(title="Pair (ru)", language="ru", target_language=None, source_path=None,
-                                 checksum="pair-tgt", date=None, translation_of=src)
-        s_ids = store.add_segments(src, [(n // 2, "body", t, False) for n, t in enumerate(SRC)])
-        t_ids = store.add_segments(tgt, [(n // 2, "body", t, False) for n, t in enumerate(TGT)],
-                                   with_units=False)
-        replace_units(store, src, tgt, [([s_ids[i] for i in s], [t_ids[j] for j in t], c) for s, t, c in LINKS])
+        src, _tgt, _s_ids, _t_ids = add_linked_pair(store, SRC, TGT, titles=("Pair", "Pair (ru)"),
+                                                    paragraph=lambda n: n // 2, links=LINKS)
     return src
 
 
@@ -113,15 +107,10 @@ def test_tints_follow_the_palette(qapp, pair_db):
 
 
 def test_a_big_pair_opens_without_reading_every_link(qapp, store):
-    src = store.add_document(title="Big", language="en", target_language="ru", source_path=None,
-                             checksum="big-src", date=None)
-    tgt = store.add_document(title="Big (ru)", language="ru", target_language=None, source_path=None,
-                             checksum="big-tgt", date=None, translation_of=src)
     n = 3000
-    s_ids = store.add_segments(src, [(k // 5, "body", f"Sentence {k}.", False) for k in range(n)])
-    t_ids = store.add_segments(tgt, [(k // 5, "body", f"Предложение {k}.", False) for k in range(n)],
-                               with_units=False)
-    replace_units(store, src, tgt, [([s], [t], 0.9) for s, t in zip(s_ids, t_ids)])
+    src, _tgt, _s_ids, _t_ids = add_linked_pair(store, [f"Sentence {k}." for k in range(n)],
+                                                [f"Предложение {k}." for k in range(n)],
+                                                titles=("Big", "Big (ru)"), paragraph=lambda k: k // 5)
     session = ReviewSession(store.path)
     model = AlignmentModel(session)
     model.set_document(src)
@@ -134,16 +123,11 @@ def test_a_big_pair_opens_without_reading_every_link(qapp, store):
 def test_rows_are_as_tall_as_their_text_once_read(qtbot, store):
     from workbench.gui.alignment.view import MAX_LINES, AlignmentView
 
-    src = store.add_document(title="Long", language="en", target_language="ru", source_path=None,
-                             checksum="long-src", date=None)
-    tgt = store.add_document(title="Long (ru)", language="ru", target_language=None, source_path=None,
-                             checksum="long-tgt", date=None, translation_of=src)
     long = " ".join(["The ministry counted the migrants who left for Russia in the spring."] * 4)
     endless = " ".join([long] * 6)
-    s_ids = store.add_segments(src, [(0, "body", t, False) for t in ("Short.", long, endless)])
-    t_ids = store.add_segments(tgt, [(0, "body", t, False) for t in ("Коротко.", "Длинно.", "Бесконечно.")],
-                               with_units=False)
-    replace_units(store, src, tgt, [([s], [t], 0.9) for s, t in zip(s_ids, t_ids)])
+    src, _tgt, _s_ids, _t_ids = add_linked_pair(store, ("Short.", long, endless),
+                                                ("Коротко.", "Длинно.", "Бесконечно."),
+                                                titles=("Long", "Long (ru)"))
     session = ReviewSession(store.path)
     view = AlignmentView()
     qtbot.addWidget(view)

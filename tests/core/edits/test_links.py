@@ -4,7 +4,7 @@ import pytest
 from workbench.core.edits import history
 from workbench.core.edits.links import ConfirmLinks, MergeLinks, MoveSegment, SplitLink
 from workbench.core.errors import BadInputError
-from workbench.core.pairing import replace_units
+from tests.pairs import add_linked_pair
 
 SRC = ["One.", "Two.", "Three.", "Four."]
 TGT = ["Раз.", "Два.", "Три.", "Четыре."]
@@ -12,13 +12,7 @@ TGT = ["Раз.", "Два.", "Три.", "Четыре."]
 
 @pytest.fixture
 def pair(store):
-    src = store.add_document(title="S", language="en", target_language="ru", source_path=None,
-                             checksum="s", date=None)
-    tgt = store.add_document(title="T", language="ru", target_language=None, source_path=None,
-                             checksum="t", date=None, translation_of=src)
-    s_ids = store.add_segments(src, [(0, "body", t, False) for t in SRC])
-    t_ids = store.add_segments(tgt, [(0, "body", t, False) for t in TGT], with_units=False)
-    replace_units(store, src, tgt, [([s], [t], 0.9) for s, t in zip(s_ids, t_ids)])
+    src, tgt, _s_ids, _t_ids = add_linked_pair(store, SRC, TGT)
     return src, tgt
 
 

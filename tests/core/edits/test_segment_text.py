@@ -6,7 +6,7 @@ from workbench.core.edits import history
 from workbench.core.edits.commands import EditSegmentText, SetTarget
 from workbench.core.edits.links import ConfirmLinks, MergeLinks
 from workbench.core.errors import BadInputError, NotFoundError
-from workbench.core.pairing import replace_units
+from tests.pairs import add_linked_pair
 
 SRC = ["One.", "Tvo.", "Three."]
 TGT = ["Раз.", "Двa.", "Три."]
@@ -14,14 +14,7 @@ TGT = ["Раз.", "Двa.", "Три."]
 
 @pytest.fixture
 def pair(store):
-    src = store.add_document(title="S", language="en", target_language="ru", source_path=None,
-                             checksum="s", date=None)
-    tgt = store.add_document(title="T", language="ru", target_language=None, source_path=None,
-                             checksum="t", date=None, translation_of=src)
-    s_ids = store.add_segments(src, [(0, "body", t, False) for t in SRC])
-    t_ids = store.add_segments(tgt, [(0, "body", t, False) for t in TGT], with_units=False)
-    replace_units(store, src, tgt, [([s], [t], 0.9) for s, t in zip(s_ids, t_ids)])
-    return src, tgt, s_ids, t_ids
+    return add_linked_pair(store, SRC, TGT)
 
 
 def rows(store, doc):
