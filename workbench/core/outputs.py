@@ -295,40 +295,16 @@ def replace_durably(temporary: Path, path: Path) -> None:
     fsync_dir(path.parent)
 
 
-def write_bytes_atomically(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` as ``atomic_writer`` writes text: under a
-    temporary name, fsync'd and renamed, so the old file or the new one is
-    there, never half of one.
-
-    :param path: the output file.
-    :param data: its whole content.
-    OSErrors (disk full...) become a one-line ``BadInputError``."""
-    path = Path(path)
-    part = temporary_name(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_parts(path)
-        with open(part, "xb") as handle:
-            handle.write(data)
-        replace_durably(part, path)
-    except OSError as error:
-        part.unlink(missing_ok=True)
-        raise BadInputError(f"Cannot write {path}: {error.strerror or error}") from None
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-
-
 @contextmanager
-def atomic_writer(path: str | Path, *, encoding: str = "utf-8",
-                  newline: str | None = "\n") -> Iterator[TextIO]:
-    """A text file written under a temporary name and renamed onto ``path`` on
-    success (after fsync), so a failed, cancelled or killed writer never
-    leaves a truncated file that looks complete, nor clobbers a good one.
+def atomic_part(path: str | Path) -> Iterator[Path]:
+    """A temporary name beside ``path`` to write an output under; renamed onto
+    ``path`` (fsync'd, then the folder) when the block ends without an error,
+    removed when it fails, is cancelled or killed, so a reader finds the old
+    file or the new one, never half of one.  Every output of the workbench
+    is written through it.
 
     Parameters:
         path: the output file.
-        encoding, newline: as for ``open``.
 
     Temporary files of earlier killed writers of the same path are removed
     first.  OSErrors (disk full...) become a one-line ``BadInputError``."""
@@ -336,24 +312,42 @@ def atomic_writer(path: str | Path, *, encoding: str = "utf-8",
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_parts(path)
-        part = temporary_name(path)
-        handle = open(part, "x", encoding=encoding, newline=newline, buffering=1 << 20)
     except OSError as error:
         raise BadInputError(f"Cannot write {path}: {error.strerror or error}") from error
+    part = temporary_name(path)
     try:
-        with handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield part
+        replace_durably(part, path)
     except OSError as error:  # disk full, file system gone...
         part.unlink(missing_ok=True)
         raise BadInputError(f"Cannot write {path}: {error.strerror or error}") from error
     except BaseException:
         part.unlink(missing_ok=True)
         raise
-    try:
-        os.replace(part, path)
-    except OSError as error:
-        part.unlink(missing_ok=True)
-        raise BadInputError(f"Cannot write {path}: {error.strerror or error}") from error
-    fsync_dir(path.parent)
+
+
+def write_bytes_atomically(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through ``atomic_part``.
+
+    :param path: the output file.
+    :param data: its whole content.
+    OSErrors (disk full...) become a one-line ``BadInputError``."""
+    with atomic_part(path) as part, open(part, "xb") as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_writer(path: str | Path, *, encoding: str = "utf-8",
+                  newline: str | None = "\n") -> Iterator[TextIO]:
+    """A text file written through ``atomic_part``: a failed, cancelled or
+    killed writer never leaves a truncated file that looks complete, nor
+    clobbers a good one.
+
+    Parameters:
+        path: the output file.
+        encoding, newline: as for ``open``.
+
+    OSErrors (disk full...) become a one-line ``BadInputError``."""
+    with atomic_part(path) as part, \
+            open(part, "x", encoding=encoding, newline=newline, buffering=1 << 20) as handle:
+        yield handle

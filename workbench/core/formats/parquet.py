@@ -34,7 +34,7 @@ import os
 from pathlib import Path
 from typing import ClassVar, Iterable
 
-from workbench.core.errors import BadInputError, WorkbenchError
+from workbench.core.errors import WorkbenchError
 from workbench.core.formats.base import REPORT_EVERY, ExportOptions, ExportUnit, Ticker
 from workbench.core.progress import CancelledFn, ProgressFn, never_cancelled, no_progress
 
@@ -88,47 +88,33 @@ class ParquetExporter:
         :param total: how many units to expect, for progress.
         :param progress: ``progress(fraction, message)``.
         :param cancelled: polled every ``REPORT_EVERY`` units; a cancel leaves no file."""
-        from workbench.core.outputs import fsync_dir, remove_stale_parts, replace_durably, temporary_name
+        from workbench.core.outputs import atomic_part
 
         pa = _pyarrow()
         out = Path(out)
         table_schema = schema()
         ticker = Ticker(total, progress, cancelled, "Parquet export")
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            remove_stale_parts(out)
-        except OSError as error:
-            raise BadInputError(f"Cannot write {out}: {error.strerror or error}") from error
-        part = temporary_name(out)
         count = 0
-        try:
-            with pa.parquet.ParquetWriter(str(part), table_schema, compression="zstd") as writer:
-                rows: list[tuple] = []
+        with atomic_part(out) as part, \
+                pa.parquet.ParquetWriter(str(part), table_schema, compression="zstd") as writer:
+            rows: list[tuple] = []
 
-                def flush() -> None:
-                    if rows:
-                        columns = list(zip(*rows))
-                        writer.write_batch(pa.record_batch(
-                            [pa.array(values, type=field.type) for values, field in zip(columns, table_schema)],
-                            schema=table_schema))
-                        rows.clear()
+            def flush() -> None:
+                if rows:
+                    columns = list(zip(*rows))
+                    writer.write_batch(pa.record_batch(
+                        [pa.array(values, type=field.type) for values, field in zip(columns, table_schema)],
+                        schema=table_schema))
+                    rows.clear()
 
-                for unit in units:
-                    rows.append(_row(unit))
-                    count += 1
-                    if len(rows) >= ROWS_PER_BATCH:
-                        flush()
-                    if count % REPORT_EVERY == 0:
-                        ticker.tick(count)
-                flush()
-            replace_durably(part, out)
-        except OSError as error:
-            part.unlink(missing_ok=True)
-            raise BadInputError(f"Cannot write {out}: {error.strerror or error}") from error
-        except BaseException:
-            part.unlink(missing_ok=True)
-            raise
-        fsync_dir(out.parent)
+            for unit in units:
+                rows.append(_row(unit))
+                count += 1
+                if len(rows) >= ROWS_PER_BATCH:
+                    flush()
+                if count % REPORT_EVERY == 0:
+                    ticker.tick(count)
+            flush()
         progress(1.0, f"Wrote {count:,} units to {out.name}")
         return count
 
