@@ -34,6 +34,15 @@ def start_install(root, archive):
                                  "ARGOS_PACKAGES_DIR": str(root), "HOME": str(root.parent)})
 
 
+def _staged_and_hashed(root) -> bool:
+    """Whether an install's staging folder holds a hashed package; a staging
+    folder renamed or removed during the glob (the install went on) is none."""
+    try:
+        return bool(list(root.glob(f".installing-*/*/{HASH_FILE}")))
+    except FileNotFoundError:
+        return False
+
+
 @pytest.mark.slow
 def test_install_killed_at_random_moments(tmp_path, model_archives, other_weights):
     archives = [model_archives[("en", "ru")], other_weights["1.9"], other_weights["2.0"]]
@@ -60,7 +69,7 @@ def test_install_killed_at_random_moments(tmp_path, model_archives, other_weight
             time.sleep(rng.uniform(0.05, duration))
         else:  # late: once the staged package is load-tested and hashed, around the swap
             deadline = time.monotonic() + 3 * duration
-            while not list(root.glob(f".installing-*/*/{HASH_FILE}")) and time.monotonic() < deadline:
+            while not _staged_and_hashed(root) and time.monotonic() < deadline:
                 time.sleep(0.001)
             time.sleep(rng.uniform(0, 0.03))
         if proc.poll() is None:
