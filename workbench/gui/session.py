@@ -17,7 +17,9 @@ import logging
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -43,6 +45,23 @@ _STRUCTURAL = (SplitSegment, MergeSegments, RestoreRows, SetExcluded,
                MergeLinks, SplitLink, MoveSegment, RealignRange)
 
 EXTERNAL_POLL_MS = 1000  # how often the window looks for commits of other processes
+
+
+def follow_session(old: ReviewSession | None, new: ReviewSession | None,
+                   connections: Callable[[ReviewSession], list[tuple[Any, Callable]]]) -> None:
+    """Move a part of the window from one open database's session to the next:
+    the (signal, slot) pairs ``connections(old)`` are disconnected and
+    ``connections(new)`` connected (None: nothing to do on that side).
+
+    Parameters:
+        old: the session followed until now; new: the one to follow.
+        connections: the (signal, slot) pairs of a session."""
+    if old is not None:
+        for signal, slot in connections(old):
+            signal.disconnect(slot)
+    if new is not None:
+        for signal, slot in connections(new):
+            signal.connect(slot)
 
 
 def is_structural(command: Command) -> bool:

@@ -21,7 +21,7 @@ from workbench.gui.alignment.model import LinkColumn
 from workbench.gui.alignment.view import AlignmentView
 from workbench.core.store.link_queries import LinkRow
 from workbench.gui.context import GuiContext
-from workbench.gui.session import ReviewSession
+from workbench.gui.session import ReviewSession, follow_session
 
 
 class AlignmentController(QObject):
@@ -66,12 +66,9 @@ class AlignmentController(QObject):
         return self.view.model
 
     def set_session(self, session: ReviewSession | None) -> None:
-        if self.session is not None:
-            self.session.history_changed.disconnect(self._history_moved)
-        self.session = session
-        self.view.set_session(session)
-        if session is not None:
-            session.history_changed.connect(self._history_moved)
+        old, self.session = self.session, session
+        self.view.set_session(session)  # the view follows first
+        follow_session(old, session, lambda s: [(s.history_changed, self._history_moved)])
 
     def _history_moved(self) -> None:
         """After Undo/Redo (not our own edits), show a link the step changed."""

@@ -23,7 +23,7 @@ from workbench.core.model import Status
 from workbench.core.store import link_queries
 from workbench.core.store.link_queries import LinkRow
 from workbench.gui.paging import PageCache
-from workbench.gui.session import ReviewSession
+from workbench.gui.session import ReviewSession, follow_session
 from workbench.gui.review.unit_table import STATUS_HUES, mix
 
 LINK_ROLE = Qt.ItemDataRole.UserRole + 11      # the LinkRow of the row
@@ -120,15 +120,10 @@ class AlignmentModel(QAbstractTableModel):
 
     # -- session and document ----------------------------------------------------
     def set_session(self, session: ReviewSession | None) -> None:
-        if self._session is not None:
-            self._session.units_changed.disconnect(self.refresh_links)
-            self._session.structure_changed.disconnect(self._structure_changed)
-            self._session.external_change.disconnect(self.refresh_shown)
-        self._session = session
-        if session is not None:
-            session.units_changed.connect(self.refresh_links)
-            session.structure_changed.connect(self._structure_changed)
-            session.external_change.connect(self.refresh_shown)
+        old, self._session = self._session, session
+        follow_session(old, session, lambda s: [(s.units_changed, self.refresh_links),
+                                                (s.structure_changed, self._structure_changed),
+                                                (s.external_change, self.refresh_shown)])
         self.set_document(None)
 
     def set_document(self, document_id: int | None) -> None:

@@ -27,7 +27,7 @@ from workbench.gui.alignment.find_bar import FindFilterBar
 from workbench.gui.alignment.map_view import REFRESH_DELAY_MS, MapData, MapJobs, MapPanel
 from workbench.gui.alignment.model import AlignmentModel, LinkColumn, LinkFilter, side_text
 from workbench.core.store.link_queries import LinkRow
-from workbench.gui.session import ReviewSession
+from workbench.gui.session import ReviewSession, follow_session
 
 BASE_LINES = 2        # a row not measured yet: a typical sentence
 LINES_PER_SENTENCE = 2
@@ -320,16 +320,11 @@ class AlignmentView(QWidget):
         self.map.link_clicked.connect(self.select_link)
 
     def set_session(self, session: ReviewSession | None) -> None:
-        if self.session is not None:
-            self.session.units_changed.disconnect(self._links_changed)
-            self.session.structure_changed.disconnect(self._links_changed)
-            self.session.external_change.disconnect(self._links_changed)
-        self.session = session
-        self.model.set_session(session)
-        if session is not None:
-            session.units_changed.connect(self._links_changed)
-            session.structure_changed.connect(self._links_changed)
-            session.external_change.connect(self._links_changed)
+        old, self.session = self.session, session
+        self.model.set_session(session)  # the model follows first: its rows are fresh when we look
+        follow_session(old, session, lambda s: [(s.units_changed, self._links_changed),
+                                                (s.structure_changed, self._links_changed),
+                                                (s.external_change, self._links_changed)])
         self._reset_map()
 
     @property

@@ -20,7 +20,7 @@ from workbench.core.model import Status, Unit
 from workbench.core.store import review_queries as queries
 from workbench.gui.context import GuiContext
 from workbench.gui.review.editor_pane import EditorPane
-from workbench.gui.session import ReviewSession
+from workbench.gui.session import ReviewSession, follow_session
 from workbench.gui.review.unit_table import UnitTableView
 
 UNAPPROVED = tuple(sorted(str(s) for s in Status.UNREVIEWED))  # tm too: filled, not yet reviewed
@@ -44,20 +44,14 @@ class ReviewController(QObject):
     def set_session(self, session: ReviewSession | None) -> None:
         """Connect after the table model did (the window gives the table model
         the session before the context): the rows are fresh when we look."""
-        if self.session is not None:
-            for signal, slot in self._connections():
-                signal.disconnect(slot)
-        self.session = session
-        if session is not None:
-            for signal, slot in self._connections():
-                signal.connect(slot)
+        old, self.session = self.session, session
+        follow_session(old, session, self._connections)
 
-    def _connections(self):
-        assert self.session is not None
-        return [(self.session.units_changed, self._units_changed),
-                (self.session.structure_changed, self._structure_changed),
-                (self.session.saved, self.pane.mark_saved),
-                (self.session.failed, self._failed)]
+    def _connections(self, session: ReviewSession):
+        return [(session.units_changed, self._units_changed),
+                (session.structure_changed, self._structure_changed),
+                (session.saved, self.pane.mark_saved),
+                (session.failed, self._failed)]
 
     @property
     def document_id(self) -> int | None:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QTextBrowser, QTex
 from workbench.core.model import SegmentKind, Status, Unit
 from workbench.core.preview import PreviewRow, PreviewUnit, preview_rows, preview_unit
 from workbench.gui.review.unit_table import STATUS_HUES, mix
+from workbench.gui.session import follow_session
 
 UNIT_PROPERTY = QTextFormat.Property.UserProperty + 1  # the unit id of a run of text
 CHUNK_UNITS = 60    # units added to both documents per turn of the event loop (at most)
@@ -516,19 +517,14 @@ class PreviewController(QObject):
         context.session_changed.connect(self.set_session)
 
     def set_session(self, session) -> None:
-        if self.session is not None:
-            for signal, slot in self._connections():
-                signal.disconnect(slot)
-        self.session = session
-        if session is not None:
-            for signal, slot in self._connections():
-                signal.connect(slot)
+        old, self.session = self.session, session
+        follow_session(old, session, self._connections)
         self.show_document(None)
 
-    def _connections(self):
-        return [(self.session.units_changed, self._units_changed),
-                (self.session.structure_changed, self._structure_changed),
-                (self.session.external_change, self._external_change)]
+    def _connections(self, session):
+        return [(session.units_changed, self._units_changed),
+                (session.structure_changed, self._structure_changed),
+                (session.external_change, self._external_change)]
 
     def show_document(self, document_id: int | None) -> None:
         """The window shows another document (built now if the preview is shown)."""

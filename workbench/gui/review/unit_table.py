@@ -36,7 +36,7 @@ from workbench.core.text.inline_tags import has_tags
 from workbench.gui.review.spelling_highlighter import tag_highlighter
 from workbench.gui.review.tag_editing import guard_tags, tag_html
 from workbench.gui.paging import PAGE_SIZE, PageCache  # noqa: F401  (PAGE_SIZE re-exported for tests)
-from workbench.gui.session import ReviewSession
+from workbench.gui.session import ReviewSession, follow_session
 
 ROW_LINES = 3  # wrapped lines a row shows before eliding
 
@@ -80,22 +80,16 @@ class UnitTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._rows: dict[int, int] = {}
         self._pages: PageCache[Unit] = PageCache(self._fetch)
-        if session is not None:
-            self._connect(session)
+        follow_session(None, session, self._connections)
 
-    def _connect(self, session: ReviewSession) -> None:
-        session.units_changed.connect(self.refresh_units)
-        session.structure_changed.connect(self._structure_changed)
-        session.external_change.connect(self.refresh_shown)
+    def _connections(self, session: ReviewSession):
+        return [(session.units_changed, self.refresh_units),
+                (session.structure_changed, self._structure_changed),
+                (session.external_change, self.refresh_shown)]
 
     def set_session(self, session: ReviewSession | None) -> None:
-        if self._session is not None:
-            self._session.units_changed.disconnect(self.refresh_units)
-            self._session.structure_changed.disconnect(self._structure_changed)
-            self._session.external_change.disconnect(self.refresh_shown)
-        self._session = session
-        if session is not None:
-            self._connect(session)
+        old, self._session = self._session, session
+        follow_session(old, session, self._connections)
         self.set_document(None)
 
     # -- loading ---------------------------------------------------------------
