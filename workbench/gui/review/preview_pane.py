@@ -29,7 +29,6 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
-    QTextDocument,
     QTextFormat,
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QTextBrowser, QTextEdit, QVBoxLayout, QWidget
